@@ -1,0 +1,107 @@
+/**
+ * The `quasi` command. Every user error ends here as a formatted block on stderr and its
+ * exit status (2 for invalid input); only INTERNAL errors show a stack.
+ */
+import { asQuasiErrors } from '../errors.ts'
+import { VERSION } from '../version.ts'
+import { cleanCommand } from './clean.ts'
+import type { Io } from './context.ts'
+import { dagCommand } from './dag.ts'
+import { initCommand } from './init.ts'
+import { printErrors } from './print.ts'
+import { runCommand } from './run.ts'
+import { schemaCommand } from './schema.ts'
+import { statusCommand } from './status.ts'
+import { validateCommand } from './validate.ts'
+import { suggest } from '../suggest.ts'
+import { QuasiError } from '../errors.ts'
+
+const USAGE = `quasi ${VERSION}: replication pipelines for quasi-experimental policy evaluation
+
+Usage: quasi <command> [options]
+
+Commands:
+  run <file>       run a pipeline (cached stages are not recomputed)
+  validate <file>  check a pipeline file without running it
+  status <file>    list each stage as fresh or stale, with the reasons
+  dag <file>       show the stage graph (--format text|mermaid|dot)
+  clean            remove unused cache entries (--cache, --outputs for more)
+  schema           write schema/pipeline.schema.json for editors
+  init [dir]       write a starter pipeline
+
+Exit codes: 0 success, 1 a stage failed, 2 invalid pipeline or usage, 3 an expectation did not hold.
+Run \`quasi <command> --help\` for a command's options.`
+
+const commands = ['run', 'validate', 'status', 'dag', 'clean', 'schema', 'init'] as const
+
+export async function main(argv: string[], io: Partial<Io> = {}, signal?: AbortSignal): Promise<number> {
+  const full: Io = {
+    out: io.out ?? ((s) => void process.stdout.write(s)),
+    err: io.err ?? ((s) => void process.stderr.write(s)),
+    cwd: io.cwd ?? process.cwd(),
+    isTTY: io.isTTY ?? Boolean(process.stdout.isTTY),
+    env: io.env ?? process.env,
+  }
+  const [command, ...rest] = argv
+  const ctrlC = signal ? undefined : interruptSignal(full)
+  try {
+    switch (command) {
+      case 'run':
+        return await runCommand(rest, full, signal ?? ctrlC!.signal)
+      case 'validate':
+        return await validateCommand(rest, full)
+      case 'status':
+        return await statusCommand(rest, full)
+      case 'dag':
+        return await dagCommand(rest, full)
+      case 'clean':
+        return await cleanCommand(rest, full)
+      case 'schema':
+        return await schemaCommand(rest, full)
+      case 'init':
+        return await initCommand(rest, full)
+      case '--version':
+      case '-v':
+        full.out(VERSION + '\n')
+        return 0
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        full.out(USAGE + '\n')
+        return 0
+      default: {
+        const near = suggest(command, commands)
+        throw new QuasiError('USAGE', `unknown command \`${command}\`${near ? `; did you mean \`${near}\`?` : ''}`, {
+          expected: commands.join(', '),
+          hint: 'run `quasi --help`',
+        })
+      }
+    }
+  } catch (e) {
+    const errors = asQuasiErrors(e)
+    printErrors(errors, full)
+    return Math.max(...errors.map((x) => x.exitStatus))
+  } finally {
+    ctrlC?.dispose()
+  }
+}
+
+/** Ctrl-C aborts the run cleanly (locks released, cache intact); a second Ctrl-C exits at once. */
+function interruptSignal(io: Io): { signal: AbortSignal; dispose(): void } {
+  const ac = new AbortController()
+  const onInt = () => {
+    if (ac.signal.aborted) process.exit(130)
+    io.err('\ninterrupted: stopping running stages (Ctrl-C again to quit at once)\n')
+    ac.abort()
+  }
+  process.on('SIGINT', onInt)
+  process.on('SIGTERM', onInt)
+  return {
+    signal: ac.signal,
+    dispose: () => {
+      process.off('SIGINT', onInt)
+      process.off('SIGTERM', onInt)
+    },
+  }
+}

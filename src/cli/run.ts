@@ -1,0 +1,115 @@
+/** `quasi run <file>`: run the pipeline (or show what would run, with --dry-run). */
+import { availableParallelism } from 'node:os'
+import { describeReason } from '../cache/stale.ts'
+import type { Renderer } from '../scheduler/events.ts'
+import { predict } from '../scheduler/predict.ts'
+import { jsonRenderer } from '../scheduler/renderers/json.ts'
+import { plainRenderer } from '../scheduler/renderers/plain.ts'
+import { ttyRenderer } from '../scheduler/renderers/tty.ts'
+import { runPipeline } from '../scheduler/run.ts'
+import { QuasiError } from '../errors.ts'
+import { VERSION } from '../version.ts'
+import { common, intOption, parse } from './args.ts'
+import { loadPlan, project, type Io } from './context.ts'
+import { printErrors } from './print.ts'
+
+export const runHelp = `Usage: quasi run <pipeline.yaml> [options]
+
+Runs the pipeline's stages in dependency order, taking unchanged stages from the cache.
+
+Options:
+  --only S        run only stage S and what it needs (repeatable)
+  --from S        run stage S, everything downstream of it, and what they need (repeatable)
+  --force [S]     recompute S (or, without a name, every selected stage) even if cached
+  --jobs N        stages run at once (default: the number of cores)
+  --keep-going    after a failure, go on with stages that do not depend on it
+  --dry-run       show what would run, and why, without running anything
+  --reporter R    auto | tty | plain | json (default auto: tty on a terminal, plain otherwise or when CI=true)
+  --wait SECONDS  if another run of this pipeline holds the lock, wait this long for it
+  --root DIR      project folder (default: the working directory)
+  --allow-outside allow data paths outside the project folder`
+
+export async function runCommand(argv: string[], io: Io, signal: AbortSignal): Promise<number> {
+  const { values, positionals } = parse('run', splitForce(argv), {
+    ...common,
+    only: { type: 'string', multiple: true },
+    from: { type: 'string', multiple: true },
+    force: { type: 'string', multiple: true },
+    'force-all': { type: 'boolean' },
+    jobs: { type: 'string', short: 'j' },
+    'keep-going': { type: 'boolean', short: 'k' },
+    'dry-run': { type: 'boolean', short: 'n' },
+    reporter: { type: 'string' },
+    wait: { type: 'string' },
+  }, { min: 1, max: 1, names: 'one pipeline file' })
+  if (values.help) {
+    io.out(runHelp + '\n')
+    return 0
+  }
+  const p = project(io, values.root)
+  const plan = await loadPlan(io, positionals[0], p, values['allow-outside'] ?? false)
+  const force = values['force-all'] ? true : values.force
+  const sel = { only: values.only, from: values.from, force }
+
+  if (values['dry-run']) {
+    const preds = await predict(plan, { ...sel, quasiDir: p.quasiDir })
+    const width = Math.max(0, ...preds.map((x) => x.stage.length))
+    for (const x of preds) {
+      io.out(`${x.stage.padEnd(width)}  ${x.fresh ? 'cached' : `would run: ${x.reasons.map(describeReason).join('; ')}`}\n`)
+    }
+    const n = preds.filter((x) => !x.fresh).length
+    io.out(`${n} of ${preds.length} stage${preds.length === 1 ? '' : 's'} would run\n`)
+    return 0
+  }
+
+  const jobs = intOption('jobs', values.jobs, 1) ?? availableParallelism()
+  const waitS = intOption('wait', values.wait, 0) ?? 0
+  const renderer = pickRenderer(values.reporter, io)
+  const result = await runPipeline(plan, {
+    ...sel,
+    quasiDir: p.quasiDir,
+    outputsDir: p.outputsDir,
+    jobs,
+    keepGoing: values['keep-going'],
+    signal,
+    emit: (e) => renderer.onEvent(e),
+    toolVersion: VERSION,
+    lockWaitMs: waitS * 1000,
+  })
+  await renderer.close()
+  printErrors(result.errors, io)
+  return result.exitStatus
+}
+
+/** `--force` takes an optional stage name: `--force` alone means every stage. */
+function splitForce(argv: string[]): string[] {
+  const out: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]
+    if (a === '--force') {
+      const next = argv[i + 1]
+      if (next !== undefined && !next.startsWith('-') && !/\.ya?ml$/i.test(next)) {
+        out.push(`--force=${next}`)
+        i++
+      } else out.push('--force-all')
+    } else out.push(a)
+  }
+  return out
+}
+
+function pickRenderer(kind: string | undefined, io: Io): Renderer {
+  const write = (line: string) => io.out(line + '\n')
+  const chosen = kind ?? 'auto'
+  switch (chosen) {
+    case 'json':
+      return jsonRenderer(write)
+    case 'plain':
+      return plainRenderer(write)
+    case 'tty':
+      return ttyRenderer(write)
+    case 'auto':
+      return io.isTTY && !io.env.CI ? ttyRenderer(write) : plainRenderer(write)
+    default:
+      throw new QuasiError('USAGE', `Expected \`--reporter\` to be one of auto, tty, plain, json, got \`${kind}\``)
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * QuasiError: every failure a user can cause or fix is one of these, with a stable code,
+ * a position where there is one, and a hint. Anything else is a bug (`INTERNAL`).
+ */
+
+/** Closed vocabulary of error codes; docs/errors.md has the table. */
+export type ErrorCode =
+  // the pipeline file
+  | 'YAML_SYNTAX'
+  | 'DUPLICATE_KEY'
+  | 'YAML_TAG'
+  | 'UNKNOWN_KEY'
+  | 'UNKNOWN_KIND'
+  | 'UNKNOWN_PARAM'
+  | 'WRONG_TYPE'
+  | 'MISSING_PARAM'
+  | 'INVALID_VALUE'
+  | 'MISSING_STAGE'
+  | 'SELF_REFERENCE'
+  | 'CYCLE'
+  | 'BAD_EXPECTATION'
+  | 'PATH_OUTSIDE_PROJECT'
+  // the data
+  | 'MISSING_FILE'
+  | 'BAD_DATA'
+  | 'MISSING_COLUMN'
+  | 'DUPLICATE_PANEL_KEY'
+  | 'BAD_PANEL_TIME'
+  | 'BAD_EXPRESSION'
+  | 'INVALID_SPEC'
+  // estimation
+  | 'SINGULAR_DESIGN'
+  | 'NO_VARIATION'
+  | 'LP_INFEASIBLE'
+  | 'STAGE_FAILED'
+  // the run
+  | 'USAGE'
+  | 'LOCKED'
+  | 'CANCELLED'
+  | 'EXPECTATION_FAILED'
+  | 'INTERNAL'
+
+/** 0 success, 1 a stage failed, 2 invalid pipeline or usage, 3 an expectation did not hold. */
+export type ExitStatus = 1 | 2 | 3 | 130
+
+export const exitStatus = {
+  YAML_SYNTAX: 2,
+  DUPLICATE_KEY: 2,
+  YAML_TAG: 2,
+  UNKNOWN_KEY: 2,
+  UNKNOWN_KIND: 2,
+  UNKNOWN_PARAM: 2,
+  WRONG_TYPE: 2,
+  MISSING_PARAM: 2,
+  INVALID_VALUE: 2,
+  MISSING_STAGE: 2,
+  SELF_REFERENCE: 2,
+  CYCLE: 2,
+  BAD_EXPECTATION: 2,
+  PATH_OUTSIDE_PROJECT: 2,
+  MISSING_FILE: 2,
+  BAD_DATA: 2,
+  MISSING_COLUMN: 2,
+  DUPLICATE_PANEL_KEY: 2,
+  BAD_PANEL_TIME: 2,
+  BAD_EXPRESSION: 2,
+  INVALID_SPEC: 2,
+  SINGULAR_DESIGN: 1,
+  NO_VARIATION: 1,
+  LP_INFEASIBLE: 1,
+  STAGE_FAILED: 1,
+  USAGE: 2,
+  LOCKED: 1,
+  CANCELLED: 130,
+  EXPECTATION_FAILED: 3,
+  INTERNAL: 1,
+} satisfies Record<ErrorCode, ExitStatus>
+
+/** A place in a source text (1-based line and column), for code frames. */
+export interface SourcePos {
+  file: string
+  line: number
+  col: number
+  /** Length of the span to underline (>= 1). */
+  length?: number
+  /** The whole source text, so the printer can show a code frame. */
+  source?: string
+}
+
+export interface QuasiErrorInit {
+  pos?: SourcePos
+  /** Stage name and kind, when the error belongs to a stage. */
+  stage?: string
+  kind?: string
+  /** What was expected and what was found, when it is a validation error. */
+  expected?: string
+  found?: string
+  hint?: string
+  /**
+   * Path of the offending parameter inside the stage's `with:` (e.g. ['columns', 'eco']),
+   * and a character offset inside that scalar. The core maps them to file:line:col.
+   */
+  param?: readonly (string | number)[]
+  offset?: number
+  cause?: unknown
+}
+
+export class QuasiError extends Error {
+  readonly code: ErrorCode
+  pos?: SourcePos
+  stage?: string
+  kind?: string
+  readonly expected?: string
+  readonly found?: string
+  readonly hint?: string
+  readonly param?: readonly (string | number)[]
+  readonly offset?: number
+
+  constructor(code: ErrorCode, message: string, init: QuasiErrorInit = {}) {
+    super(message, init.cause === undefined ? undefined : { cause: init.cause })
+    this.name = 'QuasiError'
+    this.code = code
+    this.pos = init.pos
+    this.stage = init.stage
+    this.kind = init.kind
+    this.expected = init.expected
+    this.found = init.found
+    this.hint = init.hint
+    this.param = init.param
+    this.offset = init.offset
+  }
+
+  get exitStatus(): ExitStatus {
+    return exitStatus[this.code]
+  }
+
+  /** Attach the stage this error happened in, unless it already names one. */
+  inStage(stage: string, kind: string): this {
+    this.stage ??= stage
+    this.kind ??= kind
+    return this
+  }
+}
+
+/** Several user errors found together (validation collects them all before stopping). */
+export class QuasiErrors extends Error {
+  readonly errors: readonly QuasiError[]
+  constructor(errors: readonly QuasiError[]) {
+    super(errors.map((e) => e.message).join('\n'))
+    this.name = 'QuasiErrors'
+    this.errors = errors
+  }
+  get exitStatus(): ExitStatus {
+    return Math.max(...this.errors.map((e) => e.exitStatus)) as ExitStatus
+  }
+}
+
+/** Any thrown value as a list of QuasiErrors; unknown throws become INTERNAL. */
+export function asQuasiErrors(err: unknown): QuasiError[] {
+  if (err instanceof QuasiErrors) return [...err.errors]
+  if (err instanceof QuasiError) return [err]
+  const e = err instanceof Error ? err : new Error(String(err))
+  return [new QuasiError('INTERNAL', e.message, { cause: e })]
+}
+
+/** `Expected `x` to be …, got `v` (type)`: the one template for validation messages. */
+export function describeValue(v: unknown): string {
+  if (v === null) return '`null` (null)'
+  if (Array.isArray(v)) return `\`${short(JSON.stringify(v))}\` (array)`
+  if (typeof v === 'object') return `\`${short(JSON.stringify(v))}\` (object)`
+  return `\`${short(String(v))}\` (${typeof v})`
+}
+
+function short(s: string): string {
+  return s.length > 60 ? s.slice(0, 57) + '…' : s
+}

@@ -1,0 +1,69 @@
+/**
+ * Read a pipeline file: YAML with source positions, duplicate keys rejected, custom tags
+ * off (only the core schema's tags resolve), one document, aliases bounded.
+ */
+import { readFile } from 'node:fs/promises'
+import { relative, resolve, isAbsolute } from 'node:path'
+import { LineCounter, parseDocument, type YAMLError } from 'yaml'
+import { QuasiError, QuasiErrors, type ErrorCode } from '../errors.ts'
+import { positionAt, type SourceFile } from './source.ts'
+
+export async function readPipelineFile(file: string, cwd = process.cwd()): Promise<SourceFile> {
+  const abs = resolve(cwd, file)
+  let text: string
+  try {
+    text = await readFile(abs, 'utf8')
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    throw new QuasiError('MISSING_FILE', `cannot read pipeline file ${file}${code ? ` (${code})` : ''}`, {
+      hint: code === 'ENOENT' ? 'check the path; pipelines usually live in pipelines/*.yaml' : undefined,
+    })
+  }
+  return parsePipelineText(text, displayPath(abs, cwd), abs)
+}
+
+export function displayPath(abs: string, cwd: string): string {
+  const rel = relative(cwd, abs)
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split('\\').join('/') : abs
+}
+
+export function parsePipelineText(text: string, display: string, abs = display): SourceFile {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+  const lines = new LineCounter()
+  const doc = parseDocument(text, {
+    lineCounter: lines,
+    prettyErrors: false,
+    uniqueKeys: true,
+    schema: 'core',
+    customTags: [],
+    merge: false,
+    strict: true,
+    keepSourceTokens: false,
+  })
+  const src: SourceFile = { display, abs, text, lines, doc }
+  const problems = [...doc.errors, ...doc.warnings].map((e) => yamlError(src, e))
+  if (problems.length > 0) throw new QuasiErrors(problems)
+  return src
+}
+
+function yamlError(src: SourceFile, e: YAMLError): QuasiError {
+  const [start, end] = e.pos
+  const pos = positionAt(src, start, Math.max(1, Math.min(end - start, 40)))
+  const first = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')
+  const map: Partial<Record<YAMLError['code'], [ErrorCode, string]>> = {
+    DUPLICATE_KEY: ['DUPLICATE_KEY', 'a key may appear only once in a mapping; remove or rename one of them'],
+    TAG_RESOLVE_FAILED: ['YAML_TAG', 'custom YAML tags are not allowed in pipeline files; write the value plainly'],
+    BAD_INDENT: ['YAML_SYNTAX', 'indent nested keys with spaces, consistently (two per level is usual)'],
+    TAB_AS_INDENT: ['YAML_SYNTAX', 'YAML does not allow tabs for indentation; use spaces'],
+    MULTIPLE_DOCS: ['YAML_SYNTAX', 'a pipeline file holds one document; remove the `---` separator'],
+    RESOURCE_EXHAUSTION: ['YAML_SYNTAX', 'too many aliases; write the values out'],
+  }
+  const [code, hint] = map[e.code] ?? ['YAML_SYNTAX', 'check the indentation, colons and brackets around this point']
+  const message = e.code === 'DUPLICATE_KEY' ? `duplicate key \`${duplicateKeyName(src.text, start)}\`` : first
+  return new QuasiError(code, message, { pos, hint })
+}
+
+function duplicateKeyName(text: string, offset: number): string {
+  const m = /^[\s"']*([^:"'\n]+)/.exec(text.slice(offset))
+  return m ? m[1].trim() : '?'
+}

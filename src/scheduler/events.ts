@@ -1,0 +1,27 @@
+/**
+ * What a run reports, as typed events. The scheduler emits them and never prints;
+ * renderers (tty, plain, json, test) decide how they look.
+ */
+import type { QuasiError } from '../errors.ts'
+import type { StaleReason } from '../cache/stale.ts'
+
+export type RunEvent =
+  | { type: 'run:start'; pipeline: string; stages: readonly { name: string; kind: string }[]; jobs: number }
+  | { type: 'stage:start'; stage: string; kind: string; reasons: readonly StaleReason[] }
+  | { type: 'stage:progress'; stage: string; done: number; total: number }
+  | { type: 'stage:log'; stage: string; level: 'info' | 'warn'; message: string }
+  | { type: 'stage:cached'; stage: string; kind: string; key: string }
+  | { type: 'stage:done'; stage: string; kind: string; key: string; ms: number; unchanged: boolean }
+  | { type: 'stage:failed'; stage: string; kind: string; error: QuasiError }
+  | { type: 'stage:skipped'; stage: string; kind: string; reason: 'upstream-failed' | 'cancelled' }
+  | { type: 'stage:expect'; stage: string; text: string; holds: boolean; left: number; right: number }
+  | { type: 'warning'; message: string }
+  | { type: 'run:done'; ok: boolean; ms: number; ran: number; cached: number; failed: number; skipped: number; expectationsFailed: number }
+
+export type RunEventType = RunEvent['type']
+
+/** A renderer consumes events; `close` lets it finish drawing before the process exits. */
+export interface Renderer {
+  onEvent(e: RunEvent): void
+  close(): Promise<void>
+}

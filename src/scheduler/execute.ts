@@ -1,0 +1,148 @@
+/**
+ * One stage: derive its key from its inputs, take it from the cache when a verified entry
+ * exists, otherwise run it and store what it made (blobs first, manifest last).
+ */
+import { readFile } from 'node:fs/promises'
+import { Frame } from '../artifacts/frame.ts'
+import { serializeFrame } from '../artifacts/serialize.ts'
+import { canonicalJson, sha256 } from '../cache/canonical.ts'
+import { CACHE_FORMAT, derivedSeed, stageKey, type KeyMaterial } from '../cache/key.ts'
+import { finiteFacts, outputDigest, type BlobRef, type CacheStore, type Manifest } from '../cache/store.ts'
+import { QuasiError } from '../errors.ts'
+import type { PlannedStage, Plan } from '../pipeline/plan.ts'
+import type { InputFile, StageContext, StageResult } from '../stage.ts'
+import { stageRng } from '../stats/rng.ts'
+import { Produced } from './produced.ts'
+
+export interface Keyed {
+  readonly material: KeyMaterial
+  readonly key: string
+  /** File contents read for the key, passed on to the stage so it never reads twice. */
+  readonly files: Readonly<Record<string, InputFile>>
+}
+
+/** Key material from upstream output digests and file contents. */
+export async function keyStage(plan: Plan, stage: PlannedStage, upstream: (name: string) => string): Promise<Keyed> {
+  const inputs: Record<string, string> = {}
+  for (const ref of stage.refs) inputs[`stage:${ref}`] = upstream(ref)
+  const files: Record<string, InputFile> = {}
+  for (const [param, f] of Object.entries(stage.files)) {
+    let bytes: Buffer
+    try {
+      bytes = await readFile(f.abs)
+    } catch (e) {
+      throw new QuasiError('MISSING_FILE', `cannot read \`${f.rel}\` (${(e as NodeJS.ErrnoException).code ?? 'error'})`, {
+        param: [param],
+        hint: 'paths are relative to the folder of the pipeline file',
+      })
+    }
+    inputs[`file:${param}`] = sha256(bytes)
+    files[param] = { rel: f.rel, path: f.abs, bytes }
+  }
+  const material: KeyMaterial = {
+    format: CACHE_FORMAT,
+    kind: stage.kind,
+    version: stage.def.version,
+    params: stage.params,
+    inputs,
+    seed: stage.def.random ? derivedSeed(plan.seed, stage.name) : null,
+  }
+  return { material, key: stageKey(material), files }
+}
+
+/** A verified cache entry for `key`, or undefined (a corrupt one is dropped with a warning). */
+export async function fromCache(store: CacheStore, key: string): Promise<Produced | undefined> {
+  const m = await store.getManifest(key)
+  if (!m) return undefined
+  const refs = [m.frame, m.data, ...Object.values(m.files)].filter((r): r is BlobRef => r !== undefined)
+  const blobs = new Map<string, Uint8Array>()
+  for (const r of refs) {
+    if (blobs.has(r.digest)) continue
+    const bytes = await store.getBlob(r)
+    if (!bytes) {
+      await store.dropManifest(key)
+      return undefined
+    }
+    blobs.set(r.digest, bytes)
+  }
+  return new Produced(m, blobs)
+}
+
+export interface ExecHooks {
+  readonly input: (name: string) => Produced
+  readonly signal: AbortSignal
+  readonly jobs: number
+  readonly log: (level: 'info' | 'warn', message: string) => void
+  readonly progress: (done: number, total: number) => void
+}
+
+/** Run the stage and store its result under `keyed.key`. */
+export async function runAndStore(plan: Plan, stage: PlannedStage, keyed: Keyed, store: CacheStore, hooks: ExecHooks): Promise<Produced> {
+  const log: Manifest['log'][number][] = []
+  const ctx: StageContext = {
+    stage: stage.name,
+    kind: stage.kind,
+    params: stage.params,
+    panel: plan.panel,
+    input: (name) => {
+      if (!stage.refs.includes(name)) throw new Error(`stage ${stage.name} read \`${name}\`, which is not among its references`)
+      return hooks.input(name)
+    },
+    files: keyed.files,
+    rng: stageRng(plan.seed, stage.name),
+    log: {
+      info: (message) => {
+        log.push({ level: 'info', message })
+        hooks.log('info', message)
+      },
+      warn: (message) => {
+        log.push({ level: 'warn', message })
+        hooks.log('warn', message)
+      },
+    },
+    progress: hooks.progress,
+    signal: hooks.signal,
+    jobs: hooks.jobs,
+  }
+  const result: StageResult = await stage.def.run(ctx)
+  checkResult(stage, result)
+
+  const blobs = new Map<string, Uint8Array>()
+  const put = async (bytes: Uint8Array | string): Promise<BlobRef> => {
+    const ref = await store.putBlob(bytes)
+    blobs.set(ref.digest, typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes)
+    return ref
+  }
+  const frame = result.frame ? await put(serializeFrame(result.frame)) : undefined
+  const data = result.data !== undefined ? await put(canonicalJson(result.data, { nonFinite: 'null' })) : undefined
+  const files: Record<string, BlobRef> = {}
+  for (const name of Object.keys(result.files ?? {}).sort()) files[name] = await put(result.files![name])
+  const facts = finiteFacts(result.facts ?? {})
+  const manifest: Manifest = {
+    format: CACHE_FORMAT,
+    key: keyed.key,
+    stage: stage.name,
+    kind: stage.kind,
+    version: stage.def.version,
+    output: outputDigest(frame, data, result.facts ?? {}),
+    frame,
+    data,
+    facts,
+    files,
+    log,
+  }
+  await store.putManifest(manifest)
+  const dataJson = data ? (JSON.parse(Buffer.from(blobs.get(data.digest)!).toString('utf8')) as StageResult['data']) : undefined
+  return new Produced(manifest, blobs, result.frame, dataJson)
+}
+
+function checkResult(stage: PlannedStage, r: StageResult): void {
+  const bad = (what: string) => new QuasiError('INTERNAL', `stage kind \`${stage.kind}\` returned ${what}`)
+  if (r === null || typeof r !== 'object') throw bad('no result object')
+  if (r.frame !== undefined && !(r.frame instanceof Frame)) throw bad('a `frame` that is not a Frame')
+  for (const [name, v] of Object.entries(r.files ?? {})) {
+    if (typeof v !== 'string' && !(v instanceof Uint8Array)) throw bad(`file \`${name}\` that is neither text nor bytes`)
+    if (name.includes('..') || name.startsWith('/') || name.includes('\\')) throw bad(`file name \`${name}\` outside its folder`)
+  }
+  for (const [k, v] of Object.entries(r.facts ?? {})) if (typeof v !== 'number') throw bad(`fact \`${k}\` that is not a number`)
+}

@@ -1,0 +1,113 @@
+/**
+ * The interactive view on a terminal, drawn by listr2: a row per stage, a live bar under
+ * stages that report progress, cache hits marked. The scheduler does not know it exists:
+ * each row is a listr2 task that waits for its stage's events.
+ */
+import { Listr, type ListrTaskWrapper } from 'listr2'
+import { describeReason } from '../../cache/stale.ts'
+import type { Renderer, RunEvent } from '../events.ts'
+import { formatMs, summary } from './plain.ts'
+
+type Row = {
+  title: string
+  task?: ListrTaskWrapper<unknown, any, any>
+  settle?: (outcome: { kind: 'ok' | 'cached' | 'skip' } | { kind: 'fail'; message: string }) => void
+  pending?: { kind: 'ok' | 'cached' | 'skip' } | { kind: 'fail'; message: string }
+}
+
+export function ttyRenderer(write: (line: string) => void): Renderer {
+  const rows = new Map<string, Row>()
+  let running: Promise<unknown> | undefined
+  const warnings: string[] = []
+  let done: Extract<RunEvent, { type: 'run:done' }> | undefined
+
+  const finish = (stage: string, outcome: NonNullable<Row['pending']>) => {
+    const row = rows.get(stage)
+    if (!row) return
+    if (row.settle) row.settle(outcome)
+    else row.pending = outcome
+  }
+
+  return {
+    onEvent(e: RunEvent) {
+      switch (e.type) {
+        case 'run:start': {
+          const width = Math.max(0, ...e.stages.map((s) => s.name.length))
+          for (const s of e.stages) rows.set(s.name, { title: `${s.name.padEnd(width)}  ${s.kind}` })
+          const list = new Listr(
+            e.stages.map((s) => ({
+              title: rows.get(s.name)!.title,
+              task: (_ctx: unknown, task: ListrTaskWrapper<unknown, any, any>) =>
+                new Promise<void>((resolve, reject) => {
+                  const row = rows.get(s.name)!
+                  row.task = task
+                  row.settle = (o) => {
+                    if (o.kind === 'fail') reject(new Error(o.message))
+                    else if (o.kind === 'skip') {
+                      task.skip(`${row.title}  skipped`)
+                      resolve()
+                    } else resolve()
+                  }
+                  if (row.pending) row.settle(row.pending)
+                }),
+            })),
+            { concurrent: true, exitOnError: false, renderer: 'default', rendererOptions: { collapseErrors: false } },
+          )
+          running = list.run().catch(() => undefined)
+          break
+        }
+        case 'stage:start': {
+          const row = rows.get(e.stage)
+          if (row?.task) row.task.output = e.reasons.map(describeReason).join('; ')
+          break
+        }
+        case 'stage:progress': {
+          const row = rows.get(e.stage)
+          if (row?.task) row.task.output = bar(e.done, e.total)
+          break
+        }
+        case 'stage:cached': {
+          const row = rows.get(e.stage)
+          if (row?.task) row.task.title = `${row.title}  (cached)`
+          finish(e.stage, { kind: 'cached' })
+          break
+        }
+        case 'stage:done': {
+          const row = rows.get(e.stage)
+          if (row?.task) row.task.title = `${row.title}  ${formatMs(e.ms)}${e.unchanged ? ' (output unchanged)' : ''}`
+          finish(e.stage, { kind: 'ok' })
+          break
+        }
+        case 'stage:failed':
+          finish(e.stage, { kind: 'fail', message: e.error.code === 'CANCELLED' ? 'cancelled' : `${e.error.code}: ${e.error.message}` })
+          break
+        case 'stage:skipped':
+          finish(e.stage, { kind: 'skip' })
+          break
+        case 'stage:log':
+          if (e.level === 'warn') warnings.push(`warning (${e.stage}): ${e.message}`)
+          break
+        case 'stage:expect':
+          if (!e.holds) warnings.push(`expectation failed (${e.stage}): ${e.text} (${e.left} vs ${e.right})`)
+          break
+        case 'warning':
+          warnings.push(`warning: ${e.message}`)
+          break
+        case 'run:done':
+          done = e
+          break
+      }
+    },
+    async close() {
+      await running
+      for (const w of warnings) write(w)
+      if (done) write(summary(done))
+    },
+  }
+}
+
+function bar(done: number, total: number, width = 30): string {
+  const f = total > 0 ? Math.min(1, done / total) : 1
+  const n = Math.round(f * width)
+  return `${'█'.repeat(n)}${'░'.repeat(width - n)} ${done}/${total}`
+}

@@ -1,0 +1,208 @@
+/**
+ * Run a plan: stages start as soon as their upstream stages are done, up to `jobs` at a
+ * time (p-queue). Fail-fast by default: the first failure aborts running stages through
+ * their AbortSignal and starts no new ones; `keepGoing` runs every branch that does not
+ * depend on a failure. Ctrl-C is the caller's AbortSignal.
+ */
+import { join } from 'node:path'
+import PQueue from 'p-queue'
+import { acquireLock } from '../cache/lock.ts'
+import { staleReasons, type StaleReason } from '../cache/stale.ts'
+import { readState, statePath, writeState, type PipelineState } from '../cache/state.ts'
+import { CacheStore } from '../cache/store.ts'
+import { QuasiError, asQuasiErrors, type ExitStatus } from '../errors.ts'
+import { evaluateExpectation } from '../pipeline/expect.ts'
+import type { Plan, PlannedStage } from '../pipeline/plan.ts'
+import { locate } from '../pipeline/source.ts'
+import type { RunEvent } from './events.ts'
+import { fromCache, keyStage, runAndStore } from './execute.ts'
+import { materialize } from './outputs.ts'
+import type { Produced } from './produced.ts'
+import { writeRunRecord, type StageRecord } from './record.ts'
+import { isForced, selectStages, type Selection } from './select.ts'
+
+export interface RunOptions extends Selection {
+  /** The `.quasi/` folder (cache, state, locks). */
+  readonly quasiDir: string
+  /** The `outputs/` folder; results go to `outputs/<pipeline>/`. */
+  readonly outputsDir: string
+  /** Stages run at once. */
+  readonly jobs: number
+  readonly keepGoing?: boolean
+  readonly signal?: AbortSignal
+  readonly emit: (e: RunEvent) => void
+  readonly toolVersion: string
+  /** How long to wait for another run of the same pipeline to finish. Default: 0 (stop at once). */
+  readonly lockWaitMs?: number
+}
+
+export interface RunResult {
+  readonly ok: boolean
+  readonly exitStatus: 0 | ExitStatus
+  readonly errors: readonly QuasiError[]
+  readonly records: readonly StageRecord[]
+}
+
+const PROGRESS_INTERVAL_MS = 100
+
+export async function runPipeline(plan: Plan, opts: RunOptions): Promise<RunResult> {
+  const chosen = selectStages(plan, opts)
+  const order = plan.order.filter((s) => chosen.has(s))
+  const t0 = performance.now()
+  const lock = await acquireLock(join(opts.quasiDir, 'locks', `${plan.name}.lock`), {
+    pipeline: plan.name,
+    waitMs: opts.lockWaitMs,
+    onWait: (h) => opts.emit({ type: 'warning', message: `waiting for another run of \`${plan.name}\` (pid ${h.pid}) to finish` }),
+  })
+  const store = new CacheStore(join(opts.quasiDir, 'cache'), (message) => opts.emit({ type: 'warning', message }))
+  const stateFile = statePath(opts.quasiDir, plan.name)
+  const prevState = await readState(stateFile)
+  const state: PipelineState = { ...prevState }
+  const outDir = join(opts.outputsDir, plan.name)
+
+  const abort = new AbortController()
+  const onOuterAbort = () => abort.abort(opts.signal?.reason)
+  opts.signal?.addEventListener('abort', onOuterAbort, { once: true })
+  if (opts.signal?.aborted) abort.abort()
+
+  const produced = new Map<string, Produced>()
+  const status = new Map<string, 'pending' | 'running' | 'ok' | 'failed' | 'skipped'>(order.map((s) => [s, 'pending']))
+  const records = new Map<string, StageRecord>()
+  const errors: QuasiError[] = []
+  let expectationsFailed = 0
+  let stopping = false
+  const queue = new PQueue({ concurrency: Math.max(1, opts.jobs) })
+  const position = new Map(order.map((s, i) => [s, i]))
+
+  opts.emit({ type: 'run:start', pipeline: plan.name, stages: order.map((s) => ({ name: s, kind: plan.byName.get(s)!.kind })), jobs: opts.jobs })
+
+  const depsOf = (s: PlannedStage) => plan.graph.deps(s.name).filter((d) => chosen.has(d))
+
+  const schedule = (name: string) => {
+    status.set(name, 'running')
+    void queue.add(() => execute(plan.byName.get(name)!), { priority: -position.get(name)! })
+  }
+
+  const readyAfter = (name: string) => {
+    for (const down of plan.graph.downstream(name)) {
+      if (!chosen.has(down) || status.get(down) !== 'pending') continue
+      const deps = depsOf(plan.byName.get(down)!)
+      if (deps.some((d) => status.get(d) === 'failed' || status.get(d) === 'skipped')) {
+        skip(down, 'upstream-failed')
+      } else if (deps.every((d) => status.get(d) === 'ok') && !stopping) schedule(down)
+    }
+  }
+
+  const skip = (name: string, reason: 'upstream-failed' | 'cancelled') => {
+    if (status.get(name) !== 'pending') return
+    status.set(name, 'skipped')
+    const s = plan.byName.get(name)!
+    records.set(name, { stage: name, kind: s.kind, status: 'skipped' })
+    opts.emit({ type: 'stage:skipped', stage: name, kind: s.kind, reason })
+    readyAfter(name)
+  }
+
+  const fail = (s: PlannedStage, err: unknown) => {
+    status.set(s.name, 'failed')
+    const cancelled = abort.signal.aborted && !(err instanceof QuasiError && err.code !== 'CANCELLED')
+    for (const e of asQuasiErrors(err)) {
+      const q = cancelled ? new QuasiError('CANCELLED', 'cancelled') : e
+      q.inStage(s.name, s.kind)
+      if (!q.pos && q.code !== 'CANCELLED') q.pos = locate(plan.src, ['stages', s.name, ...(q.param ? ['with', ...q.param] : [])], { key: !q.param, offset: q.offset })
+      if (!cancelled) errors.push(q)
+      records.set(s.name, { stage: s.name, kind: s.kind, status: cancelled ? 'cancelled' : 'failed', error: q.code })
+      opts.emit({ type: 'stage:failed', stage: s.name, kind: s.kind, error: q })
+    }
+    if (!opts.keepGoing && !cancelled) {
+      stopping = true
+      abort.abort(new QuasiError('CANCELLED', 'a sibling stage failed'))
+    }
+  }
+
+  const execute = async (s: PlannedStage) => {
+    if (abort.signal.aborted) {
+      status.set(s.name, 'pending')
+      skip(s.name, 'cancelled')
+      return
+    }
+    const started = performance.now()
+    let lastTick = 0
+    try {
+      const keyed = await keyStage(plan, s, (ref) => produced.get(ref)!.output)
+      const forced = isForced(opts, s.name)
+      let p = forced ? undefined : await fromCache(store, keyed.key)
+      const cached = p !== undefined
+      if (p) {
+        opts.emit({ type: 'stage:cached', stage: s.name, kind: s.kind, key: keyed.key })
+      } else {
+        const reasons: StaleReason[] = forced ? [{ kind: 'forced' }] : staleReasons(prevState[s.name]?.material, keyed.material)
+        opts.emit({ type: 'stage:start', stage: s.name, kind: s.kind, reasons })
+        p = await runAndStore(plan, s, keyed, store, {
+          input: (name) => produced.get(name)!,
+          signal: abort.signal,
+          jobs: opts.jobs,
+          log: (level, message) => opts.emit({ type: 'stage:log', stage: s.name, level, message }),
+          progress: (done, total) => {
+            const now = performance.now()
+            if (done >= total || now - lastTick >= PROGRESS_INTERVAL_MS) {
+              lastTick = now
+              opts.emit({ type: 'stage:progress', stage: s.name, done, total })
+            }
+          },
+        })
+      }
+      const files = await materialize(join(outDir, s.name), s, p)
+      const ms = performance.now() - started
+      if (!cached) {
+        opts.emit({ type: 'stage:done', stage: s.name, kind: s.kind, key: keyed.key, ms, unchanged: prevState[s.name]?.output === p.output })
+      }
+      for (const x of s.expect) {
+        try {
+          const r = evaluateExpectation(x, p.facts)
+          if (!r.holds) expectationsFailed++
+          opts.emit({ type: 'stage:expect', stage: s.name, text: x.text, holds: r.holds, left: r.left, right: r.right })
+        } catch (e) {
+          if (!(e instanceof QuasiError)) throw e
+          e.pos = locate(plan.src, ['stages', s.name, 'expect', s.expect.indexOf(x)], { offset: e.offset })
+          throw e
+        }
+      }
+      produced.set(s.name, p)
+      state[s.name] = { key: keyed.key, material: keyed.material, output: p.output }
+      records.set(s.name, { stage: s.name, kind: s.kind, status: cached ? 'cached' : 'ran', key: keyed.key, output: p.output, ms: cached ? 0 : Math.round(ms), files })
+      status.set(s.name, 'ok')
+    } catch (err) {
+      fail(s, err)
+    }
+    readyAfter(s.name)
+  }
+
+  try {
+    for (const name of order) if (depsOf(plan.byName.get(name)!).length === 0) schedule(name)
+    await queue.onIdle()
+    for (const name of order) skip(name, stopping || abort.signal.aborted ? 'cancelled' : 'upstream-failed')
+  } finally {
+    opts.signal?.removeEventListener('abort', onOuterAbort)
+    await writeState(stateFile, state).catch(() => undefined)
+    await writeRunRecord(outDir, plan, opts.toolVersion, plan.order.filter((s) => records.has(s)).map((s) => records.get(s)!)).catch(() => undefined)
+    await lock.release()
+  }
+
+  const counts = { ran: 0, cached: 0, failed: 0, skipped: 0 }
+  for (const r of records.values()) {
+    if (r.status === 'ran') counts.ran++
+    else if (r.status === 'cached') counts.cached++
+    else if (r.status === 'failed') counts.failed++
+    else counts.skipped++
+  }
+  const cancelled = opts.signal?.aborted === true
+  const exit: 0 | ExitStatus = cancelled
+    ? 130
+    : errors.length > 0
+      ? (Math.max(...errors.map((e) => e.exitStatus)) as ExitStatus)
+      : expectationsFailed > 0
+        ? 3
+        : 0
+  opts.emit({ type: 'run:done', ok: exit === 0, ms: performance.now() - t0, ...counts, expectationsFailed })
+  return { ok: exit === 0, exitStatus: exit, errors, records: plan.order.filter((s) => records.has(s)).map((s) => records.get(s)!) }
+}

@@ -1,0 +1,97 @@
+/**
+ * The contract every stage kind satisfies. A stage is a pure function of
+ * (kind, version, params, input artifacts, derived seed): it reads files only through
+ * `ctx.files`, writes nothing itself, and returns what it made.
+ */
+import type { Frame } from './artifacts/frame.ts'
+import type { Rng } from './stats/rng.ts'
+
+/** A JSON Schema object as ajv takes it (draft-07 subset used by the registry). */
+export type JsonSchema = Record<string, unknown>
+
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json }
+
+/** What a stage returns; every field is optional. */
+export interface StageResult {
+  /** The stage's table, read by downstream stages through `from:`. */
+  frame?: Frame
+  /** Structured results for downstream stages (a model specification, estimates, …). */
+  data?: Json
+  /** Human-facing files written to `outputs/<pipeline>/<stage>/<name>` (tables, figures). */
+  files?: Record<string, string | Uint8Array>
+  /** Named numbers that `expect:` lines can test, e.g. `coef(did)`, `p(did)`, `rows`. */
+  facts?: Record<string, number>
+}
+
+/** What downstream stages see of an upstream stage: its result, loaded from the run or the cache. */
+export interface StageOutput {
+  readonly stage: string
+  readonly kind: string
+  readonly frame?: Frame
+  readonly data?: Json
+  readonly facts: Readonly<Record<string, number>>
+  /** File names the stage wrote (their bytes stay in the cache). */
+  readonly files: readonly string[]
+}
+
+/** A file named by a path parameter, resolved against the pipeline file and read by the core. */
+export interface InputFile {
+  /** The path as written in the pipeline, relative to the pipeline file. */
+  readonly rel: string
+  /** Absolute path, for error messages and format sniffing. */
+  readonly path: string
+  readonly bytes: Uint8Array
+}
+
+export interface StageLog {
+  info(message: string): void
+  warn(message: string): void
+}
+
+export interface StageContext<P = Record<string, unknown>> {
+  /** The stage's name in the pipeline, and its kind. */
+  readonly stage: string
+  readonly kind: string
+  /** Parameters with defaults applied. */
+  readonly params: P
+  /** `panel: {unit, time}` from the pipeline file, when declared. */
+  readonly panel?: { readonly unit: string; readonly time: string }
+  /** Outputs of the stages this one references, by stage name. */
+  input(stage: string): StageOutput
+  /** Files named by the kind's `files` parameters, by parameter name. */
+  readonly files: Readonly<Record<string, InputFile>>
+  /** Seeded generator for this stage: H(pipeline seed, stage name); fork it per draw. */
+  readonly rng: Rng
+  readonly log: StageLog
+  /** Report progress of long loops; renderers show a live bar. */
+  progress(done: number, total: number): void
+  /** Aborted on Ctrl-C or when a sibling stage fails under fail-fast; long loops check it. */
+  readonly signal: AbortSignal
+  /** How many worker threads the stage may use. */
+  readonly jobs: number
+}
+
+export interface StageDef<P = any> {
+  /** The name used in `uses:`. */
+  readonly kind: string
+  /** Bump when the results for the same inputs change; part of every cache key. */
+  readonly version: number
+  /** One line for `quasi schema` and editors. */
+  readonly description: string
+  /** JSON Schema of `with:` (an object schema; defaults are applied before run). */
+  readonly params: JsonSchema
+  /** Parameters whose values name other stages (a string or a list of strings). */
+  readonly references: readonly string[]
+  /** Parameters whose values are file paths relative to the pipeline file. */
+  readonly files?: readonly string[]
+  /** The stage draws random numbers, so the derived seed is part of its key. */
+  readonly random?: boolean
+  /** The stage returns a frame; it then accepts `save: true | [columns]` (writes data.csv). */
+  readonly producesFrame?: boolean
+  run(ctx: StageContext<P>): Promise<StageResult>
+}
+
+/** Identity helper that checks a stage definition against the contract. */
+export function defineStage<P>(def: StageDef<P>): StageDef<P> {
+  return def
+}

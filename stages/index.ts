@@ -1,0 +1,8 @@
+/**
+ * The stage registry: every stage kind quasi knows, in one list. A new kind is a folder
+ * under stages/ plus one line here; the core never imports a stage by name.
+ */
+import type { StageDef } from '../src/stage.ts'
+import ingest from './ingest/stage.ts'
+
+export const stageKinds: readonly StageDef[] = [ingest]
