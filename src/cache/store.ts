@@ -53,10 +53,13 @@ export class CacheStore {
   }
 
   async putBlob(bytes: Uint8Array | string): Promise<BlobRef> {
-    const buf = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes
+    const buf = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
     const digest = sha256(buf)
     const p = this.blobPath(digest)
-    if (!existsSync(p)) await writeFileAtomic(p, buf)
+    // Content addressing lets an existing blob stand, but only if its bytes are still right:
+    // a damaged file under the right name must be replaced, not trusted.
+    const cur = await readFile(p).catch(() => undefined)
+    if (!cur || !cur.equals(buf)) await writeFileAtomic(p, buf)
     return { digest, size: buf.byteLength }
   }
 

@@ -47,7 +47,13 @@ export function parsePipelineText(text: string, display: string, abs = display):
 }
 
 function yamlError(src: SourceFile, e: YAMLError): QuasiError {
-  const [start, end] = e.pos
+  let [start, end] = e.pos
+  // An error at the very end (an unclosed bracket) is clearer at the end of the last line with text.
+  if (src.text.slice(start).trim() === '') {
+    const trimmed = src.text.trimEnd().length
+    start = Math.max(0, trimmed - 1)
+    end = start + 1
+  }
   const pos = positionAt(src, start, Math.max(1, Math.min(end - start, 40)))
   const first = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')
   const map: Partial<Record<YAMLError['code'], [ErrorCode, string]>> = {
@@ -58,7 +64,10 @@ function yamlError(src: SourceFile, e: YAMLError): QuasiError {
     MULTIPLE_DOCS: ['YAML_SYNTAX', 'a pipeline file holds one document; remove the `---` separator'],
     RESOURCE_EXHAUSTION: ['YAML_SYNTAX', 'too many aliases; write the values out'],
   }
-  const [code, hint] = map[e.code] ?? ['YAML_SYNTAX', 'check the indentation, colons and brackets around this point']
+  const unclosed = /end with a ([}\]])/.exec(e.message)
+  const [code, hint] = unclosed
+    ? (['YAML_SYNTAX', `a \`${unclosed[1] === '}' ? '{' : '['}\` opened above is not closed with \`${unclosed[1]}\``] as const)
+    : (map[e.code] ?? ['YAML_SYNTAX', 'check the indentation, colons and brackets around this point'])
   const message = e.code === 'DUPLICATE_KEY' ? `duplicate key \`${duplicateKeyName(src.text, start)}\`` : first
   return new QuasiError(code, message, { pos, hint })
 }

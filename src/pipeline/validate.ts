@@ -47,9 +47,17 @@ function translate(errors: ErrorObject[], root: JsonSchema, value: unknown, w: W
       e.keyword === 'oneOf' ||
       !unions.some((u) => e.instancePath === u || e.instancePath.startsWith(u + '/')),
   )
+  // A misspelt required key shows up twice (unknown `stage`, missing `stages`): keep the first.
+  const suggested = new Set(
+    kept.filter((e) => e.keyword === 'additionalProperties').map((e) => {
+      const extra = String((e.params as { additionalProperty: string }).additionalProperty)
+      return `${e.instancePath}/${suggest(extra, Object.keys((schemaAt(root, e.schemaPath).properties ?? {}) as object)) ?? ''}`
+    }),
+  )
   const out: QuasiError[] = []
   const seen = new Set<string>()
   for (const e of kept) {
+    if (e.keyword === 'required' && suggested.has(`${e.instancePath}/${(e.params as { missingProperty: string }).missingProperty}`)) continue
     if (e.keyword === 'if') continue
     const q = one(e, root, value, w)
     const k = `${q.code}|${q.pos?.line}:${q.pos?.col}|${q.message}`
