@@ -75,10 +75,12 @@ function one(e: ErrorObject, root: JsonSchema, value: unknown, w: Where): QuasiE
   const name = path.length > 0 ? path.map(String).join('.') : (w.base[w.base.length - 1] ?? 'the file').toString()
   const found = valueAt(value, path)
   const subschema = schemaAt(root, e.schemaPath)
+  // Envelope errors inside a stage still name it.
+  const stage = w.stage ?? (full[0] === 'stages' && full.length >= 2 ? String(full[1]) : undefined)
   const init = (code: ErrorCode, message: string, more: { key?: boolean; expected?: string; found?: string; hint?: string } = {}) =>
     new QuasiError(code, message, {
-      pos: locate(w.src, more.key ? full : full, { key: more.key }),
-      stage: w.stage,
+      pos: locate(w.src, full, { key: more.key }),
+      stage,
       kind: w.kind,
       expected: more.expected,
       found: more.found,
@@ -94,7 +96,7 @@ function one(e: ErrorObject, root: JsonSchema, value: unknown, w: Where): QuasiE
       const what = code === 'UNKNOWN_PARAM' ? 'parameter' : 'key'
       return new QuasiError(code, `unknown ${what} \`${extra}\`${near ? `; did you mean \`${near}\`?` : ''}`, {
         pos: locate(w.src, [...full, extra], { key: true }),
-        stage: w.stage,
+        stage,
         kind: w.kind,
         expected: `one of ${allowed.map((a) => '`' + a + '`').join(', ')}`,
         hint: near ? undefined : `see \`quasi schema\` or docs/pipeline.md for the ${what}s${w.kind ? ` of \`${w.kind}\`` : ''}`,

@@ -1,0 +1,67 @@
+/**
+ * Every file in test/e2e/bad/ through the CLI entry point: the exit status, the position
+ * and code of each error, and the exact stderr (file snapshots beside the YAML files).
+ */
+import { cpSync, mkdtempSync, readdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, test } from 'vitest'
+import { main } from '../../src/cli/main.ts'
+
+const here = fileURLToPath(new URL('.', import.meta.url))
+
+/** [file, command, exit status, "line:col", error code, a phrase the message must contain] */
+const cases: [string, 'validate' | 'run', number, string, string, string][] = [
+  ['yaml-syntax', 'validate', 2, '7:32', 'YAML_SYNTAX', 'is not closed with `}`'],
+  ['duplicate-key', 'validate', 2, '8:3', 'DUPLICATE_KEY', 'duplicate key `panel`'],
+  ['custom-tag', 'validate', 2, '7:19', 'YAML_TAG', 'Unresolved tag: !env'],
+  ['unknown-top-level-key', 'validate', 2, '4:1', 'UNKNOWN_KEY', 'unknown key `stage`; did you mean `stages`?'],
+  ['unknown-kind', 'validate', 2, '6:11', 'UNKNOWN_KIND', 'did you mean `ingest`?'],
+  ['unknown-param', 'validate', 2, '9:7', 'UNKNOWN_PARAM', 'unknown parameter `selct`; did you mean `select`?'],
+  ['wrong-type', 'validate', 2, '4:7', 'WRONG_TYPE', 'Expected `seed` to be an integer, got `twenty` (string)'],
+  ['missing-param', 'validate', 2, '7:5', 'MISSING_PARAM', 'missing required parameter `file`'],
+  ['missing-stage', 'validate', 2, '11:13', 'MISSING_STAGE', 'did you mean `panel`?'],
+  ['self-reference', 'validate', 2, '8:13', 'SELF_REFERENCE', 'names itself'],
+  ['cycle', 'validate', 2, '8:12', 'CYCLE', 'cycle: a → b → c → a'],
+  ['missing-file', 'validate', 2, '7:19', 'MISSING_FILE', 'did you mean `data/panel.csv`?'],
+  ['path-outside', 'validate', 2, '7:19', 'PATH_OUTSIDE_PROJECT', 'leads outside the project folder'],
+  ['bad-expectation', 'validate', 2, '8:21', 'BAD_EXPECTATION', 'cannot read expectation'],
+  ['wrong-format-version', 'validate', 2, '2:8', 'INVALID_VALUE', 'Expected `quasi` to be `1`'],
+  ['several-errors', 'validate', 2, '9:11', 'UNKNOWN_KIND', '3 errors'],
+  ['duplicate-panel-key', 'run', 2, '6:3', 'DUPLICATE_PANEL_KEY', 'rows 3 and 5 (city a, year 2020)'],
+  ['non-numeric-cell', 'run', 2, '10:19', 'BAD_DATA', 'row 3, column "y": `n/a` is not a number'],
+  ['unknown-fact', 'run', 2, '9:16', 'BAD_EXPECTATION', 'did you mean `rows`?'],
+  ['failed-expectation', 'run', 3, '', '', ''],
+]
+
+async function quasi(args: string[], cwd: string) {
+  let out = ''
+  let err = ''
+  const code = await main(args, { cwd, out: (s) => void (out += s), err: (s) => void (err += s), isTTY: false, env: { CI: 'true' } })
+  return { code, out, err }
+}
+
+describe('bad pipeline files', () => {
+  test('every file in bad/ has a case', () => {
+    const files = readdirSync(join(here, 'bad')).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, ''))
+    expect(files.sort()).toEqual(cases.map((c) => c[0]).sort())
+  })
+
+  for (const [name, cmd, exit, at, code, phrase] of cases) {
+    test(`${name}: exit ${exit}${code ? `, ${code} at ${at}` : ''}`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'quasi-bad-'))
+      cpSync(join(here, 'bad'), dir, { recursive: true })
+      const r = await quasi([cmd, `${name}.yaml`], dir)
+      expect(r.code).toBe(exit)
+      if (code) {
+        expect(r.err).toContain(`${name}.yaml:${at}  error ${code}`)
+        expect(r.err).toContain(phrase)
+        expect(r.err).not.toMatch(/\n\s+at .+:\d+:\d+\)?\n/) // no stack trace for a user error
+      } else {
+        expect(r.out).toContain('expect rows > 100: FAILED (4 vs 100)')
+      }
+      await expect(r.err).toMatchFileSnapshot(join(here, 'bad', `${name}.stderr`))
+    })
+  }
+})

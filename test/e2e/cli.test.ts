@@ -1,0 +1,158 @@
+/**
+ * The built CLI as a user runs it, in separate processes: cached re-runs, status
+ * predictions, `kill -9` in the middle of a stage, and two runs of one pipeline at once.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, test } from 'vitest'
+
+const repo = fileURLToPath(new URL('../..', import.meta.url))
+const bin = join(repo, 'bin/quasi.js')
+const env = { ...process.env, CI: 'true', NO_COLOR: '1' }
+
+function quasi(args: string[], cwd: string) {
+  const t0 = performance.now()
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, env, encoding: 'utf8' })
+  return { code: r.status, out: r.stdout, err: r.stderr, ms: performance.now() - t0 }
+}
+
+/** A seeded panel of 20 cities × 10 years with gaps, and a city attribute table. */
+function project(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'quasi-e2e-'))
+  mkdirSync(join(dir, 'pipelines/data'), { recursive: true })
+  let s = 12345
+  const rnd = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648)
+  const rows = ['city,year,gdp,patents']
+  for (let c = 0; c < 20; c++) {
+    for (let y = 2010; y < 2020; y++) {
+      const gap = rnd() < 0.1 && y > 2010 && y < 2019
+      rows.push(`c${c},${y},${gap ? '' : (10 + c + rnd()).toFixed(3)},${rnd() < 0.05 ? 'NA' : Math.round(100 * rnd())}`)
+    }
+  }
+  writeFileSync(join(dir, 'pipelines/data/panel.csv'), rows.join('\n') + '\n')
+  const attrs = ['city,region'].concat(Array.from({ length: 20 }, (_, c) => `c${c},${['east', 'central', 'west'][c % 3]}`))
+  writeFileSync(join(dir, 'pipelines/data/attrs.csv'), attrs.join('\n') + '\n')
+  cpSync(join(repo, 'test/e2e/good/ten-stages.yaml'), join(dir, 'pipelines/ten.yaml'))
+  return dir
+}
+
+describe('quasi run, end to end', () => {
+  test('ten stages run; a second run is all cache hits in under 1 s; one changed parameter re-runs what status predicted', () => {
+    const dir = project()
+    const first = quasi(['run', 'pipelines/ten.yaml'], dir)
+    expect(first.err).toBe('')
+    expect(first.code).toBe(0)
+    expect(first.out).toContain('10 ran, 0 cached')
+    const data = readFileSync(join(dir, 'outputs/ten/final/data.csv'), 'utf8')
+    expect(data.split('\n')[0]).toBe('city,year,gdp')
+
+    const second = quasi(['run', 'pipelines/ten.yaml'], dir)
+    expect(second.code).toBe(0)
+    expect(second.out).toContain('0 ran, 10 cached')
+    expect(second.ms).toBeLessThan(1000)
+    expect(readFileSync(join(dir, 'outputs/ten/final/data.csv'), 'utf8')).toBe(data)
+    const run = JSON.parse(readFileSync(join(dir, 'outputs/ten/run.json'), 'utf8')) as { stages: { stage: string; cached: boolean }[] }
+    expect(run.stages.every((s) => s.cached)).toBe(true)
+
+    const yaml = readFileSync(join(dir, 'pipelines/ten.yaml'), 'utf8').replace('method: locf, columns: [gdp, patents]', 'method: locf, columns: [gdp]')
+    writeFileSync(join(dir, 'pipelines/ten.yaml'), yaml)
+    const status = quasi(['status', 'pipelines/ten.yaml'], dir)
+    expect(status.code).toBe(0)
+    const stale = status.out.split('\n').filter((l) => l.includes('stale')).map((l) => l.split(/\s+/)[0])
+    expect(stale).toEqual(['locf', 'nocb'])
+    expect(status.out).toMatch(/locf\s+impute\s+stale: param `columns` changed from \["gdp","patents"\] to \["gdp"\]/)
+    expect(status.out).toMatch(/nocb\s+impute\s+stale: input `locf` will be recomputed/)
+
+    const third = quasi(['run', 'pipelines/ten.yaml'], dir)
+    expect(third.code).toBe(0)
+    const ranNow = third.out.split('\n').filter((l) => l.includes('✔')).map((l) => l.trim().split(/\s+/)[1])
+    expect(ranNow).toEqual(stale)
+  })
+
+  test('dag, validate and dry-run describe the pipeline without running it', () => {
+    const dir = project()
+    const dag = quasi(['dag', 'pipelines/ten.yaml', '--format', 'mermaid'], dir)
+    expect(dag.code).toBe(0)
+    expect(dag.out).toContain('flowchart TD')
+    expect(dag.out).toContain('panel --> joined')
+    expect(quasi(['validate', 'pipelines/ten.yaml'], dir).out).toContain('ok (10 stages)')
+    const dry = quasi(['run', 'pipelines/ten.yaml', '--dry-run'], dir)
+    expect(dry.out).toContain('10 of 10 stages would run')
+    expect(readdirSync(dir)).not.toContain('outputs')
+  })
+})
+
+/** A pipeline whose single stage reads a large file, so a test can catch it mid-stage. */
+function bigProject(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'quasi-big-'))
+  mkdirSync(join(dir, 'pipelines/data'), { recursive: true })
+  const lines = ['unit,year,a,b,c,d,e,f']
+  for (let u = 0; u < 20000; u++) for (let y = 0; y < 10; y++) lines.push(`u${u},${2000 + y},${u * 0.5},${y * 1.25},${u + y},1.5,2.5,${u % 7}`)
+  writeFileSync(join(dir, 'pipelines/data/big.csv'), lines.join('\n') + '\n')
+  writeFileSync(join(dir, 'pipelines/big.yaml'), `quasi: 1
+name: big
+panel: { unit: unit, time: year }
+stages:
+  small: { uses: ingest, with: { file: data/big.csv, select: [unit, year] } }
+  big: { uses: ingest, with: { file: data/big.csv } }
+`)
+  return dir
+}
+
+/** Start a run with the JSON reporter; resolves when `event` is seen for `stage`. */
+function startRun(dir: string, extra: string[] = []): { child: ChildProcess; seen: (type: string, stage?: string) => Promise<void>; done: Promise<{ code: number | null; out: string; err: string }> } {
+  const child = spawn(process.execPath, [bin, 'run', 'pipelines/big.yaml', '--reporter', 'json', '--jobs', '1', ...extra], { cwd: dir, env })
+  let out = ''
+  let err = ''
+  const waiters: { type: string; stage?: string; resolve: () => void }[] = []
+  child.stdout!.on('data', (d: Buffer) => {
+    out += d.toString()
+    for (const w of [...waiters]) {
+      if (out.split('\n').some((l) => l.includes(`"type":"${w.type}"`) && (!w.stage || l.includes(`"stage":"${w.stage}"`)))) {
+        waiters.splice(waiters.indexOf(w), 1)
+        w.resolve()
+      }
+    }
+  })
+  child.stderr!.on('data', (d: Buffer) => void (err += d.toString()))
+  const done = new Promise<{ code: number | null; out: string; err: string }>((resolve) => child.on('close', (code) => resolve({ code, out, err })))
+  const seen = (type: string, stage?: string) => new Promise<void>((resolve) => waiters.push({ type, stage, resolve }))
+  return { child, seen, done }
+}
+
+describe('crashes and concurrent runs', () => {
+  test('kill -9 in the middle of a stage leaves the cache usable; the next run completes', async () => {
+    const dir = bigProject()
+    const run = startRun(dir)
+    await run.seen('stage:start', 'big')
+    run.child.kill('SIGKILL')
+    const killed = await run.done
+    expect(killed.code).toBe(null)
+    const next = quasi(['run', 'pipelines/big.yaml'], dir)
+    expect(next.err).toBe('')
+    expect(next.code).toBe(0)
+    expect(next.out).toMatch(/small\s+cached/)
+    expect(next.out).toMatch(/✔ big/)
+    expect(quasi(['run', 'pipelines/big.yaml'], dir).out).toContain('0 ran, 2 cached')
+  })
+
+  test('a second run of the same pipeline stops with a clear message, or waits with --wait', async () => {
+    const dir = bigProject()
+    const a = startRun(dir)
+    await a.seen('stage:start', 'big')
+    const b = quasi(['run', 'pipelines/big.yaml'], dir)
+    expect(b.code).toBe(1)
+    expect(b.err).toContain('error LOCKED')
+    expect(b.err).toMatch(/pipeline `big` is being run by another quasi process \(pid \d+/)
+    expect(b.err).toContain('--wait')
+    const c = startRun(dir, ['--wait', '60'])
+    const [ra, rc] = await Promise.all([a.done, c.done])
+    expect(ra.code).toBe(0)
+    expect(rc.code).toBe(0)
+    expect(rc.out).toContain('"type":"warning","message":"waiting for another run')
+    expect(rc.out).toContain('"ran":0,"cached":2')
+  })
+})
