@@ -73,6 +73,13 @@ export function readCsv(text: string, opts: CsvReadOptions): CsvReadResult {
       })
     }
   }
+  for (let i = 1; i < rows.length; i++) {
+    if (rows[i].length !== header.length) {
+      throw new QuasiError('BAD_DATA', `${opts.file}: row ${i + 1} has ${rows[i].length} cells, the header has ${header.length}`, {
+        hint: 'every row needs as many cells as the header; look for an extra delimiter or an unquoted comma in a text cell',
+      })
+    }
+  }
   const na = new Set(opts.na ?? DEFAULT_NA)
   const n = rows.length - 1
   const columns: [string, Column][] = []
