@@ -28,3 +28,10 @@ describe('the generated pipeline schema', () => {
     expect(validate(bad)).toBe(false)
   })
 })
+
+describe('the stage reference', () => {
+  test('docs/stages.md is generated from the registry', async () => {
+    const { renderStageReference } = await import('../../../src/pipeline/reference.ts')
+    await expect(renderStageReference(stageKinds)).toMatchFileSnapshot('../../../docs/stages.md')
+  })
+})
