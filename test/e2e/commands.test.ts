@@ -1,0 +1,74 @@
+/** The smaller commands, in-process: init, schema, dag formats, clean, help and usage errors. */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, test } from 'vitest'
+import { main } from '../../src/cli/main.ts'
+
+async function quasi(args: string[], cwd: string) {
+  let out = ''
+  let err = ''
+  const code = await main(args, { cwd, out: (s) => void (out += s), err: (s) => void (err += s), isTTY: false, env: { CI: 'true' } })
+  return { code, out, err }
+}
+
+const fresh = () => mkdtempSync(join(tmpdir(), 'quasi-cmd-'))
+
+describe('commands', () => {
+  test('init writes a pipeline that runs, and refuses to overwrite it', async () => {
+    const dir = fresh()
+    expect((await quasi(['init'], dir)).code).toBe(0)
+    expect(readFileSync(join(dir, 'pipelines/example.yaml'), 'utf8')).toMatch(/^# yaml-language-server: \$schema=\.\.\/schema\/pipeline\.schema\.json/)
+    const run = await quasi(['run', 'pipelines/example.yaml'], dir)
+    expect(run.code).toBe(0)
+    expect(run.out).toContain('expect rows == 12: holds')
+    const again = await quasi(['init'], dir)
+    expect(again.code).toBe(2)
+    expect(again.err).toContain('would overwrite pipelines/example.yaml')
+  })
+
+  test('dag as text and dot', async () => {
+    const dir = fresh()
+    await quasi(['init'], dir)
+    expect((await quasi(['dag', 'pipelines/example.yaml'], dir)).out).toBe('panel  ingest        \n')
+    const dot = await quasi(['dag', 'pipelines/example.yaml', '--format', 'dot'], dir)
+    expect(dot.out).toContain('digraph pipeline {')
+    const bad = await quasi(['dag', 'pipelines/example.yaml', '--format', 'svg'], dir)
+    expect(bad.code).toBe(2)
+    expect(bad.err).toContain('Expected `--format` to be one of text, mermaid, dot, got `svg`')
+  })
+
+  test('clean --unused keeps what the last run used; --outputs and --cache remove everything', async () => {
+    const dir = fresh()
+    await quasi(['init'], dir)
+    await quasi(['run', 'pipelines/example.yaml'], dir)
+    const f = join(dir, 'pipelines/example.yaml')
+    writeFileSync(f, readFileSync(f, 'utf8').replace('data/example.csv }', 'data/example.csv, select: [unit, year, y] }'))
+    await quasi(['run', 'pipelines/example.yaml'], dir)
+    const manifests = () => readdirSync(join(dir, '.quasi/cache/stages')).length
+    expect(manifests()).toBe(2)
+    const gc = await quasi(['clean'], dir)
+    expect(gc.out).toMatch(/removed 1 unused cache entry, 1 blob/)
+    expect(manifests()).toBe(1)
+    expect((await quasi(['run', 'pipelines/example.yaml'], dir)).out).toContain('0 ran, 1 cached')
+    await quasi(['clean', '--outputs'], dir)
+    expect(existsSync(join(dir, 'outputs'))).toBe(false)
+    await quasi(['clean', '--cache'], dir)
+    expect(existsSync(join(dir, '.quasi/cache'))).toBe(false)
+    expect((await quasi(['run', 'pipelines/example.yaml'], dir)).out).toContain('1 ran, 0 cached')
+  })
+
+  test('usage errors exit 2 with a suggestion', async () => {
+    const dir = fresh()
+    const r = await quasi(['rnu', 'x.yaml'], dir)
+    expect(r.code).toBe(2)
+    expect(r.err).toContain('unknown command `rnu`; did you mean `run`?')
+    const o = await quasi(['run', 'x.yaml', '--jbos', '2'], dir)
+    expect(o.code).toBe(2)
+    expect(o.err).toContain("did you mean `--jobs`?")
+    const m = await quasi(['run', 'missing.yaml'], dir)
+    expect(m.code).toBe(2)
+    expect(m.err).toContain('error MISSING_FILE')
+    expect((await quasi(['--help'], dir)).out).toContain('Exit codes: 0 success')
+  })
+})
