@@ -3,8 +3,10 @@
  * under stages/ plus one line here; the core never imports a stage by name.
  */
 import type { StageDef } from '../src/stage.ts'
+import derive from './derive/stage.ts'
+import filter from './filter/stage.ts'
 import impute from './impute/stage.ts'
 import ingest from './ingest/stage.ts'
 import merge from './merge/stage.ts'
 
-export const stageKinds: readonly StageDef[] = [ingest, merge, impute]
+export const stageKinds: readonly StageDef[] = [ingest, merge, filter, impute, derive]

@@ -32,6 +32,8 @@ const cases: [string, 'validate' | 'run', number, string, string, string][] = [
   ['duplicate-panel-key', 'run', 2, '6:3', 'DUPLICATE_PANEL_KEY', 'rows 3 and 5 (city a, year 2020)'],
   ['non-numeric-cell', 'run', 2, '10:19', 'BAD_DATA', 'row 3, column "y": `n/a` is not a number'],
   ['unknown-fact', 'run', 2, '9:16', 'BAD_EXPECTATION', 'did you mean `rows`?'],
+  ['bad-expression', 'run', 2, '15:18', 'MISSING_COLUMN', 'column eco, 1:5: unknown column "gpd"'],
+  ['bad-filter', 'run', 2, '11:57', 'BAD_EXPRESSION', 'where, 1:24: expected ")" to close the parenthesis'],
   ['failed-expectation', 'run', 3, '', '', ''],
 ]
 

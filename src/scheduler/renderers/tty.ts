@@ -10,6 +10,9 @@ import { formatMs, summary } from './plain.ts'
 
 type Row = {
   title: string
+  /** What the row should say now; applied when its listr2 task exists. */
+  display?: string
+  output?: string
   task?: ListrTaskWrapper<unknown, any, any>
   settle?: (outcome: { kind: 'ok' | 'cached' | 'skip' } | { kind: 'fail'; message: string }) => void
   pending?: { kind: 'ok' | 'cached' | 'skip' } | { kind: 'fail'; message: string }
@@ -28,6 +31,17 @@ export function ttyRenderer(write: (line: string) => void): Renderer {
     else row.pending = outcome
   }
 
+  const show = (stage: string, title?: (t: string) => string, output?: string) => {
+    const row = rows.get(stage)
+    if (!row) return
+    if (title) row.display = title(row.title)
+    if (output !== undefined) row.output = output
+    if (row.task) {
+      if (row.display) row.task.title = row.display
+      if (output !== undefined) row.task.output = output
+    }
+  }
+
   return {
     onEvent(e: RunEvent) {
       switch (e.type) {
@@ -41,7 +55,10 @@ export function ttyRenderer(write: (line: string) => void): Renderer {
                 new Promise<void>((resolve, reject) => {
                   const row = rows.get(s.name)!
                   row.task = task
+                  if (row.display) task.title = row.display
+                  if (row.output) task.output = row.output
                   row.settle = (o) => {
+                    if (row.display) task.title = row.display
                     if (o.kind === 'fail') reject(new Error(o.message))
                     else if (o.kind === 'skip') {
                       task.skip(`${row.title}  skipped`)
@@ -56,28 +73,20 @@ export function ttyRenderer(write: (line: string) => void): Renderer {
           running = list.run().catch(() => undefined)
           break
         }
-        case 'stage:start': {
-          const row = rows.get(e.stage)
-          if (row?.task) row.task.output = e.reasons.map(describeReason).join('; ')
+        case 'stage:start':
+          show(e.stage, undefined, e.reasons.map(describeReason).join('; '))
           break
-        }
-        case 'stage:progress': {
-          const row = rows.get(e.stage)
-          if (row?.task) row.task.output = bar(e.done, e.total)
+        case 'stage:progress':
+          show(e.stage, undefined, bar(e.done, e.total))
           break
-        }
-        case 'stage:cached': {
-          const row = rows.get(e.stage)
-          if (row?.task) row.task.title = `${row.title}  (cached)`
+        case 'stage:cached':
+          show(e.stage, (t) => `${t}  (cached)`)
           finish(e.stage, { kind: 'cached' })
           break
-        }
-        case 'stage:done': {
-          const row = rows.get(e.stage)
-          if (row?.task) row.task.title = `${row.title}  ${formatMs(e.ms)}${e.unchanged ? ' (output unchanged)' : ''}`
+        case 'stage:done':
+          show(e.stage, (t) => `${t}  ${formatMs(e.ms)}${e.unchanged ? ' (output unchanged)' : ''}`)
           finish(e.stage, { kind: 'ok' })
           break
-        }
         case 'stage:failed':
           finish(e.stage, { kind: 'fail', message: e.error.code === 'CANCELLED' ? 'cancelled' : `${e.error.code}: ${e.error.message}` })
           break

@@ -142,6 +142,14 @@ describe('group statistics', () => {
     expectClose(values('standardize(x)', f2) as number[], s.standardize, { rel: SUMMATION_REL, abs: 1e-15, label: 'scale' })
   })
 
+  test('statistics that overflow are missing, with a warning', () => {
+    const g = Frame.from({ x: [1e308, 1e308, 1] })
+    const r = run('sum(x)', g)
+    expect(Array.from(r.column.data as Float64Array)).toEqual([NaN, NaN, NaN])
+    expect(r.warnings.map((w) => w.message)).toEqual(['1:1: sum(x): 3 value(s) missing: result too large'])
+    expect(values('sd(x)', g)).toEqual([null, null, null])
+  })
+
   test('numeric by keys group by value', () => {
     const g = Frame.from({ y: [2010, 2011, 2010], x: [1, 5, 3] })
     expect(values('mean(x) by y', g)).toEqual([2, 5, 2])

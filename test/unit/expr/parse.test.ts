@@ -136,6 +136,11 @@ describe('calls, options and by', () => {
     expect(src.slice(e.right.start, e.right.end)).toBe('mean(log(gdp)) by year')
     expect(src.slice(e.opSpan.start, e.opSpan.end)).toBe('-')
     expect(src.slice(e.right.nameSpan.start, e.right.nameSpan.end)).toBe('mean')
+    const p = '2 * (a + b)'
+    const q = parseExpression(p)
+    if (q.kind !== 'binary') throw new Error('shape')
+    expect(p.slice(q.right.start, q.right.end)).toBe('(a + b)')
+    expect(q.end).toBe(p.length)
   })
 
   test.each([

@@ -1,0 +1,245 @@
+/**
+ * Checker: resolves names and types before any row is touched, and collects every error it
+ * finds (not just the first): unknown columns and functions (with "did you mean"), wrong
+ * arity, `by` on a function that is not a group function, panel functions without a panel,
+ * bad constant arguments, and type mismatches between numbers and text.
+ */
+import type { ColumnType } from '../artifacts/frame.ts'
+import type { QuasiError } from '../errors.ts'
+import { suggest } from '../suggest.ts'
+import type { Binary, Call, Expr } from './ast.ts'
+import { exprError, q } from './errors.ts'
+import { FUNCTIONS } from './functions/index.ts'
+import type { CheckContext } from './spec.ts'
+
+export interface Schema {
+  /** Columns available to the expression and their types. */
+  readonly columns: ReadonlyMap<string, ColumnType>
+  /** The pipeline's panel keys, needed by lag/lead/diff/adopted/event_time. */
+  readonly panel?: { readonly unit: string; readonly time: string }
+}
+
+export interface CheckResult {
+  /** Type of the whole expression, undefined when there are errors. */
+  readonly type: ColumnType | undefined
+  readonly errors: readonly QuasiError[]
+}
+
+const ARITHMETIC = new Set(['+', '-', '*', '/', '^'])
+const ORDERING = new Set(['<', '<=', '>', '>='])
+
+/** Check a parsed expression against the columns it will run on. */
+export function checkExpression(expr: Expr, source: string, schema: Schema): CheckResult {
+  const errors: QuasiError[] = []
+  const cx: CheckContext = {
+    source,
+    columns: schema.columns,
+    ...(schema.panel ? { panel: schema.panel } : {}),
+    errors,
+    check: (e) => typeOf(e, cx),
+  }
+  const type = typeOf(expr, cx)
+  return { type: errors.length === 0 ? type : undefined, errors }
+}
+
+/** How an operand reads in a type error: `admin_level (text)`, `3 (a number)`. */
+function describeOperand(e: Expr, t: ColumnType, source: string): string {
+  return `${shortText(e, source)} (${t === 'string' ? 'text' : 'a number'})`
+}
+
+/** `admin_level is a text column`, `"abc" is text`. */
+function isText(e: Expr, source: string): string {
+  return e.kind === 'column' ? `${e.name} is a text column` : `${shortText(e, source)} is text`
+}
+
+function shortText(e: Expr, source: string): string {
+  if (e.kind === 'column') return e.name
+  const text = source.slice(e.start, e.end)
+  return text.length > 30 ? text.slice(0, 27) + '…' : text
+}
+
+function typeOf(e: Expr, cx: CheckContext): ColumnType | undefined {
+  switch (e.kind) {
+    case 'number':
+      return 'number'
+    case 'string':
+      return 'string'
+    case 'column': {
+      const t = cx.columns.get(e.name)
+      if (t !== undefined) return t
+      const near = suggest(e.name, cx.columns.keys())
+      cx.errors.push(
+        exprError('MISSING_COLUMN', cx.source, e, `unknown column ${q(e.name)}${near ? ` — did you mean ${q(near)}?` : ''}`, {
+          found: e.name,
+          ...(near ? { expected: near } : {}),
+          ...(near ? {} : { hint: `columns: ${listNames([...cx.columns.keys()])}` }),
+        }),
+      )
+      return undefined
+    }
+    case 'unary': {
+      const t = typeOf(e.arg, cx)
+      if (t === 'string') {
+        cx.errors.push(
+          exprError('BAD_EXPRESSION', cx.source, e, `type mismatch: ${q(e.op)} needs a number, but ${isText(e.arg, cx.source)}`, {
+            expected: 'number',
+            found: 'string',
+          }),
+        )
+        return undefined
+      }
+      return t && 'number'
+    }
+    case 'binary':
+      return binaryType(e, cx)
+    case 'in': {
+      const t = typeOf(e.arg, cx)
+      let ok = t !== undefined
+      for (const item of e.list.items) {
+        const ti = typeOf(item, cx)
+        if (ti === undefined) ok = false
+        else if (t !== undefined && ti !== t) {
+          ok = false
+          cx.errors.push(
+            exprError('BAD_EXPRESSION', cx.source, item, `type mismatch: ${describeOperand(e.arg, t, cx.source)} cannot be compared with ${describeOperand(item, ti, cx.source)}`, {
+              expected: t,
+              found: ti,
+            }),
+          )
+        }
+      }
+      return ok ? 'number' : undefined
+    }
+    case 'list':
+      cx.errors.push(exprError('BAD_EXPRESSION', cx.source, e, 'a list [...] can only follow `in` or be an option value, as in negative: [so2]'))
+      return undefined
+    case 'call':
+      return callType(e, cx)
+  }
+}
+
+function binaryType(e: Binary, cx: CheckContext): ColumnType | undefined {
+  const l = typeOf(e.left, cx)
+  const r = typeOf(e.right, cx)
+  if (l === undefined || r === undefined) return undefined
+  const mismatch = (message: string, expected: string, found: string) => {
+    cx.errors.push(exprError('BAD_EXPRESSION', cx.source, e.opSpan, `type mismatch: ${message}`, { expected, found }))
+    return undefined
+  }
+  if (ARITHMETIC.has(e.op) || e.op === 'and' || e.op === 'or') {
+    const bad = l === 'string' ? e.left : r === 'string' ? e.right : undefined
+    if (bad) return mismatch(`${q(e.op)} needs numbers on both sides, but ${isText(bad, cx.source)}`, 'number', 'string')
+    return 'number'
+  }
+  if (l !== r) {
+    const hint = l === 'string' ? e.right : e.left
+    return mismatch(
+      `cannot compare ${describeOperand(e.left, l, cx.source)} with ${describeOperand(e.right, r, cx.source)}` +
+        (hint.kind === 'number' ? `; write "${cx.source.slice(hint.start, hint.end)}" to compare with text` : ''),
+      l,
+      r,
+    )
+  }
+  if (l === 'string' && ORDERING.has(e.op)) {
+    return mismatch(`${q(e.op)} orders numbers; text can only be compared with == and != (or \`in\`)`, 'number', 'string')
+  }
+  return 'number'
+}
+
+function callType(e: Call, cx: CheckContext): ColumnType | undefined {
+  const spec = FUNCTIONS.get(e.name)
+  const argTypes = e.args.map((a) => typeOf(a, cx))
+  if (!spec) {
+    const near = suggest(e.name, FUNCTIONS.keys())
+    const isColumn = cx.columns.has(e.name)
+    cx.errors.push(
+      exprError('BAD_EXPRESSION', cx.source, e.nameSpan,
+        isColumn
+          ? `${e.name} is a column, not a function`
+          : `unknown function ${q(e.name)}${near ? ` — did you mean ${q(near)}?` : ''}`,
+        { found: e.name, ...(near ? { expected: near } : { hint: `functions: ${listNames([...FUNCTIONS.keys()])}` }) }),
+    )
+    return undefined
+  }
+  let ok = true
+  const fail = (at: Expr | Call['nameSpan'], message: string, code: 'BAD_EXPRESSION' | 'MISSING_COLUMN' = 'BAD_EXPRESSION', extra = {}) => {
+    cx.errors.push(exprError(code, cx.source, at, message, extra))
+    ok = false
+  }
+  if (e.args.length < spec.minArgs || e.args.length > spec.maxArgs) {
+    const range = spec.maxArgs === Infinity ? `at least ${spec.minArgs}` : spec.minArgs === spec.maxArgs ? `${spec.minArgs}` : `${spec.minArgs} or ${spec.maxArgs}`
+    fail(e.nameSpan, `${e.name} takes ${range} argument${spec.maxArgs === 1 ? '' : 's'} (${spec.signature}), got ${e.args.length}`, 'BAD_EXPRESSION', {
+      expected: range,
+      found: String(e.args.length),
+    })
+  }
+  let optionsOk = true
+  for (const o of e.options) {
+    const allowed = spec.options ?? []
+    if (!allowed.includes(o.name)) {
+      optionsOk = false
+      const near = suggest(o.name, allowed)
+      fail(o.nameSpan, allowed.length === 0
+        ? `${e.name} takes no options`
+        : `unknown option ${q(o.name)} of ${e.name}${near ? ` — did you mean ${q(near)}?` : ` (options: ${allowed.join(', ')})`}`)
+    }
+  }
+  if (e.options.length > 1) {
+    const seen = new Set<string>()
+    for (const o of e.options) {
+      if (seen.has(o.name)) {
+        optionsOk = false
+        fail(o.nameSpan, `option ${o.name} is given twice`)
+      }
+      seen.add(o.name)
+    }
+  }
+  if (e.by) {
+    if (!spec.group) {
+      const groupNames = [...FUNCTIONS.values()].filter((f) => f.group).map((f) => f.name)
+      fail({ start: e.by.start, end: e.by.end }, `\`by\` applies to group functions (${groupNames.join(', ')}); ${e.name} is not one`)
+    }
+    for (const k of e.by.keys) {
+      if (!cx.columns.has(k.name)) {
+        const near = suggest(k.name, cx.columns.keys())
+        fail(k, `unknown column ${q(k.name)} in \`by\`${near ? ` — did you mean ${q(near)}?` : ''}`, 'MISSING_COLUMN', { found: k.name })
+      }
+    }
+  }
+  if (spec.panel) {
+    if (!cx.panel) {
+      fail(e.nameSpan, `${e.name} needs the panel's unit and time: declare panel: { unit: …, time: … } in the pipeline`)
+    } else {
+      const need = spec.panel === 'unit-time' ? [cx.panel.unit, cx.panel.time] : [cx.panel.time]
+      for (const c of need) {
+        if (!cx.columns.has(c)) fail(e.nameSpan, `${e.name} needs the panel column ${q(c)}, which is not in the table`, 'MISSING_COLUMN')
+      }
+      if (cx.columns.get(cx.panel.time) === 'string') {
+        fail(e.nameSpan, `${e.name} needs a numeric time column, but ${cx.panel.time} is text`)
+      }
+    }
+  }
+  argTypes.forEach((t, i) => {
+    const want = spec.argTypes?.[Math.min(i, spec.argTypes.length - 1)] ?? 'number'
+    if (t === undefined) ok = false
+    else if (want !== 'any' && t !== want) {
+      fail(e.args[i], `type mismatch: argument ${i + 1} of ${e.name} must be ${want === 'number' ? 'a number' : 'text'}, but ${t === 'string' ? isText(e.args[i], cx.source) : `${shortText(e.args[i], cx.source)} is a number`}`, 'BAD_EXPRESSION', {
+        expected: want,
+        found: t,
+      })
+    }
+  })
+  const arityOk = e.args.length >= spec.minArgs && e.args.length <= spec.maxArgs
+  if (arityOk && optionsOk && spec.check) {
+    const before = cx.errors.length
+    spec.check(e, argTypes, cx)
+    if (cx.errors.length > before) ok = false
+  }
+  if (!ok) return undefined
+  return spec.resultType ? spec.resultType(argTypes) : 'number'
+}
+
+function listNames(names: readonly string[]): string {
+  const shown = names.slice(0, 12).join(', ')
+  return names.length > 12 ? `${shown}, … (${names.length} in all)` : shown || '(none)'
+}
