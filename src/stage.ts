@@ -5,6 +5,7 @@
  */
 import type { Frame } from './artifacts/frame.ts'
 import type { Rng } from './stats/rng.ts'
+import type { QuasiError } from './errors.ts'
 
 /** A JSON Schema object as ajv takes it (draft-07 subset used by the registry). */
 export type JsonSchema = Record<string, unknown>
@@ -88,6 +89,11 @@ export interface StageDef<P = any> {
   readonly random?: boolean
   /** The stage returns a frame; it then accepts `save: true | [columns]` (writes data.csv). */
   readonly producesFrame?: boolean
+  /**
+   * Checks that need no data (e.g. expression syntax), run by `quasi validate` and before
+   * any stage of a run starts. Errors carry `param` (and `offset`) for their position.
+   */
+  check?(params: P): readonly QuasiError[]
   run(ctx: StageContext<P>): Promise<StageResult>
 }
 

@@ -90,7 +90,15 @@ export function makePlan(src: SourceFile, registry: readonly StageDef[], opts: P
     const withValue = raw.with === undefined || raw.with === null ? {} : structuredClone(raw.with)
     const at = ['stages', name, 'with']
     if (typeof withValue !== 'object' || Array.isArray(withValue)) continue // envelope reported it
-    errors.push(...check(paramsSchema(def), withValue, { src, base: at, noun: 'parameter', stage: name, kind: def.kind }))
+    const schemaErrors = check(paramsSchema(def), withValue, { src, base: at, noun: 'parameter', stage: name, kind: def.kind })
+    errors.push(...schemaErrors)
+    if (schemaErrors.length === 0 && def.check) {
+      const { save: _save, ...checked } = withValue as Record<string, unknown>
+      for (const e of def.check(checked)) {
+        e.pos = locate(src, [...at, ...(e.param ?? [])], { offset: e.offset })
+        errors.push(e.inStage(name, def.kind))
+      }
+    }
 
     const refs: string[] = []
     for (const p of def.references) {

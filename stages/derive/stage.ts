@@ -26,6 +26,17 @@ export default defineStage<DeriveParams>({
   params: deriveParams,
   references: ['from'],
   producesFrame: true,
+  check(params) {
+    const errors: QuasiError[] = []
+    for (const [name, source] of Object.entries(params.columns)) {
+      try {
+        parseExpression(String(source))
+      } catch (err) {
+        errors.push(...asQuasiErrors(err).map((e) => inParam(e, ['columns', name], `column ${name}`)))
+      }
+    }
+    return errors
+  },
   async run(ctx) {
     let frame = inputFrame(ctx)
     const plan = planColumns(ctx, frame)

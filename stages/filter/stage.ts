@@ -23,6 +23,14 @@ export default defineStage<FilterParams>({
   params: filterParams,
   references: ['from'],
   producesFrame: true,
+  check(params) {
+    try {
+      parseExpression(params.where)
+      return []
+    } catch (err) {
+      return asQuasiErrors(err).map((e) => inParam(e, ['where'], 'where'))
+    }
+  },
   async run(ctx) {
     const frame = ctx.input(ctx.params.from).frame
     if (!frame) throw new QuasiError('INVALID_VALUE', `stage ${ctx.params.from} has no table to filter`, { param: ['from'] })

@@ -33,7 +33,7 @@ const cases: [string, 'validate' | 'run', number, string, string, string][] = [
   ['non-numeric-cell', 'run', 2, '10:19', 'BAD_DATA', 'row 3, column "y": `n/a` is not a number'],
   ['unknown-fact', 'run', 2, '9:16', 'BAD_EXPECTATION', 'did you mean `rows`?'],
   ['bad-expression', 'run', 2, '15:18', 'MISSING_COLUMN', 'column eco, 1:5: unknown column "gpd"'],
-  ['bad-filter', 'run', 2, '11:57', 'BAD_EXPRESSION', 'where, 1:24: expected ")" to close the parenthesis'],
+  ['bad-filter', 'validate', 2, '11:57', 'BAD_EXPRESSION', 'where, 1:24: expected ")" to close the parenthesis'],
   ['failed-expectation', 'run', 3, '', '', ''],
 ]
 

@@ -21,7 +21,7 @@ export const referenceR = JSON.parse(readFileSync(new URL('reference-r.json', DI
 export function expectColumn(frame: Frame, name: string, want: readonly (number | string | null)[]): void {
   const col = frame.column(name)
   expect(col, `column ${name}`).toBeDefined()
-  const got = [...(col!.data as ArrayLike<number | string | null>)]
+  const got = Array.from(col!.data as ArrayLike<number | string | null>)
   expect(got.length, `rows of ${name}`).toBe(want.length)
   got.forEach((g, i) => {
     const w = want[i]

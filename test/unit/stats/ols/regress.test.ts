@@ -45,7 +45,7 @@ describe('errors users can cause', () => {
   test('every regressor collinear with the fixed effects', () => {
     const e = quasiError(() => regress(f, { outcome: 'y', regressors: ['const'], fixedEffects: ['unit'] }))
     expect(e.code).toBe('SINGULAR_DESIGN')
-    expect(e.message).toContain('`const`'.slice(1, -1))
+    expect(e.message).toContain('`const`')
   })
   test('no residual degrees of freedom', () => {
     const tiny = f.take([0, 1, 2])
