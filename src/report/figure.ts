@@ -1,0 +1,80 @@
+/**
+ * Figures: Vega-Lite specifications rendered to SVG in Node by Vega's headless view (no
+ * browser, no canvas). Output is deterministic for the same spec and data. The house style
+ * is a journal figure: white ground, black marks, grey guides, serif text.
+ */
+import * as vega from 'vega'
+import { compile, type TopLevelSpec } from 'vega-lite'
+
+export const JOURNAL_CONFIG = {
+  font: 'Times New Roman, Times, serif',
+  background: 'white',
+  view: { stroke: 'black', strokeWidth: 0.8 },
+  axis: {
+    domainColor: 'black',
+    tickColor: 'black',
+    labelColor: 'black',
+    titleColor: 'black',
+    labelFontSize: 11,
+    titleFontSize: 12,
+    titleFontWeight: 'normal',
+    grid: false,
+  },
+  title: { fontSize: 13, fontWeight: 'normal', color: 'black' },
+} as const
+
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const compiled = compile(spec).spec
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none' })
+  const svg = await view.toSVG()
+  view.finalize()
+  return svg + '\n'
+}
+
+export interface CoefPoint {
+  /** Axis label, e.g. `pre3`, `current`, `post2`. */
+  readonly label: string
+  readonly estimate: number
+  readonly low: number
+  readonly high: number
+  /** The omitted reference period, drawn at zero without an interval. */
+  readonly reference?: boolean
+}
+
+/**
+ * The event-study coefficient plot: point estimates with their confidence intervals over
+ * relative time, a horizontal line at zero and a dashed vertical line at the adoption
+ * period, labels in the order given.
+ */
+export function coefficientPlot(points: readonly CoefPoint[], opts: { title?: string; yTitle: string; xTitle: string; markAt?: string; level?: number }): TopLevelSpec {
+  const values = points.map((p, i) => ({ i, label: p.label, estimate: p.estimate, low: p.reference ? null : p.low, high: p.reference ? null : p.high, reference: Boolean(p.reference) }))
+  const order = points.map((p) => p.label)
+  const x = { field: 'label', type: 'ordinal' as const, sort: order, title: opts.xTitle, axis: { labelAngle: 0, labelAlign: 'center' as const } }
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    ...(opts.title ? { title: opts.title } : {}),
+    width: Math.max(360, 40 * points.length),
+    height: 260,
+    config: JOURNAL_CONFIG,
+    data: { values },
+    layer: [
+      { mark: { type: 'rule', color: '#888', strokeWidth: 0.8 }, encoding: { y: { datum: 0, type: 'quantitative' } } },
+      ...(opts.markAt
+        ? [{ mark: { type: 'rule' as const, color: '#888', strokeDash: [4, 3], strokeWidth: 0.8 }, encoding: { x: { datum: opts.markAt, type: 'ordinal' as const, sort: order } } }]
+        : []),
+      {
+        transform: [{ filter: 'datum.low !== null' }],
+        mark: { type: 'rule', color: 'black', strokeWidth: 1 },
+        encoding: { x, y: { field: 'low', type: 'quantitative', title: opts.yTitle }, y2: { field: 'high' } },
+      },
+      {
+        mark: { type: 'point', filled: true, color: 'black', size: 36 },
+        encoding: {
+          x,
+          y: { field: 'estimate', type: 'quantitative', title: opts.yTitle },
+          shape: { field: 'reference', type: 'nominal', scale: { domain: [false, true], range: ['circle', 'diamond'] }, legend: null },
+        },
+      },
+    ],
+  } as TopLevelSpec
+}
