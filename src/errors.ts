@@ -113,8 +113,8 @@ export class QuasiError extends Error {
   readonly expected?: string
   readonly found?: string
   readonly hint?: string
-  readonly param?: readonly (string | number)[]
-  readonly offset?: number
+  param?: readonly (string | number)[]
+  offset?: number
 
   constructor(code: ErrorCode, message: string, init: QuasiErrorInit = {}) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause })

@@ -3,10 +3,11 @@
  * of the cache key; declared types override inference; panel keys are checked.
  */
 import { extname } from 'node:path'
-import { readCsv, type ColumnInfo } from '../../src/artifacts/csv.ts'
+import { readCsv } from '../../src/artifacts/csv.ts'
+import { binaryFormatOf, readBinary, type ReadColumnInfo } from '../../src/artifacts/read/index.ts'
 import type { Frame } from '../../src/artifacts/frame.ts'
 import { QuasiError } from '../../src/errors.ts'
-import { defineStage } from '../../src/stage.ts'
+import { defineStage, type StageContext, type StageResult } from '../../src/stage.ts'
 import { suggest } from '../../src/suggest.ts'
 import { ingestParams, type IngestParams } from './params.ts'
 import { checkPanelKeys } from './panel-keys.ts'
@@ -14,53 +15,76 @@ import { checkPanelKeys } from './panel-keys.ts'
 export default defineStage<IngestParams>({
   kind: 'ingest',
   version: 1,
-  description: 'Read a data file (CSV, TSV) into a frame, with declared types and panel-key checks.',
+  description: 'Read a data file (CSV, TSV, Excel .xlsx, Stata .dta, Parquet) into a frame, with declared types and panel-key checks.',
   params: ingestParams,
   references: [],
   files: ['file'],
   producesFrame: true,
   async run(ctx) {
-    const p = ctx.params
-    const input = ctx.files.file
-    const format = p.format === 'auto' ? formatOf(input.rel) : p.format
-    const text = decodeUtf8(input.bytes, input.rel)
-    const read = readCsv(text, { file: input.rel, delimiter: p.delimiter ?? (format === 'tsv' ? '\t' : undefined), types: p.types, na: p.na })
-    let frame = read.frame
-    if (p.select) frame = frame.select(p.select.map((c, i) => need(frame, c, ['select', i], input.rel)))
-    if (p.rename) frame = rename(frame, p.rename, input.rel)
-
-    const unit = ctx.panel?.unit
-    const time = ctx.panel?.time
-    const hasKeys = unit !== undefined && time !== undefined && frame.has(unit) && frame.has(time)
-    if (p.panel === true && !hasKeys) {
-      const missing = !ctx.panel ? 'the pipeline declares no `panel:`' : `columns: ${[unit, time].filter((c) => !frame.has(c!)).map((c) => '`' + c + '`').join(', ')} missing`
-      throw new QuasiError('MISSING_COLUMN', `${input.rel}: cannot check panel keys (${missing})`, {
-        param: ['panel'],
-        hint: 'declare `panel: { unit: …, time: … }` at the top of the pipeline, or set `panel: auto`',
-      })
+    try {
+      return await ingestFile(ctx)
+    } catch (e) {
+      // Problems with the file's content point at the `file:` parameter.
+      if (e instanceof QuasiError && !e.param) e.param = ['file']
+      throw e
     }
-    if (p.panel !== false && hasKeys) checkPanelKeys(frame, unit!, time!, input.rel)
-
-    ctx.log.info(`${input.rel}: ${frame.nrows} rows, ${frame.ncols} columns (${format})`)
-    for (const c of describeColumns(read.columns, frame)) ctx.log.info(c)
-    const facts: Record<string, number> = { rows: frame.nrows, columns: frame.ncols }
-    for (const c of read.columns) if (frame.has(p.rename?.[c.name] ?? c.name)) facts[`missing(${p.rename?.[c.name] ?? c.name})`] = c.missing
-    if (hasKeys) {
-      facts.units = new Set(Array.from({ length: frame.nrows }, (_, i) => frame.key(unit!, i))).size
-      facts.periods = new Set(frame.numbers(time!)).size
-    }
-    return { frame, facts }
   },
 })
 
-function formatOf(rel: string): 'csv' | 'tsv' {
+async function ingestFile(ctx: StageContext<IngestParams>): Promise<StageResult> {
+  const p = ctx.params
+  const input = ctx.files.file
+  const format = p.format === 'auto' ? formatOf(input.rel) : p.format
+  let read: { frame: Frame; columns: readonly ReadColumnInfo[]; notes: readonly string[] }
+  if (format === 'csv' || format === 'tsv') {
+    for (const key of ['sheet', 'range', 'header'] as const) {
+      if (p[key] !== undefined) throw new QuasiError('INVALID_VALUE', `\`${key}\` applies to Excel workbooks only; ${input.rel} is read as ${format.toUpperCase()}`, { param: [key], hint: `remove \`${key}\`` })
+    }
+    const text = decodeUtf8(input.bytes, input.rel)
+    const r = readCsv(text, { file: input.rel, delimiter: p.delimiter ?? (format === 'tsv' ? '\t' : undefined), types: p.types, na: p.na })
+    read = { frame: r.frame, columns: r.columns, notes: [] }
+  } else {
+    const r = await readBinary(format, input.bytes, { file: input.rel, types: p.types, na: p.na, sheet: p.sheet, range: p.range, header: p.header })
+    read = { frame: r.frame, columns: r.info.columns, notes: r.info.notes }
+  }
+  let frame = read.frame
+  if (p.select) frame = frame.select(p.select.map((c, i) => need(frame, c, ['select', i], input.rel)))
+  if (p.rename) frame = rename(frame, p.rename, input.rel)
+
+  const unit = ctx.panel?.unit
+  const time = ctx.panel?.time
+  const hasKeys = unit !== undefined && time !== undefined && frame.has(unit) && frame.has(time)
+  if (p.panel === true && !hasKeys) {
+    const missing = !ctx.panel ? 'the pipeline declares no `panel:`' : `columns: ${[unit, time].filter((c) => !frame.has(c!)).map((c) => '`' + c + '`').join(', ')} missing`
+    throw new QuasiError('MISSING_COLUMN', `${input.rel}: cannot check panel keys (${missing})`, {
+      param: ['panel'],
+      hint: 'declare `panel: { unit: …, time: … }` at the top of the pipeline, or set `panel: auto`',
+    })
+  }
+  if (p.panel !== false && hasKeys) checkPanelKeys(frame, unit!, time!, input.rel)
+
+  ctx.log.info(`${input.rel}: ${frame.nrows} rows, ${frame.ncols} columns (${format})`)
+  for (const c of describeColumns(read.columns, frame)) ctx.log.info(c)
+  for (const n of read.notes) ctx.log.info(`note: ${n}`)
+  const facts: Record<string, number> = { rows: frame.nrows, columns: frame.ncols }
+  for (const c of read.columns) if (frame.has(p.rename?.[c.name] ?? c.name)) facts[`missing(${p.rename?.[c.name] ?? c.name})`] = c.missing
+  if (hasKeys) {
+    facts.units = new Set(Array.from({ length: frame.nrows }, (_, i) => frame.key(unit!, i))).size
+    facts.periods = new Set(frame.numbers(time!)).size
+  }
+  return { frame, facts }
+}
+
+function formatOf(rel: string): 'csv' | 'tsv' | 'xlsx' | 'dta' | 'parquet' {
+  const binary = binaryFormatOf(rel)
+  if (binary) return binary
   const ext = extname(rel).toLowerCase()
   if (ext === '.tsv' || ext === '.tab') return 'tsv'
   if (ext === '.csv' || ext === '.txt' || ext === '') return 'csv'
   throw new QuasiError('BAD_DATA', `cannot tell the format of \`${rel}\` from its extension \`${ext}\``, {
     param: ['format'],
-    expected: '.csv, .tsv or .tab, or an explicit `format:`',
-    hint: 'set `format: csv` or `format: tsv`',
+    expected: '.csv, .tsv, .tab, .xlsx, .dta or .parquet, or an explicit `format:`',
+    hint: 'set `format:` to one of csv, tsv, xlsx, dta, parquet',
   })
 }
 
@@ -93,6 +117,6 @@ function rename(frame: Frame, map: Record<string, string>, rel: string): Frame {
   return frame.rename(map)
 }
 
-function describeColumns(cols: ColumnInfo[], frame: Frame): string[] {
-  return cols.map((c) => `  ${c.name}: ${c.type}${c.declared ? ' (declared)' : ''}, ${c.missing} missing of ${frame.nrows}`)
+function describeColumns(cols: readonly ReadColumnInfo[], frame: Frame): string[] {
+  return cols.map((c) => `  ${c.name}: ${c.type}${c.declared ? ' (declared)' : ''}, ${c.missing} missing of ${frame.nrows}${c.label ? ` — ${c.label}` : ''}`)
 }

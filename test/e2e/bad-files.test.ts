@@ -29,11 +29,14 @@ const cases: [string, 'validate' | 'run', number, string, string, string][] = [
   ['bad-expectation', 'validate', 2, '8:21', 'BAD_EXPECTATION', 'cannot read expectation'],
   ['wrong-format-version', 'validate', 2, '2:8', 'INVALID_VALUE', 'Expected `quasi` to be `1`'],
   ['several-errors', 'validate', 2, '9:11', 'UNKNOWN_KIND', '3 errors'],
-  ['duplicate-panel-key', 'run', 2, '6:3', 'DUPLICATE_PANEL_KEY', 'rows 3 and 5 (city a, year 2020)'],
+  ['duplicate-panel-key', 'run', 2, '8:19', 'DUPLICATE_PANEL_KEY', 'rows 3 and 5 (city a, year 2020)'],
   ['non-numeric-cell', 'run', 2, '10:19', 'BAD_DATA', 'row 3, column "y": `n/a` is not a number'],
   ['unknown-fact', 'run', 2, '9:16', 'BAD_EXPECTATION', 'did you mean `rows`?'],
   ['bad-expression', 'run', 2, '15:18', 'MISSING_COLUMN', 'column eco, 1:5: unknown column "gpd"'],
   ['bad-filter', 'validate', 2, '11:57', 'BAD_EXPRESSION', 'where, 1:24: expected ")" to close the parenthesis'],
+  ['corrupt-xlsx', 'run', 2, '7:19', 'BAD_DATA', 'the Excel workbook cannot be read'],
+  ['corrupt-dta', 'run', 2, '7:19', 'BAD_DATA', 'the Stata file cannot be read'],
+  ['merge-duplicates', 'run', 2, '10:60', 'BAD_DATA', '`right` (stage `attrs`) has 1 duplicated key: "a" (rows 1, 3)'],
   ['failed-expectation', 'run', 3, '', '', ''],
 ]
 
