@@ -5,7 +5,6 @@ import type { Renderer } from '../scheduler/events.ts'
 import { predict } from '../scheduler/predict.ts'
 import { jsonRenderer } from '../scheduler/renderers/json.ts'
 import { plainRenderer } from '../scheduler/renderers/plain.ts'
-import { ttyRenderer } from '../scheduler/renderers/tty.ts'
 import { runPipeline } from '../scheduler/run.ts'
 import { QuasiError } from '../errors.ts'
 import { VERSION } from '../version.ts'
@@ -64,7 +63,7 @@ export async function runCommand(argv: string[], io: Io, signal: AbortSignal): P
 
   const jobs = intOption('jobs', values.jobs, 1) ?? availableParallelism()
   const waitS = intOption('wait', values.wait, 0) ?? 0
-  const renderer = pickRenderer(values.reporter, io)
+  const renderer = await pickRenderer(values.reporter, io)
   const result = await runPipeline(plan, {
     ...sel,
     quasiDir: p.quasiDir,
@@ -97,8 +96,10 @@ function splitForce(argv: string[]): string[] {
   return out
 }
 
-function pickRenderer(kind: string | undefined, io: Io): Renderer {
+async function pickRenderer(kind: string | undefined, io: Io): Promise<Renderer> {
   const write = (line: string) => io.out(line + '\n')
+  // listr2 loads only for a terminal.
+  const tty = async () => (await import('../scheduler/renderers/tty.ts')).ttyRenderer(write)
   const chosen = kind ?? 'auto'
   switch (chosen) {
     case 'json':
@@ -106,9 +107,9 @@ function pickRenderer(kind: string | undefined, io: Io): Renderer {
     case 'plain':
       return plainRenderer(write)
     case 'tty':
-      return ttyRenderer(write)
+      return tty()
     case 'auto':
-      return io.isTTY && !io.env.CI ? ttyRenderer(write) : plainRenderer(write)
+      return io.isTTY && !io.env.CI ? tty() : plainRenderer(write)
     default:
       throw new QuasiError('USAGE', `Expected \`--reporter\` to be one of auto, tty, plain, json, got \`${kind}\``)
   }

@@ -4,7 +4,8 @@
  */
 import { extname } from 'node:path'
 import { readCsv } from '../../src/artifacts/csv.ts'
-import { binaryFormatOf, readBinary, type ReadColumnInfo } from '../../src/artifacts/read/index.ts'
+import { binaryFormatOf } from '../../src/artifacts/read/format.ts'
+import type { ReadColumnInfo } from '../../src/artifacts/read/types.ts'
 import type { Frame } from '../../src/artifacts/frame.ts'
 import { QuasiError } from '../../src/errors.ts'
 import { defineStage, type StageContext, type StageResult } from '../../src/stage.ts'
@@ -44,6 +45,8 @@ async function ingestFile(ctx: StageContext<IngestParams>): Promise<StageResult>
     const r = readCsv(text, { file: input.rel, delimiter: p.delimiter ?? (format === 'tsv' ? '\t' : undefined), types: p.types, na: p.na })
     read = { frame: r.frame, columns: r.columns, notes: [] }
   } else {
+    // The binary readers (and their libraries) load only when a binary file is read.
+    const { readBinary } = await import('../../src/artifacts/read/index.ts')
     const r = await readBinary(format, input.bytes, { file: input.rel, types: p.types, na: p.na, sheet: p.sheet, range: p.range, header: p.header })
     read = { frame: r.frame, columns: r.info.columns, notes: r.info.notes }
   }

@@ -13,19 +13,8 @@ export { readDta, readParquet, readXlsx }
 export { sniff } from './sniff.ts'
 export type { DeclaredType, DtaReadOptions, ParquetReadOptions, ReadColumnInfo, ReadInfo, ReadOptions, ReadResult, XlsxReadOptions } from './types.ts'
 
-export type BinaryFormat = 'xlsx' | 'dta' | 'parquet'
-
-/**
- * The format a file extension names, or undefined. `.xls` maps to `xlsx` on purpose: the
- * xlsx reader recognises an old .xls workbook and tells the user how to convert it.
- */
-export function binaryFormatOf(path: string): BinaryFormat | undefined {
-  const ext = /\.([A-Za-z0-9]+)$/.exec(path)?.[1]?.toLowerCase()
-  if (ext === 'xlsx' || ext === 'xlsm' || ext === 'xls') return 'xlsx'
-  if (ext === 'dta') return 'dta'
-  if (ext === 'parquet' || ext === 'pq') return 'parquet'
-  return undefined
-}
+export { binaryFormatOf, type BinaryFormat } from './format.ts'
+import type { BinaryFormat } from './format.ts'
 
 /** Read with the reader of `format`; `sheet`, `range` and `header` are for Excel files only. */
 export async function readBinary(format: BinaryFormat, bytes: Uint8Array, opts: XlsxReadOptions = {}): Promise<ReadResult> {
