@@ -4,9 +4,11 @@
  */
 import type { StageDef } from '../src/stage.ts'
 import derive from './derive/stage.ts'
+import did from './did/stage.ts'
+import eventStudy from './event-study/stage.ts'
 import filter from './filter/stage.ts'
 import impute from './impute/stage.ts'
 import ingest from './ingest/stage.ts'
 import merge from './merge/stage.ts'
 
-export const stageKinds: readonly StageDef[] = [ingest, merge, filter, impute, derive]
+export const stageKinds: readonly StageDef[] = [ingest, merge, filter, impute, derive, did, eventStudy]

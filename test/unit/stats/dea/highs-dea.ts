@@ -162,18 +162,19 @@ export async function highsSolve(spec: LpSpec, data: DeaData, o: number, ref: Ar
     matrix: { format: 'csr', numRows: rows.length, numCols: cost.length, starts, indices, values: vals },
   })
   try {
-    model.options.set({
-      output_flag: false,
-      primal_feasibility_tolerance: HIGHS_TOL,
-      dual_feasibility_tolerance: HIGHS_TOL,
-    })
-    model.run()
-    const st = model.getModelStatus()
-    if (st === h.constants.modelStatus.optimal) {
-      const obj = model.getObjectiveValue()
-      return { status: 'optimal', objective: obj, score: scoreOf(obj) }
+    // dual simplex without presolve: the natural set-up for many tiny LPs; tight tolerances first,
+    // HiGHS's defaults (1e-7) if it cannot certify at 1e-10 (badly scaled data)
+    for (const tol of [HIGHS_TOL, 1e-7]) {
+      model.options.set({ output_flag: false, solver: 'simplex', presolve: 'off', primal_feasibility_tolerance: tol, dual_feasibility_tolerance: tol })
+      model.run()
+      const st = model.getModelStatus()
+      if (st === h.constants.modelStatus.optimal) {
+        const obj = model.getObjectiveValue()
+        return { status: 'optimal', objective: obj, score: scoreOf(obj) }
+      }
+      if (st === h.constants.modelStatus.infeasible) return { status: 'infeasible', objective: NaN, score: NaN }
+      model.clearSolver()
     }
-    if (st === h.constants.modelStatus.infeasible) return { status: 'infeasible', objective: NaN, score: NaN }
     return { status: 'other', objective: NaN, score: NaN }
   } finally {
     model.dispose()

@@ -150,6 +150,16 @@ describe('factors', () => {
     expect(Array.from(factorize({ type: 'string', data: ['x', null, 'y', 'x'] }).codes)).toEqual([0, -1, 1, 0])
     expect(Array.from(factorize({ type: 'number', data: Float64Array.from([3, NaN, 3, 1]) }).codes)).toEqual([0, -1, 0, 1])
   })
+  test('integer keys (lookup path) and other numbers (hash path) code alike', () => {
+    const ints = Float64Array.from([2013, 2011, NaN, 2013, 2012])
+    const wide = Float64Array.from([5e9, 1, NaN, 5e9, 3]) // range too wide for a lookup array
+    const frac = Float64Array.from([0.5, 1, NaN, 0.5, 2])
+    for (const d of [ints, wide, frac]) {
+      const f = factorize({ type: 'number', data: d })
+      expect(Array.from(f.codes)).toEqual([0, 1, -1, 0, 2])
+      expect(f.levels).toBe(3)
+    }
+  })
   test('nesting: cities in provinces, not years in provinces', () => {
     const city = factorize({ type: 'string', data: ['c1', 'c1', 'c2', 'c2', 'c3', 'c3'] })
     const prov = factorize({ type: 'string', data: ['p1', 'p1', 'p1', 'p1', 'p2', 'p2'] })

@@ -1,0 +1,53 @@
+/**
+ * Relative-time indicators for an event study. For unit i adopting in year A_i, the
+ * relative period of year t is e = t − A_i; with a window [lo, hi] the indicator of period
+ * k ∈ [lo, hi], k ≠ reference, is
+ *   D^k_it = 1{e = k}            for lo < k < hi,
+ *   D^lo_it = 1{e ≤ lo},  D^hi_it = 1{e ≥ hi}   (binned end points),
+ * and 0 for never-treated units (adoption missing or 0). Labels follow the papers:
+ * pre|k| for k < 0, current for k = 0, post k for k > 0.
+ */
+import { numberColumn, type Frame } from '../../src/artifacts/frame.ts'
+
+export function periodLabel(k: number): string {
+  return k < 0 ? `pre${-k}` : k === 0 ? 'current' : `post${k}`
+}
+
+export interface RelativeTime {
+  /** The frame with one 0/1 column per estimated period. */
+  readonly frame: Frame
+  /** Periods lo..hi in order, with their column names; the reference has no column. */
+  readonly periods: readonly { readonly k: number; readonly label: string; readonly reference: boolean }[]
+  /** Treated units' observations in each period (after binning), for the log. */
+  readonly counts: ReadonlyMap<number, number>
+}
+
+export function isNever(adoption: number): boolean {
+  return Number.isNaN(adoption) || adoption === 0
+}
+
+export function relativeTimeDummies(frame: Frame, time: string, adoption: string, window: readonly [number, number], reference: number): RelativeTime {
+  const [lo, hi] = window
+  const t = frame.numbers(time)
+  const a = frame.numbers(adoption)
+  const n = frame.nrows
+  const periods = []
+  for (let k = lo; k <= hi; k++) periods.push({ k, label: periodLabel(k), reference: k === reference })
+  const cols = new Map<number, Float64Array>()
+  for (const p of periods) if (!p.reference) cols.set(p.k, new Float64Array(n))
+  const counts = new Map<number, number>(periods.map((p) => [p.k, 0]))
+  for (let i = 0; i < n; i++) {
+    if (Number.isNaN(t[i])) {
+      for (const c of cols.values()) c[i] = NaN
+      continue
+    }
+    if (isNever(a[i])) continue
+    const e = Math.min(hi, Math.max(lo, t[i] - a[i]))
+    counts.set(e, (counts.get(e) ?? 0) + 1)
+    const c = cols.get(e)
+    if (c) c[i] = 1
+  }
+  let out = frame
+  for (const p of periods) if (!p.reference) out = out.withColumn(p.label, numberColumn(cols.get(p.k)!))
+  return { frame: out, periods, counts }
+}

@@ -1,0 +1,35 @@
+/**
+ * event-study: dynamic effects around adoption,
+ *   y_it = Σ_{k ∈ [lo, hi], k ≠ ref} β_k · D^k_it + γ'X_it + α_i + λ_t + ε_it,
+ * with binned end points (relative-time.ts), the reference period omitted, never-treated or
+ * not-yet-treated units as the comparison, a joint F test of the pre-period β_k, and the
+ * coefficient plot papers print (pre5 … pre2, current, post1 … post5).
+ */
+import { QuasiError } from '../../src/errors.ts'
+import { defineStage } from '../../src/stage.ts'
+import { eventStudyParams, type EventStudyParams } from './params.ts'
+
+// A top-level loader: tsc rewrites `.ts` in a dynamic import here, not inside the object literal below.
+const estimation = () => import('./run.ts')
+
+export default defineStage<EventStudyParams>({
+  kind: 'event-study',
+  version: 1,
+  description: 'Event study around adoption: relative-time coefficients with binned end points, a pre-trend F test, and the coefficient plot.',
+  params: eventStudyParams,
+  references: ['from', 'model'],
+  check(params) {
+    if (params.model === undefined) {
+      const missing = (['from', 'outcome', 'treatment'] as const).filter((k) => params[k] === undefined)
+      if (missing.length) {
+        return [new QuasiError('MISSING_PARAM', `event-study needs ${missing.map((m) => `\`${m}\``).join(', ')} (or \`model:\` to reuse a did stage)`, { param: [], expected: missing.join(', ') })]
+      }
+    }
+    return []
+  },
+  async run(ctx) {
+    // The regression kernel and the plotting library load only when the stage runs.
+    const { runEventStudy } = await estimation()
+    return runEventStudy(ctx)
+  },
+})

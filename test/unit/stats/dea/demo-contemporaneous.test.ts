@@ -1,0 +1,3 @@
+import { defineDemoSuite } from './demo-suite.ts'
+
+defineDemoSuite('contemporaneous')

@@ -1,0 +1,4 @@
+import { defineDemoGml, defineDemoSuite } from './demo-suite.ts'
+
+defineDemoSuite('global')
+defineDemoGml()

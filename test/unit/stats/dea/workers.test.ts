@@ -1,0 +1,84 @@
+/**
+ * Results do not depend on the number of threads: chunks are cut independently of it and a
+ * chunk's result depends only on the chunk, so 1 and 2 threads give identical bytes.
+ * (From the TypeScript sources the worker starts through worker-boot.mjs and tsx.)
+ */
+import { createHash } from 'node:crypto'
+import { describe, expect, test } from 'vitest'
+import type { DeaData } from '../../../../src/stats/dea/data.ts'
+import { runGml } from '../../../../src/stats/dea/gml.ts'
+import { MIN_LPS_FOR_THREADS, runDea, type DeaResult } from '../../../../src/stats/dea/run.ts'
+import { Rng } from '../../../../src/stats/rng.ts'
+import { runDemo } from './demo-suite.ts'
+
+function panel(units: number, years: number): { data: DeaData; period: Int32Array; unit: Int32Array } {
+  const rng = new Rng(['dea-workers'])
+  const m = 3
+  const s1 = 2
+  const s2 = 1
+  const d = m + s1 + s2
+  const n = units * years
+  const values = new Float64Array(n * d)
+  const period = new Int32Array(n)
+  const unit = new Int32Array(n)
+  for (let u = 0; u < units; u++) {
+    const size = Math.exp(0.7 * rng.normal())
+    for (let t = 0; t < years; t++) {
+      const j = u * years + t
+      period[j] = t
+      unit[j] = u
+      for (let i = 0; i < d; i++) values[j * d + i] = size * Math.exp(0.4 * rng.normal() + (i >= m && i < m + s1 ? 0.04 * t : 0))
+    }
+  }
+  return { data: { n, m, s1, s2, d, values }, period, unit }
+}
+
+function digest(r: DeaResult): string {
+  const h = createHash('sha256')
+  for (const a of [r.score, r.first, r.superScore, r.slacks, r.targets]) h.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength))
+  h.update(r.unique)
+  h.update(JSON.stringify([r.status, r.peers, r.superInfeasible, r.failed]))
+  return h.digest('hex')
+}
+
+describe('threads', () => {
+  const { data, period, unit } = panel(130, 6)
+
+  test('the test data is large enough to start workers', () => {
+    expect(data.n).toBeGreaterThanOrEqual(MIN_LPS_FOR_THREADS)
+  })
+
+  test('super-SBM, variable returns, sequential frontier: 1 and 2 threads give identical bytes', async () => {
+    const opts = { model: 'super-sbm' as const, returns: 'variable' as const, orientation: 'none' as const, frontier: 'sequential' as const }
+    const one = await runDea(data, period, 6, { ...opts, jobs: 1 })
+    const two = await runDea(data, period, 6, { ...opts, jobs: 2 })
+    expect(one.threads).toBe(1)
+    expect(two.threads).toBe(2)
+    expect(two.workerChunks).toBeGreaterThan(0)
+    expect(digest(two)).toBe(digest(one))
+    expect(one.status.filter((s) => s === 'super').length).toBeGreaterThan(0)
+  }, 60_000)
+
+  test('GML: 1 and 2 threads give identical bytes', async () => {
+    const one = await runGml(data, unit, period, 6, { returns: 'constant', jobs: 1 })
+    const two = await runGml(data, unit, period, 6, { returns: 'constant', jobs: 2 })
+    expect(two.threads).toBe(2)
+    expect(two.workerChunks).toBeGreaterThan(0)
+    expect(Buffer.from(two.gml.buffer).equals(Buffer.from(one.gml.buffer))).toBe(true)
+    expect(Buffer.from(two.dContemporaneous.buffer).equals(Buffer.from(one.dContemporaneous.buffer))).toBe(true)
+  }, 60_000)
+
+  test('the stage on the demo panel writes the same bytes with jobs 1 and 2', async () => {
+    const one = await runDemo({ model: 'super-sbm', frontier: 'global' }, 1)
+    const two = await runDemo({ model: 'super-sbm', frontier: 'global' }, 2)
+    expect(two.ctx.logs.some((l) => l.message.includes('on 2 thread(s)'))).toBe(true)
+    for (const f of ['scores.csv', 'summary.csv', 'summary.md']) expect(two.result.files![f], f).toBe(one.result.files![f])
+    expect(Buffer.from(two.result.frame!.numbers('gie').buffer).equals(Buffer.from(one.result.frame!.numbers('gie').buffer))).toBe(true)
+  }, 60_000)
+
+  test('an aborted run stops with AbortedError', async () => {
+    const ac = new AbortController()
+    ac.abort()
+    await expect(runDea(data, period, 6, { model: 'sbm', returns: 'constant', orientation: 'none', frontier: 'global', jobs: 2, signal: ac.signal })).rejects.toThrow(/aborted/)
+  }, 60_000)
+})
