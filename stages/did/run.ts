@@ -60,7 +60,7 @@ export function fit(spec: DidSpec, origin: Origin, frame: Parameters<typeof regr
   } catch (err) {
     if (err instanceof QuasiError && err.param === undefined) {
       throw new QuasiError(err.code, err.message, {
-        param: paramFor(err, origin), expected: err.expected, found: err.found, hint: err.hint, cause: err,
+        param: paramFor(err, origin, spec), expected: err.expected, found: err.found, hint: err.hint, cause: err,
       })
     }
     throw err
@@ -75,8 +75,9 @@ export function fit(spec: DidSpec, origin: Origin, frame: Parameters<typeof regr
 }
 
 /** Best place in `with:` for a kernel error (clusters, weights, the design). */
-function paramFor(err: QuasiError, origin: Origin): (string | number)[] {
+function paramFor(err: QuasiError, origin: Origin, spec: DidSpec): (string | number)[] {
   const at = (k: keyof Origin): (string | number)[] => (origin[k] === 'model' ? ['model'] : [k])
+  if (err.code === 'SINGULAR_DESIGN' && err.message.includes(`\`${spec.term}\``)) return at('treatment')
   if (/cluster/.test(err.message)) return at('cluster')
   if (/weight/.test(err.message)) return at('weights')
   if (err.code === 'SINGULAR_DESIGN') return at('controls')
