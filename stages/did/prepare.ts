@@ -40,8 +40,13 @@ export function withTreatment(ctx: StageContext<DidParams>, spec: DidSpec, origi
   if (!tc || tc.type !== 'number') {
     throw new QuasiError('BAD_DATA', `the panel time column \`${time}\` is ${tc ? 'not numeric' : 'missing from the data'}`, { param: where })
   }
-  if (frame.has(spec.term)) ctx.log.warn(`column \`${spec.term}\` is replaced by the treatment built from \`${spec.treatment.adoption}\``)
-  return frame.withColumn(spec.term, { type: 'number', data: adoptionTreatment(tc.data, frame.numbers(spec.treatment.adoption)) })
+  const built = adoptionTreatment(tc.data, frame.numbers(spec.treatment.adoption))
+  // A table from another did stage already carries the same column; only a different one is worth a warning.
+  const old = frame.column(spec.term)
+  if (old && !(old.type === 'number' && old.data.every((v, i) => Object.is(v, built[i])))) {
+    ctx.log.warn(`column \`${spec.term}\` is replaced by the treatment built from \`${spec.treatment.adoption}\``)
+  }
+  return frame.withColumn(spec.term, { type: 'number', data: built })
 }
 
 function checkBinary(x: Float64Array, name: string, param: string[]): void {
