@@ -8,7 +8,7 @@ import type { FittedColumn } from './outputs.ts'
 import { buildTable, dataOf, factsOf, renderFiles } from './outputs.ts'
 import { applySample, checkVariation, withTreatment } from './prepare.ts'
 import type { DidSpec, Origin } from './spec.ts'
-import { resolveSpec } from './spec.ts'
+import { regressionSpec, resolveSpec } from './spec.ts'
 
 export async function runDid(ctx: StageContext<DidParams>): Promise<StageResult> {
   const { spec, origin, frame: input } = resolveSpec(ctx)
@@ -46,17 +46,7 @@ export async function runDid(ctx: StageContext<DidParams>): Promise<StageResult>
 export function fit(spec: DidSpec, origin: Origin, frame: Parameters<typeof regress>[0], controls: readonly string[]): RegressionResult {
   let result: RegressionResult
   try {
-    result = regress(frame, {
-      outcome: spec.outcome,
-      regressors: [spec.term, ...controls],
-      fixedEffects: spec.fixed_effects,
-      cluster: spec.cluster,
-      vcov: spec.vcov,
-      smallSample: spec.small_sample,
-      clusterDf: spec.cluster_df,
-      singletons: spec.singletons,
-      weights: spec.weights ?? undefined,
-    })
+    result = regress(frame, regressionSpec(spec, [spec.term, ...controls]))
   } catch (err) {
     if (err instanceof QuasiError && err.param === undefined) {
       throw new QuasiError(err.code, err.message, {

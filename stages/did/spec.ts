@@ -8,6 +8,7 @@ import type { Frame } from '../../src/artifacts/frame.ts'
 import { QuasiError } from '../../src/errors.ts'
 import type { Json, StageContext } from '../../src/stage.ts'
 import { suggest } from '../../src/suggest.ts'
+import type { RegressionSpec } from '../../src/stats/ols/types.ts'
 import type { DidParams, SmallSampleName, Treatment, VcovName } from './params.ts'
 
 export interface DidSpec {
@@ -123,6 +124,22 @@ function checkColumns(spec: DidSpec, origin: Origin, frame: Frame): void {
   if (spec.weights) need(spec.weights, 'weight column', at('weights'), true)
   if (spec.controls.includes(spec.term)) {
     throw new QuasiError('INVALID_SPEC', `the treatment \`${spec.term}\` is also listed as a control`, { param: at('controls', spec.controls.indexOf(spec.term)) })
+  }
+}
+
+/** The kernel's RegressionSpec for this specification with the given regressors. */
+export function regressionSpec(spec: DidSpec, regressors: readonly string[], level?: number): RegressionSpec {
+  return {
+    outcome: spec.outcome,
+    regressors,
+    fixedEffects: spec.fixed_effects,
+    cluster: spec.cluster,
+    vcov: spec.vcov,
+    smallSample: spec.small_sample,
+    clusterDf: spec.cluster_df,
+    singletons: spec.singletons,
+    weights: spec.weights ?? undefined,
+    ...(level === undefined ? {} : { level }),
   }
 }
 

@@ -10,7 +10,7 @@ import { regress } from '../../src/stats/ols/regress.ts'
 import type { RegressionResult } from '../../src/stats/ols/types.ts'
 import type { DidParams } from '../did/params.ts'
 import { applySample } from '../did/prepare.ts'
-import { resolveSpec, specJson, type DidSpec, type Origin } from '../did/spec.ts'
+import { regressionSpec, resolveSpec, specJson, type DidSpec, type Origin } from '../did/spec.ts'
 import type { EventStudyParams } from './params.ts'
 import { isNever, relativeTimeDummies, type RelativeTime } from './relative-time.ts'
 import { waldTest } from './wald.ts'
@@ -120,18 +120,7 @@ function checkWindow(p: EventStudyParams): void {
 
 function fit(spec: DidSpec, origin: Origin, rt: RelativeTime, dummies: string[], level: number): RegressionResult {
   try {
-    return regress(rt.frame, {
-      outcome: spec.outcome,
-      regressors: [...dummies, ...spec.controls],
-      fixedEffects: spec.fixed_effects,
-      cluster: spec.cluster,
-      vcov: spec.vcov,
-      smallSample: spec.small_sample,
-      clusterDf: spec.cluster_df,
-      singletons: spec.singletons,
-      weights: spec.weights ?? undefined,
-      level,
-    })
+    return regress(rt.frame, regressionSpec(spec, [...dummies, ...spec.controls], level))
   } catch (err) {
     if (err instanceof QuasiError && err.param === undefined) err.param = /cluster/.test(err.message) ? (origin.cluster === 'model' ? ['model'] : ['cluster']) : []
     throw err
