@@ -65,7 +65,10 @@ function yamlError(src: SourceFile, e: YAMLError): QuasiError {
     RESOURCE_EXHAUSTION: ['YAML_SYNTAX', 'too many aliases; write the values out'],
   }
   const unclosed = /end with a ([}\]])/.exec(e.message)
-  const [code, hint] = unclosed
+  const colon = /Nested mappings are not allowed in compact mappings|Implicit map keys need to be/.test(e.message)
+  const [code, hint] = colon
+    ? (['YAML_SYNTAX', 'a value containing ": " (colon and space) must be quoted, e.g. "entropy(a, b; shift: 0.0001)"'] as const)
+    : unclosed
     ? (['YAML_SYNTAX', `a \`${unclosed[1] === '}' ? '{' : '['}\` opened above is not closed with \`${unclosed[1]}\``] as const)
     : (map[e.code] ?? ['YAML_SYNTAX', 'check the indentation, colons and brackets around this point'])
   const message = e.code === 'DUPLICATE_KEY' ? `duplicate key \`${duplicateKeyName(src.text, start)}\`` : first
