@@ -9,6 +9,7 @@ import eventStudy from './event-study/stage.ts'
 import filter from './filter/stage.ts'
 import impute from './impute/stage.ts'
 import ingest from './ingest/stage.ts'
+import measureGie from './measure-gie/stage.ts'
 import merge from './merge/stage.ts'
 
-export const stageKinds: readonly StageDef[] = [ingest, merge, filter, impute, derive, did, eventStudy]
+export const stageKinds: readonly StageDef[] = [ingest, merge, filter, impute, derive, measureGie, did, eventStudy]

@@ -24,3 +24,31 @@ export function maxRelDiff(a: ArrayLike<number>, b: readonly (number | null)[]):
   }
   return { max, at }
 }
+
+/**
+ * The SBM (or super-SBM) ratio of a scores.csv row's own slacks, with the unit's data
+ * recovered from its targets: Tone's ρ = (1 − (1/m)Σ s⁻/x) / (1 + (1/s)Σ s⁺/y), super-SBM
+ * δ = (1 + (1/m)Σ s⁻/x) / (1 − (1/s)Σ s⁺/y); input-oriented without the output terms.
+ */
+export function slackRatio(row: Record<string, string>, names: { inputs: readonly string[]; desirable: readonly string[]; undesirable: readonly string[] }, inputOriented: boolean): number {
+  const m = names.inputs.length
+  const s1 = names.desirable.length
+  const all = [...names.inputs, ...names.desirable, ...names.undesirable]
+  const sup = row.status === 'super'
+  const slack = all.map((n) => Number(row[`slack_${n}`]))
+  const x = all.map((n, i) => {
+    const t = Number(row[`target_${n}`])
+    const good = i >= m && i < m + s1
+    return sup ? (good ? t + slack[i] : t - slack[i]) : good ? t - slack[i] : t + slack[i]
+  })
+  const inTerm = slack.slice(0, m).reduce((a, s, i) => a + s / x[i], 0) / m
+  const outTerm = inputOriented ? 0 : slack.slice(m).reduce((a, s, i) => a + s / x[m + i], 0) / (all.length - m)
+  return sup ? (1 + inTerm) / (1 - outTerm) : (1 - inTerm) / (1 + outTerm)
+}
+
+/** The fixtures list statuses other than "inefficient" as {status: [DMU indices]}. */
+export function expandStatus(compact: Record<string, number[]>, n: number): string[] {
+  const out = new Array<string>(n).fill('inefficient')
+  for (const [status, idx] of Object.entries(compact)) for (const k of idx) out[k] = status
+  return out
+}

@@ -5,29 +5,42 @@
  */
 import { readFileSync } from 'node:fs'
 import { describe, expect, test } from 'vitest'
-import type { Frame } from '../../../../src/artifacts/frame.ts'
+import { Frame } from '../../../../src/artifacts/frame.ts'
 import stage from '../../../../stages/measure-gie/stage.ts'
 import type { MeasureGieParams } from '../../../../stages/measure-gie/params.ts'
 import { makeTestContext } from '../../../helpers/context.ts'
-import { expectClose, maxRelDiff } from './close.ts'
-import { DEMO_COLUMNS, demoColumnsDigest, loadDemoPanel } from './demo-panel.ts'
+import { expandStatus, expectClose, maxRelDiff, slackRatio } from './close.ts'
+import { DEMO_COLUMNS, demoColumnsDigest } from './demo-panel.ts'
 
 /**
- * The issue's acceptance bound. Where HiGHS could not certify an LP at 1e-10 on the raw demo
- * data, the script fell back to its default 1e-7 tolerances; 1e-6 leaves room for those.
+ * The issue asks for 1e-6; both solvers reach the same vertices and agree to ~5e-11 (the
+ * fixture prints 12 significant digits), so 1e-9 catches any regression long before 1e-6.
  */
-export const DEMO_AGREE = 1e-6
+export const DEMO_AGREE = 1e-9
 /** Slacks of a unique optimum, relative to max(1, |slack|). */
 const SLACK_AGREE = 1e-5
 
 let cachedFixture: any
 let cachedFrame: Frame | undefined
-function load(): { fixture: any; frame: Frame } {
+function fixture(): any {
   cachedFixture ??= JSON.parse(readFileSync(new URL('../../../fixtures/dea/demo.json', import.meta.url), 'utf8'))
-  return { fixture: cachedFixture, frame: demoFrame() }
+  return cachedFixture
 }
+function load(): { fixture: any; frame: Frame } {
+  return { fixture: fixture(), frame: demoFrame() }
+}
+/**
+ * The demo panel's city, year and DEA columns as the fixture recorded them: the comparison
+ * runs on exactly the data the reference was computed from, and a separate test says whether
+ * the bundled panel still holds the same numbers.
+ */
 function demoFrame(): Frame {
-  cachedFrame ??= loadDemoPanel()
+  if (!cachedFrame) {
+    const v = fixture().data.values
+    const cols: Record<string, Float64Array | string[]> = { city: v.city, year: Float64Array.from(v.year) }
+    for (const c of [...DEMO_COLUMNS.inputs, ...DEMO_COLUMNS.desirable, ...DEMO_COLUMNS.undesirable]) cols[c] = Float64Array.from(v[c], (x: number | null) => (x === null ? NaN : x))
+    cachedFrame = Frame.from(cols)
+  }
   return cachedFrame
 }
 
@@ -52,7 +65,7 @@ export async function runDemo(over: Partial<MeasureGieParams>, jobs = 1) {
 export function defineDemoSuite(frontier: string): void {
   describe(`demo panel, ${frontier} frontier, against scipy/HiGHS`, () => {
     test('the fixture was made from the current demo panel', () => {
-      expect(load().fixture.data.digest, 'pipelines/data/cluster_gie_panel.csv changed: rerun /usr/bin/python3 test/fixtures/dea/make.py demo').toBe(demoColumnsDigest())
+      expect(load().fixture.data.digest, 'the DEA columns of pipelines/data/cluster_gie_panel.csv changed: rerun /usr/bin/python3 test/fixtures/dea/make.py demo --jobs 2').toBe(demoColumnsDigest())
     })
     const { fixture } = load()
     for (const c of fixture.cases.filter((x: any) => x.frontier === frontier)) {
@@ -66,16 +79,23 @@ export function defineDemoSuite(frontier: string): void {
           c.scores,
         )
         expect(diff.max, `largest difference at DMU ${diff.at} (${rows[Math.max(0, diff.at)]?.city}@${rows[Math.max(0, diff.at)]?.year})`).toBeLessThan(DEMO_AGREE)
-        expect(rows.map((r) => r.status)).toEqual(c.status)
+        expect(rows.map((r) => r.status)).toEqual(expandStatus(c.status, c.scores.length))
         const names = [...DEMO_COLUMNS.inputs, ...DEMO_COLUMNS.desirable, ...DEMO_COLUMNS.undesirable]
+        let compared = 0
         c.slacks.rows.forEach((k: number, q: number) => {
           const r = rows[k]
-          if (r.unique !== '1' || frontier === 'window') return
-          names.forEach((n, i) => {
-            const want = c.slacks.values[q][i]
-            expectClose(Number(r[`slack_${n}`]), want, { abs: SLACK_AGREE * Math.max(1, Math.abs(want)), label: `${r.city}@${r.year} slack ${n}` })
-          })
+          if (frontier === 'window') return
+          if (r.unique === '1') {
+            compared++
+            names.forEach((n, i) => {
+              const want = c.slacks.values[q][i]
+              expectClose(Number(r[`slack_${n}`]), want, { abs: SLACK_AGREE * Math.max(1, Math.abs(want)), label: `${r.city}@${r.year} slack ${n}` })
+            })
+          }
+          // unique or not, our slacks give back our score through Tone's ratio
+          if (!radial) expectClose(slackRatio(r, DEMO_COLUMNS, false), Number(r.score), { rel: 1e-7, label: `${r.city}@${r.year} slack ratio` })
         })
+        if (frontier !== 'window') expect(compared).toBeGreaterThan(0)
       })
     }
   })

@@ -9,7 +9,10 @@ import type { DeaData } from '../../../../src/stats/dea/data.ts'
 import { runGml } from '../../../../src/stats/dea/gml.ts'
 import { MIN_LPS_FOR_THREADS, runDea, type DeaResult } from '../../../../src/stats/dea/run.ts'
 import { Rng } from '../../../../src/stats/rng.ts'
-import { runDemo } from './demo-suite.ts'
+import { Frame } from '../../../../src/artifacts/frame.ts'
+import stage from '../../../../stages/measure-gie/stage.ts'
+import type { MeasureGieParams } from '../../../../stages/measure-gie/params.ts'
+import { makeTestContext } from '../../../helpers/context.ts'
 
 function panel(units: number, years: number): { data: DeaData; period: Int32Array; unit: Int32Array } {
   const rng = new Rng(['dea-workers'])
@@ -68,10 +71,23 @@ describe('threads', () => {
     expect(Buffer.from(two.dContemporaneous.buffer).equals(Buffer.from(one.dContemporaneous.buffer))).toBe(true)
   }, 60_000)
 
-  test('the stage on the demo panel writes the same bytes with jobs 1 and 2', async () => {
-    const one = await runDemo({ model: 'super-sbm', frontier: 'global' }, 1)
-    const two = await runDemo({ model: 'super-sbm', frontier: 'global' }, 2)
-    expect(two.ctx.logs.some((l) => l.message.includes('on 2 thread(s)'))).toBe(true)
+  test('the stage writes the same bytes with jobs 1 and 2', async () => {
+    const names = ['x1', 'x2', 'x3', 'g1', 'g2', 'b1']
+    const cols: Record<string, Float64Array | string[]> = { unit: Array.from(unit, (u) => `c${u}`), year: Float64Array.from(period, (t) => 2010 + t) }
+    names.forEach((c, i) => (cols[c] = Float64Array.from({ length: data.n }, (_, j) => data.values[j * data.d + i])))
+    const frame = Frame.from(cols)
+    const go = async (jobs: number) => {
+      const ctx = makeTestContext<MeasureGieParams>({
+        params: { from: 'p', model: 'super-sbm', frontier: 'global', window: 3, inputs: ['x1', 'x2', 'x3'], desirable: ['g1', 'g2'], undesirable: ['b1'], as: 'gie', zeros: 'replace', zero_value: 0.01, super_infeasible: 'one' },
+        inputs: { p: frame },
+        panel: { unit: 'unit', time: 'year' },
+        jobs,
+      })
+      return { ctx, result: await stage.run(ctx) }
+    }
+    const one = await go(1)
+    const two = await go(2)
+    expect(two.ctx.logs.some((l) => /on 2 thread\(s\).*worker threads solved [1-9]/.test(l.message))).toBe(true)
     for (const f of ['scores.csv', 'summary.csv', 'summary.md']) expect(two.result.files![f], f).toBe(one.result.files![f])
     expect(Buffer.from(two.result.frame!.numbers('gie').buffer).equals(Buffer.from(one.result.frame!.numbers('gie').buffer))).toBe(true)
   }, 60_000)
