@@ -4,7 +4,7 @@
  * it trusts the checker for names and types and throws QuasiError only for problems in
  * the data (duplicate panel keys, non-integer times).
  *
- * Conventions (docs/methods/expressions.md): arithmetic on a missing value is missing;
+ * Conventions (docs/methods.md): arithmetic on a missing value is missing;
  * non-finite results are missing; comparisons give 1/0, or missing when an operand is;
  * and/or follow Kleene's three-valued logic (false and missing = false, true or missing = true);
  * any non-zero number counts as true.

@@ -1,6 +1,6 @@
 /**
  * Parser: tokens → syntax tree, by precedence climbing (Pratt). The grammar, in EBNF, and
- * the precedence table are in docs/methods/expressions.md; the binding powers below are that table.
+ * the precedence table are in docs/methods.md; the binding powers below are that table.
  *
  * Invariants: every node has offsets into the source; the tree is at most MAX_DEPTH high and
  * the parser never recurses deeper than MAX_DEPTH (so hostile input cannot overflow the stack);

@@ -25,7 +25,7 @@ export const deriveParams: JsonSchema = {
         'New columns, evaluated in the order written: `name: expression`. A later expression may use an earlier new column; ' +
         'a name that already exists is replaced. Functions: log, exp, sqrt, abs, pow, if, is_missing, lag, lead, diff, ' +
         'adopted, event_time, mean/sum/min/max/sd/count/median (… by keys), standardize, rank, winsor, entropy. ' +
-        'See docs/methods/expressions.md.',
+        'See docs/methods.md.',
       // Not a bare whole number: JavaScript objects list such keys first, which would lose the YAML order.
       propertyNames: { minLength: 1, pattern: '^(?![0-9]+$)[^`]+$' },
       additionalProperties: {

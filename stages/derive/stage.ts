@@ -1,5 +1,5 @@
 /**
- * derive: add columns computed by expressions (docs/methods/expressions.md), in order.
+ * derive: add columns computed by expressions (docs/methods.md), in order.
  * Every expression is parsed and checked before any is evaluated, and all errors are
  * reported together, each pointing into its expression: `column eco, 1:7: unknown column …`.
  */

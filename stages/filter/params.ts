@@ -24,7 +24,7 @@ export const filterParams: JsonSchema = {
       description:
         'Keep the rows where this expression is true (non-zero). Rows where it is false are dropped, and rows where it is ' +
         'missing (a comparison with a missing value) are dropped and counted separately. Conditions joined by `and` are ' +
-        'reported one by one. See docs/methods/expressions.md.',
+        'reported one by one. See docs/methods.md.',
       examples: ['year >= 2007 and admin_level != "municipality"'],
     },
   },

@@ -3,7 +3,7 @@
  * super-SBM with undesirable outputs by default (as MaxDEA/DEARUN compute it), SBM, radial
  * CCR/BCC for comparison, or the global Malmquist–Luenberger index — on a global,
  * contemporaneous, sequential or window frontier. The LPs are solved by the dense simplex
- * of src/stats/lp on `ctx.jobs` threads; docs/methods/dea.md writes every LP out.
+ * of src/stats/lp on `ctx.jobs` threads; docs/methods.md writes every LP out.
  */
 import { numberColumn, type Frame } from '../../src/artifacts/frame.ts'
 import { QuasiError } from '../../src/errors.ts'

@@ -1,6 +1,6 @@
 /**
  * Stata .dta → Frame, formats 117, 118 and 119, written from Stata's published format
- * description (no maintained npm reader exists; see docs/decisions/readers.md).
+ * description (no maintained npm reader exists; see docs/decisions.md).
  *
  * ## Method
  * The header gives the release, byte order (MSF/LSF), K variables and N observations. The

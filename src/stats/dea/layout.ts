@@ -1,6 +1,6 @@
 /**
  * The envelopment LPs of every DEA model here, written in one scaled form that the dense
- * simplex solves. docs/methods/dea.md writes each of them out in full; this file is the
+ * simplex solves. docs/methods.md writes each of them out in full; this file is the
  * code of those pages.
  *
  * ## Scaling

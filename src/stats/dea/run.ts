@@ -6,7 +6,7 @@
  * ## Conventions
  * - Efficient: SBM ρ* ≥ 1 − 1e-6 (EFFICIENT_TOL); the issue's and MaxDEA's threshold.
  * - Infeasible super-SBM (possible under VRS, and with undesirable outputs, see
- *   docs/methods/dea.md): `superInfeasible: 'one'` keeps the DMU's SBM score (it is SBM
+ *   docs/methods.md): `superInfeasible: 'one'` keeps the DMU's SBM score (it is SBM
  *   efficient, its score is 1 up to EFFICIENT_TOL); `'missing'` reports NaN. Either way the
  *   DMUs are listed in `superInfeasible`.
  * - Window frontier: a DMU's score, slacks and λ are means over the windows containing it;
@@ -247,7 +247,7 @@ function aggregate(n: number, d: number, nGroups: number, evals: Map<number, Eva
   return { score, first, superScore, status, slacks, targets, unique, peers, evaluations, superInfeasible, failed }
 }
 
-/** Projection of DMU o given its slacks (docs/methods/dea.md, "Targets"). */
+/** Projection of DMU o given its slacks (docs/methods.md, "Targets"). */
 function projection(data: DeaData, o: number, slacks: Float64Array, kind: 'sbm' | 'super' | 'radial', score: number): Float64Array {
   const { m, s1, d, values } = data
   const out = new Float64Array(d)

@@ -1,6 +1,6 @@
 /**
  * The regression kernel's contract: what a caller asks for (RegressionSpec) and what it
- * gets back (RegressionResult). Conventions are in docs/methods/regression.md.
+ * gets back (RegressionResult). Conventions are in docs/methods.md.
  */
 import type { AbsorbOptions } from '../fe/absorb.ts'
 import type { ClusterDf, SmallSample, VcovType } from '../vcov/vcov.ts'
