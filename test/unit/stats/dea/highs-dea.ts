@@ -36,7 +36,7 @@ interface Row {
 
 /**
  * Solve the LP of DMU `o` against reference DMUs `ref` (o is skipped when `excludeSelf`).
- * Unscaled formulations (docs/methods/dea.md writes the same LPs):
+ * Unscaled formulations (docs/methods.md writes the same LPs):
  *  sbm:       min t − (1/m)Σ S⁻ᵢ/xᵢₒ  s.t. t + w⁺(Σ Sᵍ/yᵍₒ + Σ Sᵇ/yᵇₒ) = 1, XΛ + S⁻ = t xₒ, YᵍΛ − Sᵍ = t yᵍₒ, YᵇΛ + Sᵇ = t yᵇₒ
  *  super-sbm: min t + (1/m)Σ S⁻ᵢ/xᵢₒ  s.t. t − w⁺(Σ Sᵍ/yᵍₒ + Σ Sᵇ/yᵇₒ) = 1, XΛ − S⁻ ≤ t xₒ, YᵍΛ + Sᵍ ≥ t yᵍₒ, YᵇΛ − Sᵇ ≤ t yᵇₒ, Sᵍ ≤ t yᵍₒ
  *  radial:    min θ  s.t. Xλ ≤ θ xₒ, Yᵍλ ≥ yᵍₒ, Yᵇλ ≤ θ yᵇₒ
