@@ -9,18 +9,12 @@
  * Numbers are written in JavaScript's shortest round-trip form, so they read back exactly.
  * ## References  D. Robinson, A. Hayes, S. Couch, broom: Convert Statistical Objects into Tidy Tibbles (R package).
  */
+import type { Term } from '../stats/ols/types.ts'
 import { Frame } from '../artifacts/frame.ts'
 import { writeCsv } from '../artifacts/csv.ts'
 
-export interface TidyRow {
-  readonly term: string
-  readonly estimate: number
-  readonly stdError: number
-  readonly statistic: number
-  readonly pValue: number
-  readonly confLow: number
-  readonly confHigh: number
-}
+/** One term of one model: the regression kernel's Term, as broom's tidy() names its columns. */
+export type TidyRow = Term
 
 export interface GlanceRow {
   readonly nobs: number
