@@ -28,7 +28,7 @@ import { prepare, resolveOptions, type Prepared } from './prepare.ts'
 
 export default defineStage<MeasureGieParams>({
   kind: 'measure-gie',
-  version: 1,
+  version: 2,
   description: 'Green innovation efficiency by DEA: super-SBM/SBM with undesirable outputs, CCR/BCC, or the GML index, on a global, contemporaneous, sequential or window frontier.',
   params: measureGieParams,
   references: ['from'],
@@ -76,7 +76,6 @@ async function dea(
 ): Promise<StageResult> {
   const p = ctx.params
   const model = p.model as 'super-sbm' | 'sbm' | 'ccr' | 'bcc'
-  const t0 = performance.now()
   const res = await runDea(prep.data, prep.period, prep.periods.length, {
     model,
     returns: resolved.returns,
@@ -87,8 +86,8 @@ async function dea(
     periodLabels: prep.periods,
     ...common,
   })
-  const ms = performance.now() - t0
-  ctx.log.info(`${res.lps} LPs (${res.iterations} pivots) on ${res.threads} thread(s) in ${(ms / 1000).toFixed(2)} s${res.threads > 1 ? `; worker threads solved ${res.workerChunks} chunks` : ''}`)
+  // Wall time and thread count vary with the machine and --jobs, so they stay out of the log and the data.
+  ctx.log.info(`${res.lps} LPs (${res.iterations} pivots)`)
   const superInfeasible = res.superInfeasible.map(name)
   const failed = res.failed.map(name)
   if (superInfeasible.length > 0) {
@@ -117,7 +116,6 @@ async function dea(
       failed,
       twins,
       lps: res.lps,
-      threads: res.threads,
     }),
   }
 }
@@ -132,9 +130,8 @@ async function gml(
   twins: string[],
 ): Promise<StageResult> {
   const p = ctx.params
-  const t0 = performance.now()
   const res = await runGml(prep.data, prep.unit, prep.period, prep.periods.length, { returns: resolved.returns, ...common })
-  ctx.log.info(`${res.lps} LPs (${res.iterations} pivots) on ${res.threads} thread(s) in ${((performance.now() - t0) / 1000).toFixed(2)} s${res.threads > 1 ? `; worker threads solved ${res.workerChunks} chunks` : ''}`)
+  ctx.log.info(`${res.lps} LPs (${res.iterations} pivots)`)
   const failed = res.failed.map((k) => `${prep.units[prep.unit[k]]}@${prep.periods[prep.period[k]]}`)
   if (failed.length > 0) ctx.log.warn(`LP failed for ${failed.length} unit-year(s); their index is missing: ${preview(failed)}`)
   const cols: [string, Float64Array][] = [
@@ -158,7 +155,7 @@ async function gml(
       'summary.md': summaryMd(p, resolved, prep, table, { superInfeasible: [], failed, twins }, labels),
     },
     facts: finite(gmlFacts(p.as, prep, res)),
-    data: stageData(p, resolved, prep, { failed, lps: res.lps, threads: res.threads }),
+    data: stageData(p, resolved, prep, { failed, lps: res.lps }),
   }
 }
 

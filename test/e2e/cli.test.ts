@@ -155,3 +155,27 @@ describe('crashes and concurrent runs', () => {
     expect(rc.out).toContain('"ran":0,"cached":2')
   })
 })
+
+describe('the default pipeline', () => {
+  test('runs on the bundled data, and a second run from an empty cache with another --jobs gives byte-identical outputs', () => {
+    const outputs = (dir: string) => {
+      const files: Record<string, string> = {}
+      for (const f of readdirSync(join(dir, 'outputs'), { recursive: true }) as string[]) {
+        if (f.endsWith('run.json') || !f.includes('.')) continue
+        files[f] = readFileSync(join(dir, 'outputs', f), 'utf8')
+      }
+      return files
+    }
+    const runs = ['1', '2'].map((jobs) => {
+      const dir = mkdtempSync(join(tmpdir(), 'quasi-default-'))
+      cpSync(join(repo, 'pipelines'), join(dir, 'pipelines'), { recursive: true })
+      const r = quasi(['run', 'pipelines/cluster-gie.yaml', '--jobs', jobs], dir)
+      expect(r.err).toBe('')
+      expect(r.code).toBe(0)
+      return outputs(dir)
+    })
+    expect(Object.keys(runs[0]).length).toBeGreaterThan(40)
+    expect(runs[0]['cluster-gie/dynamics/event_study.svg']).toMatch(/^<svg/)
+    expect(runs[1]).toEqual(runs[0])
+  })
+})
