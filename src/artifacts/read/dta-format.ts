@@ -214,7 +214,7 @@ export class Cursor {
     return s
   }
 
-  skip(n: number, what: string): void {
+  advance(n: number, what: string): void {
     this.need(n, what)
     this.pos += n
   }

@@ -164,7 +164,7 @@ function readHeader(bytes: Uint8Array, file: string): Header {
   c.tag('</timestamp>')
   c.tag('</header>')
   c.tag('<map>')
-  c.skip(14 * 8, 'the file map')
+  c.advance(14 * 8, 'the file map')
   c.tag('</map>')
   return { layout, le: order === 'LSF', k, n, label, timestamp, end: c.pos }
 }
@@ -190,7 +190,7 @@ function readDescriptors(c: Cursor, h: Header): Variable[] {
   }
   const names = texts('varnames', layout.nameLen, 'variable names')
   c.tag('<sortlist>')
-  c.skip((k + 1) * layout.sortBytes, 'the sort list')
+  c.advance((k + 1) * layout.sortBytes, 'the sort list')
   c.tag('</sortlist>')
   const formats = texts('formats', layout.formatLen, 'display formats')
   const labelSets = texts('value_label_names', layout.nameLen, 'value-label names')
@@ -198,7 +198,7 @@ function readDescriptors(c: Cursor, h: Header): Variable[] {
   c.tag('<characteristics>')
   while (c.at('<ch>')) {
     c.tag('<ch>')
-    c.skip(c.u32('a characteristic'), 'a characteristic')
+    c.advance(c.u32('a characteristic'), 'a characteristic')
     c.tag('</ch>')
   }
   c.tag('</characteristics>')
@@ -362,7 +362,7 @@ function readValueLabels(c: Cursor, h: Header): Map<string, Record<string, strin
     c.tag('<lbl>')
     const len = c.u32('a value-label table')
     const name = c.text(h.layout.nameLen, 'a value-label name')
-    c.skip(3, 'a value-label table')
+    c.advance(3, 'a value-label table')
     c.need(len, `value label "${name}"`)
     const end = c.pos + len
     const count = c.u32(`value label "${name}"`)

@@ -61,7 +61,7 @@ export function ttyRenderer(write: (line: string) => void): Renderer {
                     if (row.display) task.title = row.display
                     if (o.kind === 'fail') reject(new Error(o.message))
                     else if (o.kind === 'skip') {
-                      task.skip(`${row.title}  skipped`)
+                      task.title = `${row.title}  skipped (an upstream stage failed or the run was cancelled)`
                       resolve()
                     } else resolve()
                   }

@@ -9,7 +9,7 @@ import { frontierGroups, type Frontier } from '../../../../src/stats/dea/frontie
 import type { LpKind } from '../../../../src/stats/dea/layout.ts'
 import { EFFICIENT_TOL, runDea, type DeaModel } from '../../../../src/stats/dea/run.ts'
 import { runGml } from '../../../../src/stats/dea/gml.ts'
-import { Rng } from '../../../../src/stats/rng.ts'
+import { randomPanel } from './random-panel.ts'
 import { expectClose } from './close.ts'
 import { highsSolve } from './highs-dea.ts'
 
@@ -18,26 +18,13 @@ const AGREE = 1e-9
 
 /** Units × years of log-normal data with a common size factor (realistic positive correlation), a few ties and duplicates. */
 function panel(seed: string, units: number, years: number, m: number, s1: number, s2: number): { data: DeaData; period: Int32Array; unit: Int32Array } {
-  const rng = new Rng(['dea-highs', seed])
-  const d = m + s1 + s2
-  const n = units * years
-  const values = new Float64Array(n * d)
-  const period = new Int32Array(n)
-  const unit = new Int32Array(n)
-  for (let u = 0; u < units; u++) {
-    const size = Math.exp(0.8 * rng.normal())
-    for (let t = 0; t < years; t++) {
-      const j = u * years + t
-      period[j] = t
-      unit[j] = u
-      for (let i = 0; i < d; i++) values[j * d + i] = Math.round(1000 * size * Math.exp(0.4 * rng.normal() + (i >= m && i < m + s1 ? 0.05 * t : 0))) / 100
-    }
-  }
+  const { data, period, unit } = randomPanel(['dea-highs', seed], { units, years, m, s1, s2, sizeSd: 0.8, trend: 0.05, round: true })
+  const { d, values } = data
   // an exact twin and a unit that dominates another by a hair
   values.copyWithin(3 * d, 2 * d, 3 * d)
   values.copyWithin(5 * d, 4 * d, 5 * d)
   values[5 * d] *= 0.999
-  return { data: { n, m, s1, s2, d, values }, period, unit }
+  return { data, period, unit }
 }
 
 async function reference(kind: LpKind, vrs: boolean, orientation: 'none' | 'input', data: DeaData, o: number, ref: Int32Array, exclude: boolean) {
