@@ -89,20 +89,18 @@ export const didParams: JsonSchema = {
     },
     small_sample: {
       enum: ['nested', 'full', 'none'],
-      default: 'nested',
+      // No schema default: with `model:` an unset key must inherit the parent's value (the default is applied in spec.ts).
       description:
-        'What K is in the finite-sample factor (N−1)/(N−K) of clustered errors. `nested` (reghdfe, fixest, xtreg): fixed effects nested in a cluster ' +
+        'Default: `nested` (or the `model:` stage\'s choice). What K is in the finite-sample factor (N−1)/(N−K) of clustered errors. `nested` (reghdfe, fixest, xtreg): fixed effects nested in a cluster ' +
         'variable do not count. `full` (areg, lm with dummies): every absorbed level counts. `none`: no factor at all (CR0/HC0, σ² = RSS/N). See docs/methods.md.',
     },
     cluster_df: {
       enum: ['min', 'each'],
-      default: 'min',
-      description: 'Two-way clustering: `min` (reghdfe, fixest) uses G_min/(G_min−1) for every term; `each` gives each term its own G (R sandwich).',
+      description: 'Default: `min` (or the `model:` stage\'s choice). Two-way clustering: `min` (reghdfe, fixest) uses G_min/(G_min−1) for every term; `each` gives each term its own G (R sandwich).',
     },
     singletons: {
       enum: ['drop', 'keep'],
-      default: 'drop',
-      description: 'Observations alone in a fixed-effect level: `drop` them, repeatedly, as reghdfe does (Correia 2015), or `keep` them (plm, fixest). The count is logged.',
+      description: 'Default: `drop` (or the `model:` stage\'s choice). Observations alone in a fixed-effect level: `drop` them, repeatedly, as reghdfe does (Correia 2015), or `keep` them (plm, fixest). The count is logged.',
     },
     weights: column('Column of positive analytic weights (weighted least squares). Default: unweighted.', ['pop']),
     sample: {

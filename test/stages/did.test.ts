@@ -181,3 +181,21 @@ describe('errors of the acceptance list', () => {
     expect(e.message).toContain('yeer')
   })
 })
+
+describe('model: reuse', () => {
+  test('keys left unset inherit the parent specification (small_sample, singletons), set keys override it', async () => {
+    const parentCtx = makeTestContext<DidParams>({ params: { ...baseline, stepwise: false, small_sample: 'full', singletons: 'keep' }, inputs: { vars: panelFrame }, panel, stage: 'parent', kind: 'did' })
+    const parent = await did.run(parentCtx)
+    const childCtx = makeTestContext<DidParams>({
+      params: { model: 'parent', outcome: 'lnpat', controls: ['fin'] },
+      inputs: { parent: { frame: parent.frame, data: parent.data } },
+      panel, stage: 'child', kind: 'did',
+    })
+    const child = await did.run(childCtx)
+    const spec = (child.data as { spec: { small_sample: string; singletons: string; controls: string[]; cluster: string[] } }).spec
+    expect(spec.small_sample).toBe('full')
+    expect(spec.singletons).toBe('keep')
+    expect(spec.controls).toEqual(['fin'])
+    expect(spec.cluster).toEqual(['city'])
+  })
+})
