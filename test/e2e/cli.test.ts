@@ -3,8 +3,8 @@
  * predictions, `kill -9` in the middle of a stage, and two runs of one pipeline at once.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, test } from 'vitest'
@@ -140,19 +140,32 @@ describe('crashes and concurrent runs', () => {
 
   test('a second run of the same pipeline stops with a clear message, or waits with --wait', async () => {
     const dir = bigProject()
-    const a = startRun(dir)
-    await a.seen('stage:start', 'big')
+    // Another run holds the lock: a live process (this one) named in the lock file.
+    const lock = join(dir, '.quasi/locks/big.lock')
+    mkdirSync(join(dir, '.quasi/locks'), { recursive: true })
+    writeFileSync(lock, JSON.stringify({ pid: process.pid, host: hostname(), started: '2026-01-01T00:00:00.000Z', token: 'other' }))
     const b = quasi(['run', 'pipelines/big.yaml'], dir)
     expect(b.code).toBe(1)
     expect(b.err).toContain('error LOCKED')
-    expect(b.err).toMatch(/pipeline `big` is being run by another quasi process \(pid \d+/)
+    expect(b.err).toContain(`pipeline \`big\` is being run by another quasi process (pid ${process.pid}`)
     expect(b.err).toContain('--wait')
     const c = startRun(dir, ['--wait', '60'])
-    const [ra, rc] = await Promise.all([a.done, c.done])
-    expect(ra.code).toBe(0)
+    await c.seen('warning')
+    rmSync(lock)
+    const rc = await c.done
     expect(rc.code).toBe(0)
     expect(rc.out).toContain('"type":"warning","message":"waiting for another run')
-    expect(rc.out).toContain('"ran":0,"cached":2')
+    expect(rc.out).toContain('"ran":2,"cached":0')
+  })
+
+  test('two runs of one pipeline started together both finish and leave a consistent cache', async () => {
+    const dir = bigProject()
+    const [ra, rb] = await Promise.all([startRun(dir, ['--wait', '60']).done, startRun(dir, ['--wait', '60']).done])
+    expect([ra.code, rb.code]).toEqual([0, 0])
+    // One computed both stages; the other waited for its lock (or came after it) and took both from the cache.
+    const summary = (o: string) => (o.includes('"ran":2,"cached":0') ? 'ran' : o.includes('"ran":0,"cached":2') ? 'cached' : 'other')
+    expect([summary(ra.out), summary(rb.out)].sort()).toEqual(['cached', 'ran'])
+    expect(quasi(['run', 'pipelines/big.yaml'], dir).out).toContain('0 ran, 2 cached')
   })
 })
 
