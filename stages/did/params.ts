@@ -44,7 +44,7 @@ export const didParams: JsonSchema = {
     treatment: {
       description:
         'The treatment: a 0/1 column (its name is the term), or `{adoption: <column of adoption years>}`, which builds ' +
-        '`did` = 1 from the adoption year on (time >= adoption) and 0 before and for units whose adoption year is missing ' +
+        '`did` = 1 from the adoption year on (time >= adoption) and 0 before and for units whose adoption year is missing or 0 ' +
         '(never treated); the term is then named `did`. Needs `panel:` for the time column. Required unless `model` is given.',
       oneOf: [
         { type: 'string', minLength: 1 },
@@ -52,7 +52,7 @@ export const didParams: JsonSchema = {
           type: 'object',
           additionalProperties: false,
           required: ['adoption'],
-          properties: { adoption: column('Column of adoption years (missing for never-treated units).', ['pilot_year']) },
+          properties: { adoption: column('Column of adoption years (missing or 0 for never-treated units).', ['pilot_year']) },
         },
       ],
       examples: ['treated_post', { adoption: 'pilot_year' }],

@@ -9,19 +9,8 @@ import { checkExpression, evaluate, exprError, inParam, parseExpression, schemaO
 import type { StageContext } from '../../src/stage.ts'
 import type { DidParams } from './params.ts'
 import type { DidSpec, Origin } from './spec.ts'
+import { adoptedIndicator } from '../../src/stats/treatment.ts'
 
-/**
- * did_it = 1 if adoption_i is present and time_t ≥ adoption_i, else 0 (never-treated units,
- * whose adoption year is missing, are 0 throughout). A missing time gives a missing did.
- */
-export function adoptionTreatment(time: Float64Array, adoption: Float64Array): Float64Array {
-  const out = new Float64Array(time.length)
-  for (let i = 0; i < time.length; i++) {
-    const t = time[i], a = adoption[i]
-    out[i] = Number.isNaN(t) ? NaN : !Number.isNaN(a) && t >= a ? 1 : 0
-  }
-  return out
-}
 
 /** The input frame with the treatment column added when it is built from adoption years. */
 export function withTreatment(ctx: StageContext<DidParams>, spec: DidSpec, origin: Origin, frame: Frame): Frame {
@@ -40,7 +29,7 @@ export function withTreatment(ctx: StageContext<DidParams>, spec: DidSpec, origi
   if (!tc || tc.type !== 'number') {
     throw new QuasiError('BAD_DATA', `the panel time column \`${time}\` is ${tc ? 'not numeric' : 'missing from the data'}`, { param: where })
   }
-  const built = adoptionTreatment(tc.data, frame.numbers(spec.treatment.adoption))
+  const built = adoptedIndicator(tc.data, frame.numbers(spec.treatment.adoption))
   // A table from another did stage already carries the same column; only a different one is worth a warning.
   const old = frame.column(spec.term)
   if (old && !(old.type === 'number' && old.data.every((v, i) => Object.is(v, built[i])))) {

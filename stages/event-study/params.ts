@@ -24,7 +24,7 @@ function inheritedProps(): Record<string, JsonSchema> {
   out.model = { ...out.model, description: 'A `did` stage whose specification to reuse (outcome, treatment, controls, fixed effects, clustering, sample); other keys given here override it.' }
   out.treatment = {
     ...out.treatment,
-    description: 'The treatment timing: `{adoption: <column of adoption years>}` (missing for never-treated units). Required unless `model` is given.',
+    description: 'The treatment timing: `{adoption: <column of adoption years>}` (missing or 0 for never-treated units). Required unless `model` is given.',
   }
   return out
 }

@@ -8,6 +8,7 @@
  * pre|k| for k < 0, current for k = 0, post k for k > 0.
  */
 import { numberColumn, type Frame } from '../../src/artifacts/frame.ts'
+import { isNeverTreated } from '../../src/stats/treatment.ts'
 
 export function periodLabel(k: number): string {
   return k < 0 ? `pre${-k}` : k === 0 ? 'current' : `post${k}`
@@ -22,9 +23,6 @@ export interface RelativeTime {
   readonly counts: ReadonlyMap<number, number>
 }
 
-export function isNever(adoption: number): boolean {
-  return Number.isNaN(adoption) || adoption === 0
-}
 
 export function relativeTimeDummies(frame: Frame, time: string, adoption: string, window: readonly [number, number], reference: number): RelativeTime {
   const [lo, hi] = window
@@ -41,7 +39,7 @@ export function relativeTimeDummies(frame: Frame, time: string, adoption: string
       for (const c of cols.values()) c[i] = NaN
       continue
     }
-    if (isNever(a[i])) continue
+    if (isNeverTreated(a[i])) continue
     const e = Math.min(hi, Math.max(lo, t[i] - a[i]))
     counts.set(e, (counts.get(e) ?? 0) + 1)
     const c = cols.get(e)

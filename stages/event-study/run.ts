@@ -12,7 +12,8 @@ import type { DidParams } from '../did/params.ts'
 import { applySample } from '../did/prepare.ts'
 import { regressionSpec, resolveSpec, specJson, type DidSpec, type Origin } from '../did/spec.ts'
 import type { EventStudyParams } from './params.ts'
-import { isNever, relativeTimeDummies, type RelativeTime } from './relative-time.ts'
+import { isNeverTreated } from '../../src/stats/treatment.ts'
+import { relativeTimeDummies, type RelativeTime } from './relative-time.ts'
 import { waldTest } from './wald.ts'
 
 export const DEFAULT_TITLE = 'Event study'
@@ -38,7 +39,7 @@ export async function runEventStudy(ctx: StageContext<EventStudyParams>): Promis
   let data = sampled
   if (p.controls_group === 'not-yet') {
     const a = data.numbers(adoption)
-    data = data.filter(Array.from(a, (v) => !isNever(v)))
+    data = data.filter(Array.from(a, (v) => !isNeverTreated(v)))
     ctx.log.info(`controls_group: not-yet: never-treated units dropped, ${data.nrows} of ${sampled.nrows} rows kept`)
   }
   const rt = relativeTimeDummies(data, time, adoption, p.window, p.reference)

@@ -13,6 +13,7 @@ import type { Call } from '../ast.ts'
 import { exprError } from '../errors.ts'
 import type { CheckContext, EvalContext, FnSpec } from '../spec.ts'
 import { constNumber, num, nums } from './util.ts'
+import { adoptedIndicator, eventTime } from '../../stats/treatment.ts'
 
 /** Largest |k| for lag/lead: a panel longer than this is not a yearly panel. */
 const MAX_SHIFT = 10_000
@@ -85,14 +86,7 @@ export const panelFunctions: readonly FnSpec[] = [
     maxArgs: 1,
     panel: 'time',
     evaluate(call, [a], ex) {
-      const g = nums(a)
-      const t = ex.panelTime(call)
-      const out = new Float64Array(g.length)
-      for (let i = 0; i < g.length; i++) {
-        const gi = g[i]
-        out[i] = t[i] !== t[i] ? NaN : gi !== gi || gi === 0 ? 0 : t[i] >= gi ? 1 : 0
-      }
-      return num(out)
+      return num(adoptedIndicator(ex.panelTime(call), nums(a)))
     },
   },
   {
@@ -102,11 +96,7 @@ export const panelFunctions: readonly FnSpec[] = [
     maxArgs: 1,
     panel: 'time',
     evaluate(call, [a], ex) {
-      const g = nums(a)
-      const t = ex.panelTime(call)
-      const out = new Float64Array(g.length)
-      for (let i = 0; i < g.length; i++) out[i] = g[i] === 0 ? NaN : t[i] - g[i]
-      return num(out)
+      return num(eventTime(ex.panelTime(call), nums(a)))
     },
   },
 ]
