@@ -11,6 +11,7 @@ import stage from '../../stages/measure-gie/stage.ts'
 import type { MeasureGieParams } from '../../stages/measure-gie/params.ts'
 import { makeTestContext } from '../helpers/context.ts'
 import { expandStatus, expectClose, maxRelDiff, slackRatio } from '../unit/stats/dea/close.ts'
+import { csvRecords } from '../helpers/csv.ts'
 
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/dea/synthetic.json', import.meta.url), 'utf8'))
 
@@ -34,18 +35,6 @@ async function run(over: Partial<MeasureGieParams>, f: Frame = frame, panel: { u
   return { ctx, result }
 }
 
-function parseCsv(text: string): Record<string, string>[] {
-  const lines = text.trimEnd().split('\n')
-  const header = lines[0].split(',')
-  return lines.slice(1).map((l) => {
-    // fields here never contain quotes except `peers`, which is last
-    const cells = l.split(',')
-    const row: Record<string, string> = {}
-    header.forEach((h, i) => (row[h] = i === header.length - 1 ? cells.slice(i).join(',') : (cells[i] ?? '')))
-    return row
-  })
-}
-
 async function thrown(p: Promise<unknown>): Promise<QuasiError> {
   try {
     await p
@@ -66,7 +55,7 @@ describe('measure-gie vs the scipy/HiGHS fixture (synthetic data)', () => {
         orientation: radial ? undefined : c.orientation,
         frontier: c.frontier,
       })
-      const rows = parseCsv(result.files!['scores.csv'] as string).filter((r) => r.status !== 'excluded')
+      const rows = csvRecords(result.files!['scores.csv'] as string).filter((r) => r.status !== 'excluded')
       expect(rows).toHaveLength(c.scores.length)
       const got = rows.map((r) => Number(r.score))
       const diff = maxRelDiff(got, c.scores)
@@ -98,7 +87,7 @@ describe('measure-gie vs the scipy/HiGHS fixture (synthetic data)', () => {
   for (const returns of ['constant', 'variable'] as const) {
     test(`GML, ${returns} returns`, async () => {
       const { result } = await run({ model: 'gml', returns })
-      const rows = parseCsv(result.files!['scores.csv'] as string).filter((r) => r.status !== 'excluded')
+      const rows = csvRecords(result.files!['scores.csv'] as string).filter((r) => r.status !== 'excluded')
       const ref = fixture.gml[returns]
       for (const key of ['d_global', 'd_contemporaneous', 'gml', 'ec'] as const) {
         const got = rows.map((r) => (r[key] === '' ? NaN : Number(r[key])))
@@ -151,7 +140,7 @@ describe('measure-gie conventions', () => {
   test('infeasible super-SBM: named, kept at the SBM score (`one`) or missing (`missing`)', async () => {
     const one = await run({ returns: 'variable' })
     expect(one.result.facts!.super_infeasible).toBeGreaterThan(0)
-    const rows = parseCsv(one.result.files!['scores.csv'] as string)
+    const rows = csvRecords(one.result.files!['scores.csv'] as string)
     const inf = rows.filter((r) => r.status === 'super-infeasible')
     expect(inf.length).toBe(one.result.facts!.super_infeasible)
     for (const r of inf) {
@@ -169,7 +158,7 @@ describe('measure-gie conventions', () => {
   test('twins (identical vectors) are reported; super-SBM of a twin is 1 when the other is in the reference set', async () => {
     const { result, ctx } = await run({ frontier: 'contemporaneous' })
     expect(ctx.logs.some((l) => l.message.includes('identical input–output vectors') && l.message.includes('u04@2015 = u05@2015'))).toBe(true)
-    const rows = parseCsv(result.files!['scores.csv'] as string)
+    const rows = csvRecords(result.files!['scores.csv'] as string)
     for (const r of rows.filter((x) => x.unit === 'u04' || x.unit === 'u05')) {
       if (r.status === 'super') expectClose(Number(r.score), 1, { abs: 1e-9, label: `${r.unit}@${r.year} twin super-SBM` })
     }
@@ -177,7 +166,7 @@ describe('measure-gie conventions', () => {
 
   test('window frontier: scores.csv says how many windows each unit-year was averaged over', async () => {
     const { result } = await run({ model: 'sbm', frontier: 'window', window: 3 })
-    const rows = parseCsv(result.files!['scores.csv'] as string).filter((r) => r.status !== 'excluded')
+    const rows = csvRecords(result.files!['scores.csv'] as string).filter((r) => r.status !== 'excluded')
     const byYear = new Map(rows.map((r) => [r.year, r.windows]))
     expect([...byYear.entries()].sort()).toEqual([
       ['2015', '1'],
@@ -191,7 +180,7 @@ describe('measure-gie conventions', () => {
 
   test('summary.csv: one row per year and one for all', async () => {
     const { result } = await run({ model: 'sbm' })
-    const rows = parseCsv(result.files!['summary.csv'] as string)
+    const rows = csvRecords(result.files!['summary.csv'] as string)
     expect(rows.map((r) => r.year)).toEqual(['2015', '2016', '2017', '2018', '2019', '2020', 'all'])
     expect(Number(rows[6].n)).toBe(178)
     expectClose(Number(rows[6].mean), result.facts!['mean(gie)'], { rel: 1e-5, label: 'summary mean' })

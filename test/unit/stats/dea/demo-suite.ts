@@ -11,6 +11,7 @@ import type { MeasureGieParams } from '../../../../stages/measure-gie/params.ts'
 import { makeTestContext } from '../../../helpers/context.ts'
 import { expandStatus, expectClose, maxRelDiff, slackRatio } from './close.ts'
 import { DEMO_COLUMNS, demoColumnsDigest } from './demo-panel.ts'
+import { csvRecords } from '../../../helpers/csv.ts'
 
 /**
  * The issue asks for 1e-6; both solvers reach the same vertices and agree to ~5e-11 (the
@@ -44,17 +45,6 @@ function demoFrame(): Frame {
   return cachedFrame
 }
 
-export function parseScores(text: string): Record<string, string>[] {
-  const lines = text.trimEnd().split('\n')
-  const header = lines[0].split(',')
-  return lines.slice(1).map((l) => {
-    const cells = l.split(',')
-    const row: Record<string, string> = {}
-    header.forEach((h, i) => (row[h] = i === header.length - 1 ? cells.slice(i).join(',') : (cells[i] ?? '')))
-    return row
-  })
-}
-
 export async function runDemo(over: Partial<MeasureGieParams>, jobs = 1) {
   const frame = demoFrame()
   const params: MeasureGieParams = { from: 'panel', model: 'super-sbm', frontier: 'global', window: 3, ...DEMO_COLUMNS, inputs: [...DEMO_COLUMNS.inputs], desirable: [...DEMO_COLUMNS.desirable], undesirable: [...DEMO_COLUMNS.undesirable], as: 'gie', zeros: 'replace', zero_value: 0.01, super_infeasible: 'one', ...over }
@@ -72,7 +62,7 @@ export function defineDemoSuite(frontier: string): void {
       const radial = c.model === 'ccr' || c.model === 'bcc'
       test(`${c.model}, ${c.returns} returns`, async () => {
         const { result } = await runDemo({ model: c.model, returns: radial ? undefined : c.returns, frontier: c.frontier })
-        const rows = parseScores(result.files!['scores.csv'] as string)
+        const rows = csvRecords(result.files!['scores.csv'] as string)
         expect(rows).toHaveLength(4200)
         const diff = maxRelDiff(
           rows.map((r) => Number(r.score)),
@@ -105,7 +95,7 @@ export function defineDemoGml(): void {
   test('GML on the demo panel: distances, index and efficiency change', async () => {
     const { fixture } = load()
     const { result } = await runDemo({ model: 'gml' })
-    const rows = parseScores(result.files!['scores.csv'] as string)
+    const rows = csvRecords(result.files!['scores.csv'] as string)
     const ref = fixture.gml.constant
     for (const key of ['d_global', 'd_contemporaneous', 'gml', 'ec'] as const) {
       const got = rows.map((r) => (r[key] === '' ? NaN : Number(r[key])))
