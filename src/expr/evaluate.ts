@@ -18,6 +18,7 @@ import { FUNCTIONS } from './functions/index.ts'
 import { buildPanelIndex } from './functions/panel.ts'
 import { finite, num, nums } from './functions/util.ts'
 import type { EntropyReport, EvalContext, Groups, PanelIndex } from './spec.ts'
+import { groupRows } from '../artifacts/groups.ts'
 
 export interface EvaluateOptions {
   /** The source text the tree was parsed from (for messages and entropy labels). */
@@ -94,36 +95,9 @@ function needPanel(call: Call, options: EvaluateOptions) {
 
 /** Group ids from the `by` keys' display values; a row with any missing key has id −1. */
 function buildGroups(frame: Frame, by: ByClause | undefined): Groups {
-  const n = frame.nrows
-  const id = new Int32Array(n)
-  if (!by) return { id, count: 1, labels: ['all'] }
-  const ids = new Map<string, number>()
-  const labels: string[] = []
-  for (let i = 0; i < n; i++) {
-    const parts: string[] = []
-    let missing = false
-    for (const k of by.keys) {
-      const v = frame.key(k.name, i)
-      if (v === null) {
-        missing = true
-        break
-      }
-      parts.push(v)
-    }
-    if (missing) {
-      id[i] = -1
-      continue
-    }
-    const key = JSON.stringify(parts)
-    let g = ids.get(key)
-    if (g === undefined) {
-      g = ids.size
-      ids.set(key, g)
-      labels.push(parts.join('|'))
-    }
-    id[i] = g
-  }
-  return { id, count: ids.size, labels }
+  if (!by) return { id: new Int32Array(frame.nrows), count: 1, labels: ['all'] }
+  const g = groupRows(frame, by.keys.map((k) => k.name))
+  return { id: g.id, count: g.keys.length, labels: g.keys.map((k) => k.join('|')) }
 }
 
 function evalNode(e: Expr, ex: EvalContext, options: EvaluateOptions): Column {

@@ -8,6 +8,7 @@ import { interpolateSeries } from '../../src/stats/impute/linear.ts'
 import { fillGroupMean } from '../../src/stats/impute/mean.ts'
 import type { ImputeMethod } from './params.ts'
 import type { PanelIndex } from './panel.ts'
+import { groupRows } from '../../src/artifacts/groups.ts'
 
 /** Groups for the mean methods: a group number per row (−1: in no group) and group names. */
 export interface Groups {
@@ -69,25 +70,7 @@ export function imputeColumn(
  */
 export function periodGroups(frame: Frame, panel: PanelIndex, by: readonly string[]): Groups & { readonly noGroup: number[] } {
   const cols = [panel.time, ...by.filter((c) => c !== panel.time)]
-  const of = new Int32Array(frame.nrows)
-  const ids = new Map<string, number>()
-  const names: string[] = []
-  const noGroup: number[] = []
-  for (let i = 0; i < frame.nrows; i++) {
-    const parts = cols.map((c) => frame.key(c, i))
-    if (parts.some((k) => k === null)) {
-      of[i] = -1
-      noGroup.push(i)
-      continue
-    }
-    const key = JSON.stringify(parts)
-    let id = ids.get(key)
-    if (id === undefined) {
-      id = names.length
-      ids.set(key, id)
-      names.push(cols.map((c, j) => `${c}=${frame.column(c)!.type === 'string' ? JSON.stringify(parts[j]) : parts[j]}`).join(', '))
-    }
-    of[i] = id
-  }
-  return { of, names, noGroup }
+  const g = groupRows(frame, cols)
+  const names = g.keys.map((parts) => cols.map((c, j) => `${c}=${frame.column(c)!.type === 'string' ? JSON.stringify(parts[j]) : parts[j]}`).join(', '))
+  return { of: g.id, names, noGroup: [...g.missing] }
 }
