@@ -12,6 +12,11 @@ import type { MeasureGieParams } from './params.ts'
 /** Slacks below this fraction of the unit's own value are printed as 0 (LP rounding, not slack). */
 const SLACK_PRINT_TOL = 1e-10
 
+/**
+ * Scores in the human-facing files carry 12 significant digits: far below any meaningful
+ * difference (the solver agrees with HiGHS to ~1e-15), and the printed bytes do not depend on
+ * last-bit differences of the LP path. The frame passed downstream keeps full precision.
+ */
 export function fmt(v: number, digits = 12): string {
   if (!Number.isFinite(v)) return ''
   if (v === 0) return '0'
