@@ -5,6 +5,7 @@
 import { Frame } from '../src/artifacts/frame.ts'
 import { compileExpression, evaluate, schemaOf } from '../src/expr/index.ts'
 import { Rng } from '../src/stats/rng.ts'
+import { memoryOutput } from '../src/artifacts/output.ts'
 
 const UNITS = 280
 const YEARS = 15
@@ -90,7 +91,7 @@ const columns = {
 const noop = () => {}
 const ctx = {
   stage: 'vars', kind: 'derive', params: { from: 'panel', columns }, panel,
-  input: () => ({ stage: 'panel', kind: 'ingest', frame, facts: {}, files: [] }),
+  input: () => memoryOutput('panel', 'ingest', { frame }),
   files: {}, rng: rng.fork('ctx'), log: { info: noop, warn: noop }, progress: noop,
   signal: new AbortController().signal, jobs: 1,
 }

@@ -7,6 +7,7 @@ import type { StageContext } from '../src/stage.ts'
 import { Rng, stageRng } from '../src/stats/rng.ts'
 import impute from '../stages/impute/stage.ts'
 import type { ImputeParams } from '../stages/impute/params.ts'
+import { memoryOutput } from '../src/artifacts/output.ts'
 
 function makePanel(units: number, years: number, ncols: number): Frame {
   const rng = new Rng(['bench', 'impute', units])
@@ -25,7 +26,7 @@ async function time(frame: Frame, params: Partial<ImputeParams> & { method: Impu
     stage: 'bench', kind: 'impute',
     params: { from: 'panel', ends: 'keep-missing', report: 'per-unit', flag: false, ...params },
     panel: { unit: 'city', time: 'year' },
-    input: (stage) => ({ stage, kind: 'ingest', frame, facts: {}, files: [] }),
+    input: (stage) => memoryOutput(stage, 'ingest', { frame }),
     files: {}, rng: stageRng(1, 'bench'), log: { info() {}, warn() {} }, progress() {},
     signal: new AbortController().signal, jobs: 1,
   }

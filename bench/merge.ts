@@ -7,6 +7,7 @@ import type { StageContext } from '../src/stage.ts'
 import { stageRng } from '../src/stats/rng.ts'
 import merge from '../stages/merge/stage.ts'
 import type { MergeParams } from '../stages/merge/params.ts'
+import { memoryOutput } from '../src/artifacts/output.ts'
 
 function panel(units: number, years: number, value: string): Frame {
   const n = units * years
@@ -27,7 +28,7 @@ async function time(params: Partial<MergeParams>, left: Frame, right: Frame): Pr
   const ctx: StageContext<MergeParams> = {
     stage: 'bench', kind: 'merge',
     params: { left: 'l', right: 'r', on: 'city', how: 'left', validate: 'm:1', suffix: '_right', ...params },
-    input: (stage) => ({ stage, kind: 'ingest', frame: stage === 'l' ? left : right, facts: {}, files: [] }),
+    input: (stage) => memoryOutput(stage, 'ingest', { frame: stage === 'l' ? left : right }),
     files: {}, rng: stageRng(1, 'bench'), log: { info() {}, warn() {} }, progress() {},
     signal: new AbortController().signal, jobs: 1,
   }

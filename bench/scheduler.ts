@@ -28,7 +28,7 @@ const step = defineStage<{ from?: string[]; k: number }>({
     required: ['k'],
   },
   references: ['from'],
-  producesFrame: true,
+  produces: ['frame'],
   async run(ctx) {
     const x = new Float64Array(10).fill(ctx.params.k)
     for (const f of ctx.params.from ?? []) {

@@ -4,20 +4,25 @@
  * `ctx.files`, writes nothing itself, and returns what it made.
  */
 import type { Frame } from './artifacts/frame.ts'
+import type { Json } from './artifacts/json.ts'
+import type { ArtifactName, ArtifactValues } from './artifacts/kinds.ts'
 import type { Rng } from './stats/rng.ts'
 import type { QuasiError } from './errors.ts'
+
+export type { Json } from './artifacts/json.ts'
+export type { ArtifactName, ArtifactValues } from './artifacts/kinds.ts'
 
 /** A JSON Schema object as ajv takes it (draft-07 subset used by the registry). */
 export type JsonSchema = Record<string, unknown>
 
-export type Json = null | boolean | number | string | Json[] | { [k: string]: Json }
+/**
+ * What a stage returns; every field is optional. Artifacts (src/artifacts/kinds.ts) are
+ * what downstream stages read: `frame` (the table behind `from:`), `model` (fitted models,
+ * behind `model:` and tables), `data` (kind-specific JSON).
+ */
+export type StageResult = Partial<ArtifactValues> & StageFiles
 
-/** What a stage returns; every field is optional. */
-export interface StageResult {
-  /** The stage's table, read by downstream stages through `from:`. */
-  frame?: Frame
-  /** Structured results for downstream stages (a model specification, estimates, …). */
-  data?: Json
+export interface StageFiles {
   /** Human-facing files written to `outputs/<pipeline>/<stage>/<name>` (tables, figures). */
   files?: Record<string, string | Uint8Array>
   /** Named numbers that `expect:` lines can test, e.g. `coef(did)`, `p(did)`, `rows`. */
@@ -28,6 +33,9 @@ export interface StageResult {
 export interface StageOutput {
   readonly stage: string
   readonly kind: string
+  /** An artifact the stage published (loaded on first use), or undefined. */
+  artifact<K extends ArtifactName>(name: K): ArtifactValues[K] | undefined
+  /** Shorthands for `artifact('frame')` and `artifact('data')`. */
   readonly frame?: Frame
   readonly data?: Json
   readonly facts: Readonly<Record<string, number>>
@@ -87,8 +95,16 @@ export interface StageDef<P = any> {
   readonly files?: readonly string[]
   /** The stage draws random numbers, so the derived seed is part of its key. */
   readonly random?: boolean
-  /** The stage returns a frame; it then accepts `save: true | [columns]` (writes data.csv). */
-  readonly producesFrame?: boolean
+  /**
+   * Artifact kinds the stage publishes. With `frame` it accepts `save: true | [columns]`
+   * (writes data.csv). The planner checks references against it (see `consumes`).
+   */
+  readonly produces?: readonly ArtifactName[]
+  /**
+   * What a reference parameter must point at: `{ from: 'frame', model: 'model' }`. The
+   * planner refuses, before anything runs, a reference to a stage that does not publish it.
+   */
+  readonly consumes?: Readonly<Record<string, ArtifactName>>
   /**
    * Checks that need no data (e.g. expression syntax), run by `quasi validate` and before
    * any stage of a run starts. Errors carry `param` (and `offset`) for their position.

@@ -41,7 +41,7 @@ export async function collectGarbage(quasiDir: string): Promise<GcResult> {
     if (keep.has(key)) {
       try {
         const m = JSON.parse(await readFile(p, 'utf8')) as Manifest
-        for (const r of [m.frame, m.data, ...Object.values(m.files ?? {})]) if (r) liveBlobs.add(r.digest)
+        for (const r of [...Object.values(m.artifacts ?? {}), ...Object.values(m.files ?? {})]) if (r) liveBlobs.add(r.digest)
         continue
       } catch {
         // corrupt: remove below

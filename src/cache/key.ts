@@ -7,7 +7,7 @@
 import { canonicalJson, sha256 } from './canonical.ts'
 
 /** Bumped when the cache layout or the key material changes shape. */
-export const CACHE_FORMAT = 1
+export const CACHE_FORMAT = 2
 
 export interface KeyMaterial {
   readonly format: number

@@ -25,8 +25,8 @@ export interface Manifest {
   readonly version: number
   /** Digest of what downstream stages read (frame, data, facts): part of their keys. */
   readonly output: string
-  readonly frame?: BlobRef
-  readonly data?: BlobRef
+  /** Published artifacts by kind (`frame`, `model`, `data`, …; src/artifacts/kinds.ts). */
+  readonly artifacts: Readonly<Record<string, BlobRef>>
   /** Facts, with non-finite values as strings ("NaN", "Infinity") to keep JSON canonical. */
   readonly facts: Readonly<Record<string, number | string>>
   readonly files: Readonly<Record<string, BlobRef>>
@@ -94,7 +94,7 @@ export class CacheStore {
     }
     try {
       const m = JSON.parse(text) as Manifest
-      if (m.format !== CACHE_FORMAT || m.key !== key || typeof m.output !== 'string' || typeof m.files !== 'object') {
+      if (m.format !== CACHE_FORMAT || m.key !== key || typeof m.output !== 'string' || typeof m.files !== 'object' || typeof m.artifacts !== 'object') {
         throw new Error('unexpected shape')
       }
       return m
@@ -116,8 +116,9 @@ export class CacheStore {
 }
 
 /** Digest of a stage's output as downstream stages see it. */
-export function outputDigest(frame: BlobRef | undefined, data: BlobRef | undefined, facts: Readonly<Record<string, number>>): string {
-  return sha256(canonicalJson({ frame: frame?.digest ?? null, data: data?.digest ?? null, facts: finiteFacts(facts) }))
+export function outputDigest(artifacts: Readonly<Record<string, BlobRef>>, facts: Readonly<Record<string, number>>): string {
+  const digests = Object.fromEntries(Object.entries(artifacts).map(([k, r]) => [k, r.digest]))
+  return sha256(canonicalJson({ artifacts: digests, facts: finiteFacts(facts) }))
 }
 
 /** Facts as JSON: non-finite values are kept as strings so that keys stay canonical. */

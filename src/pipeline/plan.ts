@@ -161,7 +161,7 @@ export function makePlan(src: SourceFile, registry: readonly StageDef[], opts: P
     const { save, ...params } = withValue as Record<string, unknown>
     stages.push({
       name, kind: def.kind, def, params,
-      save: def.producesFrame ? ((save as boolean | string[] | undefined) ?? false) : false,
+      save: def.produces?.includes('frame') ? ((save as boolean | string[] | undefined) ?? false) : false,
       refs, needs, files, expect,
     })
   }

@@ -18,10 +18,17 @@ export const saveParam: JsonSchema = {
 
 /** A kind's `with:` schema as the user writes it (with `save` added where it applies). */
 export function paramsSchema(def: StageDef): JsonSchema {
-  if (!def.producesFrame) return def.params
-  const props = (def.params.properties ?? {}) as Record<string, JsonSchema>
-  return { ...def.params, properties: { ...props, save: saveParam } }
+  if (!def.produces?.includes('frame')) return def.params
+  // One object per kind, so ajv compiles each kind's schema once however many stages use it.
+  let s = withSave.get(def)
+  if (!s) {
+    const props = (def.params.properties ?? {}) as Record<string, JsonSchema>
+    s = { ...def.params, properties: { ...props, save: saveParam } }
+    withSave.set(def, s)
+  }
+  return s
 }
+const withSave = new WeakMap<StageDef, JsonSchema>()
 
 export const topLevelKeys = ['quasi', 'name', 'title', 'panel', 'seed', 'stages'] as const
 export const stageKeys = ['uses', 'with', 'needs', 'expect'] as const

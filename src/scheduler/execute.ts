@@ -3,9 +3,8 @@
  * exists, otherwise run it and store what it made (blobs first, manifest last).
  */
 import { readFile } from 'node:fs/promises'
-import { Frame } from '../artifacts/frame.ts'
-import { serializeFrame } from '../artifacts/serialize.ts'
-import { canonicalJson, sha256 } from '../cache/canonical.ts'
+import { artifactKinds, artifactNames, type ArtifactValues } from '../artifacts/kinds.ts'
+import { sha256 } from '../cache/canonical.ts'
 import { CACHE_FORMAT, derivedSeed, stageKey, type KeyMaterial } from '../cache/key.ts'
 import { finiteFacts, outputDigest, type BlobRef, type CacheStore, type Manifest } from '../cache/store.ts'
 import { QuasiError } from '../errors.ts'
@@ -54,7 +53,7 @@ export async function keyStage(plan: Plan, stage: PlannedStage, upstream: (name:
 export async function fromCache(store: CacheStore, key: string): Promise<Produced | undefined> {
   const m = await store.getManifest(key)
   if (!m) return undefined
-  const refs = [m.frame, m.data, ...Object.values(m.files)].filter((r): r is BlobRef => r !== undefined)
+  const refs = [...Object.values(m.artifacts), ...Object.values(m.files)].filter((r): r is BlobRef => r !== undefined)
   const blobs = new Map<string, Uint8Array>()
   for (const r of refs) {
     if (blobs.has(r.digest)) continue
@@ -113,8 +112,14 @@ export async function runAndStore(plan: Plan, stage: PlannedStage, keyed: Keyed,
     blobs.set(ref.digest, typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes)
     return ref
   }
-  const frame = result.frame ? await put(serializeFrame(result.frame)) : undefined
-  const data = result.data !== undefined ? await put(canonicalJson(result.data, { nonFinite: 'null' })) : undefined
+  const artifacts: Record<string, BlobRef> = {}
+  const made: Partial<Record<keyof ArtifactValues, unknown>> = {}
+  for (const name of artifactNames) {
+    const value = result[name]
+    if (value === undefined) continue
+    artifacts[name] = await put((artifactKinds[name].serialize as (v: unknown) => Uint8Array | string)(value))
+    made[name] = value
+  }
   const files: Record<string, BlobRef> = {}
   for (const name of Object.keys(result.files ?? {}).sort()) files[name] = await put(result.files![name])
   const facts = finiteFacts(result.facts ?? {})
@@ -124,22 +129,30 @@ export async function runAndStore(plan: Plan, stage: PlannedStage, keyed: Keyed,
     stage: stage.name,
     kind: stage.kind,
     version: stage.def.version,
-    output: outputDigest(frame, data, result.facts ?? {}),
-    frame,
-    data,
+    output: outputDigest(artifacts, result.facts ?? {}),
+    artifacts,
     facts,
     files,
     log,
   }
   await store.putManifest(manifest)
-  const dataJson = data ? (JSON.parse(Buffer.from(blobs.get(data.digest)!).toString('utf8')) as StageResult['data']) : undefined
-  return new Produced(manifest, blobs, result.frame, dataJson)
+  // `data` is read back from its bytes, so downstream stages see exactly what a cache hit gives (no NaN, no undefined).
+  delete made.data
+  return new Produced(manifest, blobs, made as Partial<ArtifactValues>)
 }
 
 function checkResult(stage: PlannedStage, r: StageResult): void {
   const bad = (what: string) => new QuasiError('INTERNAL', `stage kind \`${stage.kind}\` returned ${what}`)
   if (r === null || typeof r !== 'object') throw bad('no result object')
-  if (r.frame !== undefined && !(r.frame instanceof Frame)) throw bad('a `frame` that is not a Frame')
+  for (const name of artifactNames) {
+    const v = r[name]
+    if (v === undefined) continue
+    if (!stage.def.produces?.includes(name)) throw bad(`a \`${name}\` artifact it does not declare in \`produces\``)
+    if (!artifactKinds[name].is(v)) throw bad(`a \`${name}\` that is not ${artifactKinds[name].noun}`)
+  }
+  for (const k of Object.keys(r)) {
+    if (!(artifactNames as string[]).includes(k) && k !== 'files' && k !== 'facts') throw bad(`an unknown member \`${k}\``)
+  }
   for (const [name, v] of Object.entries(r.files ?? {})) {
     if (typeof v !== 'string' && !(v instanceof Uint8Array)) throw bad(`file \`${name}\` that is neither text nor bytes`)
     if (name.includes('..') || name.startsWith('/') || name.includes('\\')) throw bad(`file name \`${name}\` outside its folder`)

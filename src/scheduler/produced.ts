@@ -1,10 +1,10 @@
 /**
- * A stage's output as the run holds it: loaded from the cache or just made. The frame is
- * deserialized only when a downstream stage asks for it, so an all-cached run reads and
+ * A stage's output as the run holds it: loaded from the cache or just made. Artifacts are
+ * deserialized only when a downstream stage asks for them, so an all-cached run reads and
  * verifies bytes but builds no tables.
  */
 import type { Frame } from '../artifacts/frame.ts'
-import { deserializeFrame } from '../artifacts/serialize.ts'
+import { artifactKinds, type ArtifactName, type ArtifactValues } from '../artifacts/kinds.ts'
 import { factsFromJson, type Manifest } from '../cache/store.ts'
 import type { Json, StageOutput } from '../stage.ts'
 
@@ -15,21 +15,16 @@ export class Produced implements StageOutput {
   /** Blob bytes by digest (verified), for downstream use and output files. */
   readonly blobs: ReadonlyMap<string, Uint8Array>
   readonly facts: Readonly<Record<string, number>>
-  #frame: Frame | undefined
-  #data: Json | undefined
-  #dataLoaded = false
+  readonly #loaded = new Map<ArtifactName, unknown>()
 
-  constructor(manifest: Manifest, blobs: ReadonlyMap<string, Uint8Array>, frame?: Frame, data?: Json) {
+  /** `made`: artifacts the stage just returned, so they need not be read back. */
+  constructor(manifest: Manifest, blobs: ReadonlyMap<string, Uint8Array>, made: Partial<ArtifactValues> = {}) {
     this.stage = manifest.stage
     this.kind = manifest.kind
     this.manifest = manifest
     this.blobs = blobs
     this.facts = factsFromJson(manifest.facts)
-    this.#frame = frame
-    if (data !== undefined) {
-      this.#data = data
-      this.#dataLoaded = true
-    }
+    for (const [k, v] of Object.entries(made)) if (v !== undefined) this.#loaded.set(k as ArtifactName, v)
   }
 
   get key(): string {
@@ -41,19 +36,21 @@ export class Produced implements StageOutput {
     return this.manifest.output
   }
 
+  artifact<K extends ArtifactName>(name: K): ArtifactValues[K] | undefined {
+    if (this.#loaded.has(name)) return this.#loaded.get(name) as ArtifactValues[K]
+    const ref = this.manifest.artifacts[name]
+    if (!ref) return undefined
+    const value = artifactKinds[name].deserialize(this.blob(ref.digest)) as ArtifactValues[K]
+    this.#loaded.set(name, value)
+    return value
+  }
+
   get frame(): Frame | undefined {
-    if (this.#frame === undefined && this.manifest.frame) {
-      this.#frame = deserializeFrame(this.blob(this.manifest.frame.digest))
-    }
-    return this.#frame
+    return this.artifact('frame')
   }
 
   get data(): Json | undefined {
-    if (!this.#dataLoaded && this.manifest.data) {
-      this.#data = JSON.parse(Buffer.from(this.blob(this.manifest.data.digest)).toString('utf8')) as Json
-      this.#dataLoaded = true
-    }
-    return this.#data
+    return this.artifact('data')
   }
 
   get files(): readonly string[] {

@@ -25,7 +25,8 @@ export default defineStage<DeriveParams>({
   description: 'Add columns computed from safe expressions (arithmetic, lags within unit, group statistics, winsor, entropy index, treatment timing).',
   params: deriveParams,
   references: ['from'],
-  producesFrame: true,
+  produces: ['frame', 'data'],
+  consumes: { from: 'frame' },
   check(params) {
     const errors: QuasiError[] = []
     for (const [name, source] of Object.entries(params.columns)) {

@@ -19,7 +19,8 @@ export default defineStage<DidParams>({
   description: 'Two-way fixed-effects difference-in-differences with paper-style tables (stepwise controls, clustered errors).',
   params: didParams,
   references: ['from', 'model'],
-  producesFrame: true,
+  produces: ['frame', 'model', 'data'],
+  consumes: { from: 'frame', model: 'model' },
   check(params) {
     if (params.model === undefined) {
       const missing = (['from', 'outcome', 'treatment'] as const).filter((k) => params[k] === undefined)

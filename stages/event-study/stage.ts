@@ -18,6 +18,8 @@ export default defineStage<EventStudyParams>({
   description: 'Event study around adoption: relative-time coefficients with binned end points, a pre-trend F test, and the coefficient plot.',
   params: eventStudyParams,
   references: ['from', 'model'],
+  produces: ['model', 'data'],
+  consumes: { from: 'frame', model: 'model' },
   check(params) {
     if (params.model === undefined) {
       const missing = (['from', 'outcome', 'treatment'] as const).filter((k) => params[k] === undefined)

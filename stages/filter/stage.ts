@@ -22,7 +22,8 @@ export default defineStage<FilterParams>({
   description: 'Keep the rows that meet a condition (a safe expression); report rows dropped by each part of it.',
   params: filterParams,
   references: ['from'],
-  producesFrame: true,
+  produces: ['frame', 'data'],
+  consumes: { from: 'frame' },
   check(params) {
     try {
       parseExpression(params.where)

@@ -26,7 +26,8 @@ export default defineStage<ImputeParams>({
   description: 'Fill missing values within the panel: linear interpolation over time, locf/nocb, unit mean or period mean; counts what was filled.',
   params: imputeParams,
   references: ['from'],
-  producesFrame: true,
+  produces: ['frame', 'data'],
+  consumes: { from: 'frame' },
   async run(ctx) {
     const p = ctx.params
     checkOptions(p)

@@ -20,7 +20,7 @@ export default defineStage<IngestParams>({
   params: ingestParams,
   references: [],
   files: ['file'],
-  producesFrame: true,
+  produces: ['frame'],
   async run(ctx) {
     try {
       return await ingestFile(ctx)

@@ -32,7 +32,8 @@ export default defineStage<MeasureGieParams>({
   description: 'Green innovation efficiency by DEA: super-SBM/SBM with undesirable outputs, CCR/BCC, or the GML index, on a global, contemporaneous, sequential or window frontier.',
   params: measureGieParams,
   references: ['from'],
-  producesFrame: true,
+  produces: ['frame', 'data'],
+  consumes: { from: 'frame' },
   async run(ctx) {
     const p = ctx.params
     const resolved = resolveOptions(p)

@@ -20,7 +20,8 @@ export default defineStage<MergeParams>({
   description: 'Join two frames on key columns (declared 1:1, m:1 or 1:m), reporting unmatched rows on each side.',
   params: mergeParams,
   references: ['left', 'right'],
-  producesFrame: true,
+  produces: ['frame', 'data'],
+  consumes: { left: 'frame', right: 'frame' },
   async run(ctx) {
     const p = ctx.params
     const left: Side = { name: 'left', stage: p.left, frame: inputFrame(ctx, 'left') }

@@ -1,6 +1,7 @@
 /** A StageContext for unit tests of stage kinds: inputs given as frames, logs collected. */
 import { Frame } from '../../src/artifacts/frame.ts'
-import type { InputFile, Json, StageContext, StageOutput } from '../../src/stage.ts'
+import type { ArtifactValues, InputFile, Json, StageContext, StageOutput } from '../../src/stage.ts'
+import { memoryOutput } from '../../src/artifacts/output.ts'
 import { stageRng } from '../../src/stats/rng.ts'
 
 export interface TestContextInit<P> {
@@ -36,8 +37,9 @@ export function makeTestContext<P>(init: TestContextInit<P>): TestContext<P> {
     input(name: string): StageOutput {
       const v = init.inputs?.[name]
       if (v === undefined) throw new Error(`test context: no input \`${name}\``)
-      if (v instanceof Frame) return { stage: name, kind: 'test', frame: v, facts: {}, files: [] }
-      return { stage: name, kind: 'test', facts: {}, files: [], ...v } as StageOutput
+      if (v instanceof Frame) return memoryOutput(name, 'test', { frame: v })
+      const o = v as Partial<StageOutput> & Partial<ArtifactValues>
+      return memoryOutput(name, o.kind ?? 'test', { frame: o.frame, data: o.data, model: o.model }, { ...o.facts })
     },
     files,
     rng: stageRng(init.seed ?? 1, stage),

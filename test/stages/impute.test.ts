@@ -13,6 +13,7 @@ import { approxLinear } from '../../src/stats/impute/linear.ts'
 import { groupMeans } from '../../src/stats/impute/mean.ts'
 import impute from '../../stages/impute/stage.ts'
 import type { ImputeParams } from '../../stages/impute/params.ts'
+import { memoryOutput } from '../../src/artifacts/output.ts'
 
 /** Same expression as R's approx1() in double precision, fixture written with 17 digits: any difference is a bug. */
 const APPROX_REL = 0
@@ -53,7 +54,7 @@ function run(params: Partial<ImputeParams> & { method: ImputeParams['method'] },
     kind: 'impute',
     params: { from: 'panel', ends: 'keep-missing', report: 'totals', flag: false, ...params },
     panel: panel ?? undefined,
-    input: (stage) => ({ stage, kind: 'ingest', frame, facts: {}, files: [] }),
+    input: (stage) => memoryOutput(stage, 'ingest', { frame }),
     files: {},
     rng: stageRng(1, 'filled'),
     log: { info: (m) => logs.push({ level: 'info', message: m }), warn: (m) => logs.push({ level: 'warn', message: m }) },

@@ -6,6 +6,7 @@ import type { StageContext } from '../../src/stage.ts'
 import { stageRng } from '../../src/stats/rng.ts'
 import merge from '../../stages/merge/stage.ts'
 import type { MergeParams } from '../../stages/merge/params.ts'
+import { memoryOutput } from '../../src/artifacts/output.ts'
 
 /** Minimal stand-in for the core's StageContext (test/helpers/context.ts is not there yet). */
 async function run(params: Partial<MergeParams>, inputs: Record<string, Frame | undefined>) {
@@ -14,7 +15,7 @@ async function run(params: Partial<MergeParams>, inputs: Record<string, Frame | 
     stage: 'joined',
     kind: 'merge',
     params: { left: 'panel', right: 'cities', on: 'city', how: 'left', validate: 'm:1', suffix: '_right', ...params },
-    input: (stage) => ({ stage, kind: inputs[stage] ? 'ingest' : 'report', frame: inputs[stage], facts: {}, files: [] }),
+    input: (stage) => memoryOutput(stage, inputs[stage] ? 'ingest' : 'report', { frame: inputs[stage] }),
     files: {},
     rng: stageRng(1, 'joined'),
     log: { info: (m) => logs.push({ level: 'info', message: m }), warn: (m) => logs.push({ level: 'warn', message: m }) },

@@ -16,7 +16,7 @@ const source = defineStage<{ value: number; n: number }>({
     properties: { value: { type: 'number', description: 'v' }, n: { type: 'integer', default: 3, description: 'rows' } },
   },
   references: [],
-  producesFrame: true,
+  produces: ['frame'],
   async run(ctx) {
     ran.push(ctx.stage)
     return { frame: Frame.from({ v: new Float64Array(ctx.params.n).fill(ctx.params.value) }), facts: { value: ctx.params.value } }
@@ -38,7 +38,7 @@ const add = defineStage<{ from: string; k: number; note?: string }>({
     },
   },
   references: ['from'],
-  producesFrame: true,
+  produces: ['frame'],
   async run(ctx) {
     ran.push(ctx.stage)
     const f = ctx.input(ctx.params.from).frame!
@@ -90,7 +90,7 @@ const rand = defineStage<{ n: number }>({
   params: { type: 'object', additionalProperties: false, properties: { n: { type: 'integer', default: 5, description: 'n' } } },
   references: [],
   random: true,
-  producesFrame: true,
+  produces: ['frame'],
   async run(ctx) {
     ran.push(ctx.stage)
     const u = new Float64Array(ctx.params.n)

@@ -1,0 +1,50 @@
+/**
+ * The artifact kinds a stage can publish, in one keyed map: each with its serializer (the
+ * bytes the cache stores and digests) and its reader. A new kind — a weights matrix, a set
+ * of draws — is one entry here; the store, the run and `StageOutput.artifact()` take it
+ * from this map.
+ */
+import { canonicalJson } from '../cache/canonical.ts'
+import { Frame } from './frame.ts'
+import type { Json } from './json.ts'
+import { deserializeModels, isModelSet, serializeModels, type ModelSet } from './model.ts'
+import { deserializeFrame, serializeFrame } from './serialize.ts'
+
+export interface ArtifactKind<T> {
+  /** What a stage of this kind offers, for messages ("a table", "fitted models"). */
+  readonly noun: string
+  readonly serialize: (value: T) => Uint8Array | string
+  readonly deserialize: (bytes: Uint8Array) => T
+  /** A structural check of what a stage returned (a wrong value is a bug in the stage). */
+  readonly is: (value: unknown) => boolean
+}
+
+const utf8 = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8')
+
+export const artifactKinds = {
+  /** The stage's table, read downstream through `from:`. */
+  frame: {
+    noun: 'a table',
+    serialize: serializeFrame,
+    deserialize: deserializeFrame,
+    is: (v: unknown) => v instanceof Frame,
+  } satisfies ArtifactKind<Frame>,
+  /** Free-form structured results (kind-specific JSON). */
+  data: {
+    noun: 'structured results',
+    serialize: (v: Json) => canonicalJson(v, { nonFinite: 'null' }),
+    deserialize: (b: Uint8Array) => JSON.parse(utf8(b)) as Json,
+    is: (v: unknown) => v !== undefined,
+  } satisfies ArtifactKind<Json>,
+  /** Fitted models (src/artifacts/model.ts), read by tables, plots and cross-model tests. */
+  model: {
+    noun: 'fitted models',
+    serialize: serializeModels,
+    deserialize: deserializeModels,
+    is: isModelSet,
+  } satisfies ArtifactKind<ModelSet>,
+}
+
+export type ArtifactName = keyof typeof artifactKinds
+export type ArtifactValues = { [K in ArtifactName]: ReturnType<(typeof artifactKinds)[K]['deserialize']> }
+export const artifactNames = Object.keys(artifactKinds).sort() as ArtifactName[]
