@@ -80,6 +80,8 @@ export interface Model {
   /** Display names of terms, the outcome and fixed effects. */
   readonly labels: Readonly<Record<string, string>>
   readonly title?: string
+  /** Kind-specific notes for tables (e.g. how the treatment was built). */
+  readonly notes?: readonly string[]
 }
 
 export interface ModelSet {

@@ -9,7 +9,7 @@
  * Numbers are written in JavaScript's shortest round-trip form, so they read back exactly.
  * ## References  D. Robinson, A. Hayes, S. Couch, broom: Convert Statistical Objects into Tidy Tibbles (R package).
  */
-import type { Term } from '../stats/ols/types.ts'
+import type { Term } from '../artifacts/model.ts'
 import { Frame } from '../artifacts/frame.ts'
 import { writeCsv } from '../artifacts/csv.ts'
 

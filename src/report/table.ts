@@ -22,10 +22,25 @@ export interface TableColumn {
   readonly cells: ReadonlyMap<string, TableCell>
 }
 
-export interface RegressionTable {
+export interface RegressionTable extends TableBlock {
   readonly title?: string
   /** Shown above the column labels, e.g. "Dependent variable: gie". */
   readonly caption?: string
+  /** A header line above the column labels, one cell per column (e.g. each column's outcome). */
+  readonly heads?: readonly string[]
+  /**
+   * Stacked panels ("Panel A", "Panel B"), each with its own terms and statistics under the
+   * same column labels, as mechanism tables are printed. When given, the table's own
+   * terms, indicators and stats follow the panels (usually empty).
+   */
+  readonly panels?: readonly (TableBlock & { readonly label: string })[]
+  readonly notes: readonly string[]
+  /** Decimals of estimates and standard errors. @default 3 */
+  readonly digits?: number
+}
+
+/** Rows of estimates under one set of columns. */
+export interface TableBlock {
   readonly columns: readonly TableColumn[]
   /** Terms in display order, with their labels. */
   readonly terms: readonly { readonly term: string; readonly label: string }[]
@@ -33,9 +48,6 @@ export interface RegressionTable {
   readonly indicators: readonly { readonly label: string; readonly values: readonly string[] }[]
   /** Statistics rows, already formatted (N, R², …). */
   readonly stats: readonly { readonly label: string; readonly values: readonly string[] }[]
-  readonly notes: readonly string[]
-  /** Decimals of estimates and standard errors. @default 3 */
-  readonly digits?: number
 }
 
 export const STAR_LEVELS = [
@@ -65,7 +77,7 @@ export function count(n: number): string {
 
 interface Grid {
   header: string[]
-  body: { cells: string[]; stars: string[]; kind: 'coef' | 'se' | 'indicator' | 'stat' }[]
+  body: { cells: string[]; stars: string[]; kind: 'coef' | 'se' | 'indicator' | 'stat' | 'panel' }[]
   /** Index in body where each section starts (for rules). */
   sections: number[]
 }
@@ -74,6 +86,21 @@ function layout(t: RegressionTable): Grid {
   const d = t.digits ?? 3
   const body: Grid['body'] = []
   const sections: number[] = [0]
+  for (const p of t.panels ?? []) {
+    if (body.length > 0) sections.push(body.length)
+    body.push({ cells: [p.label, ...t.columns.map(() => '')], stars: [], kind: 'panel' })
+    block(p, d, body, sections, false)
+  }
+  block(t, d, body, sections, true)
+  return { header: ['', ...t.columns.map((c) => c.label)], body, sections }
+}
+
+/** Coefficient rows, then indicator and statistics rows, each section opened by a rule. */
+function block(t: TableBlock, d: number, body: Grid['body'], sections: number[], ruleBeforeTerms: boolean): void {
+  const section = () => {
+    if (body.length > 0 && sections[sections.length - 1] !== body.length) sections.push(body.length)
+  }
+  if (t.terms.length && ruleBeforeTerms) section()
   for (const { term, label } of t.terms) {
     const coef = [label], se = [''], st = ['']
     for (const c of t.columns) {
@@ -86,14 +113,13 @@ function layout(t: RegressionTable): Grid {
     body.push({ cells: se, stars: se.map(() => ''), kind: 'se' })
   }
   if (t.indicators.length) {
-    sections.push(body.length)
+    section()
     for (const r of t.indicators) body.push({ cells: [r.label, ...r.values], stars: [], kind: 'indicator' })
   }
   if (t.stats.length) {
-    sections.push(body.length)
+    section()
     for (const r of t.stats) body.push({ cells: [r.label, ...r.values], stars: [], kind: 'stat' })
   }
-  return { header: ['', ...t.columns.map((c) => c.label)], body, sections }
 }
 
 export function renderMarkdown(t: RegressionTable): string {
@@ -102,9 +128,16 @@ export function renderMarkdown(t: RegressionTable): string {
   const lines: string[] = []
   if (t.title) lines.push(`**${esc(t.title)}**`, '')
   if (t.caption) lines.push(esc(t.caption), '')
-  lines.push(`| ${g.header.map(esc).join(' | ')} |`)
+  // Markdown has one header line: the column heads (e.g. outcomes) take it and the labels follow.
+  const first = t.heads ? ['', ...t.heads] : g.header
+  lines.push(`| ${first.map(esc).join(' | ')} |`)
   lines.push(`|${g.header.map((_, j) => (j === 0 ? ':---' : ':---:')).join('|')}|`)
+  if (t.heads) lines.push(`| ${g.header.map(esc).join(' | ')} |`)
   for (const r of g.body) {
+    if (r.kind === 'panel') {
+      lines.push(`| *${esc(r.cells[0])}* |${' |'.repeat(r.cells.length - 1)}`)
+      continue
+    }
     const cells = r.cells.map((c, j) => esc(c) + (r.stars[j] ? `<sup>${r.stars[j]}</sup>` : ''))
     lines.push(`| ${cells.join(' | ')} |`)
   }
@@ -129,9 +162,14 @@ export function renderLatex(t: RegressionTable): string {
   if (t.title) out.push(`\\caption{${tex(t.title)}}`)
   out.push(`\\begin{tabular}{l*{${k}}{c}}`, '\\toprule')
   if (t.caption) out.push(` & \\multicolumn{${k}}{c}{${tex(t.caption)}} \\\\`, `\\cmidrule(lr){2-${k + 1}}`)
+  if (t.heads) out.push(`${['', ...t.heads].map(tex).join(' & ')} \\\\`)
   out.push(`${g.header.map(tex).join(' & ')} \\\\`, '\\midrule')
   g.body.forEach((r, i) => {
     if (i > 0 && g.sections.includes(i)) out.push('\\midrule')
+    if (r.kind === 'panel') {
+      out.push(`\\multicolumn{${k + 1}}{l}{\\textit{${tex(r.cells[0])}}} \\\\`)
+      return
+    }
     const cells = r.cells.map((c, j) => {
       if (j === 0) return r.kind === 'stat' ? texStat(c) : tex(c)
       return r.stars[j] ? `${tex(c)}$^{${r.stars[j]}}$` : tex(c)
@@ -153,6 +191,8 @@ const HTML_STYLE = `
   table.regression th:first-child, table.regression td:first-child { text-align: left; padding-left: 0; }
   table.regression thead tr:first-child th { border-top: 1.5px solid #000; }
   table.regression thead tr:last-child th { border-bottom: 0.8px solid #000; font-weight: normal; }
+  table.regression thead tr.heads th { font-weight: normal; }
+  table.regression tr.panel td { text-align: left; padding-top: 0.5em; }
   table.regression thead tr.depvar th[colspan] { border-bottom: 0.5px solid #000; font-weight: normal; font-style: italic; }
   table.regression tbody.first tr:first-child td { padding-top: 0.35em; }
   table.regression tbody + tbody tr:first-child td { border-top: 0.8px solid #000; }
@@ -172,12 +212,17 @@ export function renderHtml(t: RegressionTable): string {
   if (t.title) out.push(`<caption>${esc(t.title)}</caption>`)
   out.push('<thead>')
   if (t.caption) out.push(`<tr class="depvar"><th></th><th colspan="${t.columns.length}">${esc(t.caption)}</th></tr>`)
+  if (t.heads) out.push(`<tr class="heads"><th></th>${t.heads.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>`)
   out.push(`<tr>${g.header.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>`, '</thead>')
   const bounds = [...g.sections, g.body.length]
   for (let s = 0; s + 1 < bounds.length; s++) {
     if (bounds[s] === bounds[s + 1]) continue
     out.push(s === 0 ? '<tbody class="first">' : '<tbody>')
     for (const r of g.body.slice(bounds[s], bounds[s + 1])) {
+      if (r.kind === 'panel') {
+        out.push(`<tr class="panel"><td colspan="${r.cells.length}"><i>${esc(r.cells[0])}</i></td></tr>`)
+        continue
+      }
       const cls = r.kind === 'se' ? ' class="se"' : ''
       const cells = r.cells.map((c, j) => {
         const label = r.kind === 'stat' && j === 0 ? esc(c).replace('R²', 'R<sup>2</sup>') : esc(c)
@@ -197,6 +242,6 @@ export function renderHtml(t: RegressionTable): string {
 export function renderCsv(t: RegressionTable): string {
   const g = layout(t)
   const q = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s)
-  const rows = [g.header, ...g.body.map((r) => r.cells.map((c, j) => c + (r.stars[j] ?? '')))]
+  const rows = [...(t.heads ? [['', ...t.heads]] : []), g.header, ...g.body.map((r) => r.cells.map((c, j) => c + (r.stars[j] ?? '')))]
   return rows.map((r) => r.map(q).join(',')).join('\n') + '\n'
 }

@@ -1,8 +1,9 @@
 /** `with:` of the `event-study` stage: the did specification keys plus the event window. */
 import type { JsonSchema } from '../../src/stage.ts'
-import { didParams, type DidParams } from '../did/params.ts'
+import { regressionProps, treatmentSchema, type RegressionParams, type Treatment } from '../_estimation/params.ts'
 
-export interface EventStudyParams extends Omit<DidParams, 'stepwise'> {
+export interface EventStudyParams extends RegressionParams {
+  treatment?: Treatment
   window: [number, number]
   reference: number
   controls_group: 'never' | 'not-yet'
@@ -13,14 +14,11 @@ export interface EventStudyParams extends Omit<DidParams, 'stepwise'> {
 
 const inherited = ['model', 'from', 'outcome', 'treatment', 'controls', 'fixed_effects', 'cluster', 'vcov', 'small_sample', 'cluster_df', 'singletons', 'weights', 'sample', 'labels'] as const
 
-/** The did keys, without their defaults, so that values inherited through `model:` are not overridden. */
+/** The shared regression keys (no defaults, so that values inherited through `model:` are not overridden). */
 function inheritedProps(): Record<string, JsonSchema> {
-  const props = didParams.properties as Record<string, JsonSchema>
+  const props: Record<string, JsonSchema> = { ...regressionProps('event-study'), treatment: treatmentSchema }
   const out: Record<string, JsonSchema> = {}
-  for (const k of inherited) {
-    const { default: _d, ...rest } = props[k]
-    out[k] = rest
-  }
+  for (const k of inherited) out[k] = props[k]
   out.model = { ...out.model, description: 'A `did` stage whose specification to reuse (outcome, treatment, controls, fixed effects, clustering, sample); other keys given here override it.' }
   out.treatment = {
     ...out.treatment,
@@ -58,6 +56,6 @@ export const eventStudyParams: JsonSchema = {
     title: { type: 'string', description: 'Title of the table and the figure. Default: "Event study".' },
     x_title: { type: 'string', description: 'Axis title under the figure. Default: "Years relative to adoption".' },
     y_title: { type: 'string', description: 'Axis title of the coefficients. Default: "Coefficient".' },
-    digits: { type: 'integer', minimum: 0, maximum: 8, default: 3, description: 'Decimals of coefficients and standard errors in the table.' },
+    digits: regressionProps('event-study').digits,
   },
 }

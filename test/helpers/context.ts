@@ -6,7 +6,7 @@ import { stageRng } from '../../src/stats/rng.ts'
 
 export interface TestContextInit<P> {
   params: P
-  inputs?: Record<string, Frame | Partial<StageOutput>>
+  inputs?: Record<string, Frame | (Partial<StageOutput> & Partial<ArtifactValues>)>
   panel?: { unit: string; time: string }
   seed?: number
   stage?: string

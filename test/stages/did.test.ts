@@ -47,9 +47,10 @@ describe('stepwise baseline on the demo panel', async () => {
   const tidy = files['tidy.csv'].trim().split('\n').map((l) => l.split(','))
 
   test('columns (1) … (5): no controls, then one control added at a time', () => {
-    const data = result.data as { columns: { model: string; controls: string[]; nobs: number }[] }
-    expect(data.columns.map((c) => c.model)).toEqual(['(1)', '(2)', '(3)', '(4)', '(5)'])
-    expect(data.columns.map((c) => c.controls.length)).toEqual([0, 1, 2, 3, 4])
+    const models = result.model!.models
+    expect(models.map((c) => c.label)).toEqual(['(1)', '(2)', '(3)', '(4)', '(5)'])
+    expect(models.map((c) => c.controls.length)).toEqual([0, 1, 2, 3, 4])
+    expect(result.model!.main).toBe(4)
     expect(ctx.progressCalls.at(-1)).toEqual([5, 5])
   })
 
@@ -122,14 +123,14 @@ describe('stepwise baseline on the demo panel', async () => {
   })
 
   test('model: reuse with overrides keeps the specification and changes what is overridden', async () => {
-    const up: Partial<StageOutput> = { frame: result.frame, data: result.data, kind: 'did' }
+    const up = { frame: result.frame, model: result.model, kind: 'did' }
     const { result: r2 } = await runDid({ model: 'baseline', sample: 'year >= 2010', stepwise: false }, { baseline: up })
-    const data = r2.data as { spec: { controls: string[]; cluster: string[]; sample: string }; columns: { nobs: number }[] }
-    expect(data.spec.controls).toEqual(CONTROLS)
-    expect(data.spec.cluster).toEqual(['city'])
-    expect(data.spec.sample).toBe('year >= 2010')
-    expect(data.columns).toHaveLength(1)
-    expect(data.columns[0].nobs).toBeLessThan(4051)
+    const spec = r2.model!.models[0].spec as { controls: string[]; cluster: string[]; sample: string }
+    expect(spec.controls).toEqual(CONTROLS)
+    expect(spec.cluster).toEqual(['city'])
+    expect(spec.sample).toBe('year >= 2010')
+    expect(r2.model!.models).toHaveLength(1)
+    expect(r2.model!.models[0].nobs).toBeLessThan(4051)
     expect(r2.facts!.columns).toBe(1)
   })
 })
@@ -188,11 +189,11 @@ describe('model: reuse', () => {
     const parent = await did.run(parentCtx)
     const childCtx = makeTestContext<DidParams>({
       params: { model: 'parent', outcome: 'lnpat', controls: ['fin'] },
-      inputs: { parent: { frame: parent.frame, data: parent.data } },
+      inputs: { parent: { frame: parent.frame, model: parent.model, kind: 'did' } },
       panel, stage: 'child', kind: 'did',
     })
     const child = await did.run(childCtx)
-    const spec = (child.data as { spec: { small_sample: string; singletons: string; controls: string[]; cluster: string[] } }).spec
+    const spec = child.model!.models[0].spec as { small_sample: string; singletons: string; controls: string[]; cluster: string[] }
     expect(spec.small_sample).toBe('full')
     expect(spec.singletons).toBe('keep')
     expect(spec.controls).toEqual(['fin'])

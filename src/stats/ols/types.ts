@@ -33,16 +33,9 @@ export interface RegressionSpec {
   readonly absorb?: AbsorbOptions
 }
 
-/** One estimated coefficient, named as broom's tidy() names them. */
-export interface Term {
-  readonly term: string
-  readonly estimate: number
-  readonly stdError: number
-  readonly statistic: number
-  readonly pValue: number
-  readonly confLow: number
-  readonly confHigh: number
-}
+/** One estimated coefficient: the model vocabulary lives in src/artifacts/model.ts. */
+export type { Term } from '../../artifacts/model.ts'
+import type { Term } from '../../artifacts/model.ts'
 
 export interface FixedEffectInfo {
   readonly name: string

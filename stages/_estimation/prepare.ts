@@ -1,5 +1,5 @@
 /**
- * The estimation table of a did stage: the treatment column (built from adoption years when
+ * The estimation table of a regression stage: the treatment column (built from adoption years when
  * asked), the `sample:` restriction, and the checks that give clear messages before any
  * regression runs (a 0/1 treatment, variation in it).
  */
@@ -7,13 +7,12 @@ import type { Frame } from '../../src/artifacts/frame.ts'
 import { QuasiError, QuasiErrors } from '../../src/errors.ts'
 import { checkExpression, evaluate, exprError, inParam, parseExpression, schemaOf } from '../../src/expr/index.ts'
 import type { StageContext } from '../../src/stage.ts'
-import type { DidParams } from './params.ts'
-import type { DidSpec, Origin } from './spec.ts'
 import { adoptedIndicator } from '../../src/stats/treatment.ts'
-
+import type { EstimationSpec, Origin } from './spec.ts'
 
 /** The input frame with the treatment column added when it is built from adoption years. */
-export function withTreatment(ctx: StageContext<DidParams>, spec: DidSpec, origin: Origin, frame: Frame): Frame {
+export function withTreatment(ctx: StageContext<unknown>, spec: EstimationSpec, origin: Origin, frame: Frame): Frame {
+  if (spec.treatment === undefined || spec.term === undefined) return frame
   const where = origin.treatment === 'model' ? ['model'] : ['treatment']
   if (typeof spec.treatment === 'string') {
     checkBinary(frame.numbers(spec.treatment), spec.treatment, where)
@@ -35,7 +34,7 @@ export function withTreatment(ctx: StageContext<DidParams>, spec: DidSpec, origi
   if (old && !(old.type === 'number' && old.data.every((v, i) => Object.is(v, built[i])))) {
     ctx.log.warn(`column \`${spec.term}\` is replaced by the treatment built from \`${spec.treatment.adoption}\``)
   }
-  return frame.withColumn(spec.term, { type: 'number', data: built })
+  return frame.withColumn(spec.term!, { type: 'number', data: built })
 }
 
 function checkBinary(x: Float64Array, name: string, param: string[]): void {
@@ -51,7 +50,7 @@ function checkBinary(x: Float64Array, name: string, param: string[]): void {
 }
 
 /** Rows where `sample:` is true; rows where it is missing are dropped too (and counted). */
-export function applySample(ctx: StageContext<DidParams>, spec: DidSpec, origin: Origin, frame: Frame): { frame: Frame; dropped: number } {
+export function applySample(ctx: StageContext<unknown>, spec: EstimationSpec, origin: Origin, frame: Frame): { frame: Frame; dropped: number } {
   if (!spec.sample) return { frame, dropped: 0 }
   const source = spec.sample
   const param = origin.sample === 'model' ? ['model'] : ['sample']
@@ -82,7 +81,8 @@ export function applySample(ctx: StageContext<DidParams>, spec: DidSpec, origin:
  * The treatment must vary on the rows the regression can use (outcome and treatment
  * present); otherwise say so before the regression reports a collinear design.
  */
-export function checkVariation(spec: DidSpec, origin: Origin, frame: Frame): void {
+export function checkVariation(spec: EstimationSpec, origin: Origin, frame: Frame): void {
+  if (spec.term === undefined) return
   const d = frame.numbers(spec.term), y = frame.numbers(spec.outcome)
   let first = NaN, varies = false, usable = 0
   for (let i = 0; i < d.length && !varies; i++) {
@@ -95,7 +95,7 @@ export function checkVariation(spec: DidSpec, origin: Origin, frame: Frame): voi
     const what = usable === 0 ? 'no rows with both the outcome and the treatment present' : `the treatment is ${first} in every row`
     throw new QuasiError('NO_VARIATION', `treatment \`${spec.term}\` has no variation: ${what}`, {
       param: origin.treatment === 'model' ? ['model'] : ['treatment'],
-      hint: typeof spec.treatment === 'string' ? undefined : `check the adoption years in \`${spec.treatment.adoption}\` against the years of the panel`,
+      hint: typeof spec.treatment === 'object' ? `check the adoption years in \`${spec.treatment.adoption}\` against the years of the panel` : undefined,
     })
   }
 }
