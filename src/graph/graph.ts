@@ -62,16 +62,43 @@ export class StageGraph {
   order(): string[] {
     const indeg = new Map(this.names.map((n) => [n, this.deps(n).filter((d) => this.#deps.has(d)).length]))
     const pos = new Map(this.names.map((n, i) => [n, i]))
-    const ready = this.names.filter((n) => indeg.get(n) === 0)
+    // Ready stages in a binary heap on file position: O(n log n) for a 10,000-instance matrix.
+    const heap: number[] = []
+    const push = (i: number) => {
+      heap.push(i)
+      for (let c = heap.length - 1; c > 0; ) {
+        const p = (c - 1) >> 1
+        if (heap[p] <= heap[c]) break
+        ;[heap[p], heap[c]] = [heap[c], heap[p]]
+        c = p
+      }
+    }
+    const pop = (): number => {
+      const top = heap[0]
+      const last = heap.pop()!
+      if (heap.length > 0) {
+        heap[0] = last
+        for (let p = 0; ; ) {
+          const l = 2 * p + 1, r = l + 1
+          let m = p
+          if (l < heap.length && heap[l] < heap[m]) m = l
+          if (r < heap.length && heap[r] < heap[m]) m = r
+          if (m === p) break
+          ;[heap[p], heap[m]] = [heap[m], heap[p]]
+          p = m
+        }
+      }
+      return top
+    }
+    this.names.forEach((n, i) => { if (indeg.get(n) === 0) push(i) })
     const out: string[] = []
-    while (ready.length > 0) {
-      ready.sort((a, b) => pos.get(a)! - pos.get(b)!)
-      const n = ready.shift()!
+    while (heap.length > 0) {
+      const n = this.names[pop()]
       out.push(n)
       for (const m of this.downstream(n)) {
         const k = indeg.get(m)! - 1
         indeg.set(m, k)
-        if (k === 0) ready.push(m)
+        if (k === 0) push(pos.get(m)!)
       }
     }
     return out

@@ -1,21 +1,27 @@
 /**
- * From the file as written to the resolved plan: validate the envelope, validate each
- * stage's `with:` against its kind (defaults applied), then the named rules (references
- * exist, no self-reference, files inside the project, expectations readable, no cycle).
+ * From the file as written to the resolved plan: validate the envelope, expand `matrix:`
+ * templates into instances (./matrix.ts), validate each stage's `with:` against its kind
+ * (defaults applied), then the named rules (references exist and point at a stage that
+ * produces what the parameter consumes, no self-reference, files inside the project,
+ * expectations readable, no cycle).
  * Every problem is collected; the plan is returned only when there are none.
  */
 import { existsSync, readdirSync, realpathSync } from 'node:fs'
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path'
-import { QuasiError, QuasiErrors } from '../errors.ts'
-import type { StageDef } from '../stage.ts'
+import type { Json } from '../artifacts/json.ts'
+import { artifactKinds, type ArtifactName } from '../artifacts/kinds.ts'
+import { QuasiError, QuasiErrors, type SourcePos } from '../errors.ts'
+import type { JsonSchema, StageDef } from '../stage.ts'
 import { suggest } from '../suggest.ts'
 import { StageGraph } from '../graph/graph.ts'
 import { parseExpectation, type Expectation } from './expect.ts'
+import { expandMatrix, hasPlaceholder, substitute, type Instance, type MatrixSpec } from './matrix.ts'
 import { envelopeSchema, paramsSchema } from './schema.ts'
-import { locate, type SourceFile } from './source.ts'
+import { locate, type SourceFile, type ValuePath } from './source.ts'
 import { check } from './validate.ts'
 
 export interface PlannedStage {
+  /** The stage's name; for a matrix instance `template[name]`. */
   readonly name: string
   readonly kind: string
   readonly def: StageDef
@@ -30,6 +36,13 @@ export interface PlannedStage {
   /** Files named by path parameters, resolved. */
   readonly files: Readonly<Record<string, { readonly rel: string; readonly abs: string }>>
   readonly expect: readonly Expectation[]
+  /** Where the stage is written in the file: `['stages', <name or template>]`. */
+  readonly path: ValuePath
+  /** For a matrix instance: the template's name and this instance's values. */
+  readonly template?: string
+  readonly matrix?: Readonly<Record<string, Json>>
+  /** Paths (under `with`/`expect`) whose whole value is a matrix value, and where that value is written. */
+  readonly origins?: ReadonlyMap<string, ValuePath>
 }
 
 export interface Plan {
@@ -40,9 +53,11 @@ export interface Plan {
   readonly title?: string
   readonly panel?: { readonly unit: string; readonly time: string }
   readonly seed: number
-  /** Stages in file order. */
+  /** Stages in file order (matrix instances in expansion order, where their template stands). */
   readonly stages: readonly PlannedStage[]
   readonly byName: ReadonlyMap<string, PlannedStage>
+  /** Matrix templates and their instances. */
+  readonly groups: ReadonlyMap<string, readonly string[]>
   readonly graph: StageGraph
   /** Topological order (ties in file order). */
   readonly order: readonly string[]
@@ -54,14 +69,38 @@ export interface PlanOptions {
   allowOutside?: boolean
 }
 
+type RawStage = { uses: string; with?: Record<string, unknown>; needs?: string[]; expect?: string[]; matrix?: MatrixSpec; names?: string[] | string }
+
 interface FileShape {
   quasi: 1
   name: string
   title?: string
   panel?: { unit: string; time: string }
   seed: number
-  stages: Record<string, { uses: string; with?: Record<string, unknown>; needs?: string[]; expect?: string[] }>
+  stages: Record<string, RawStage>
 }
+
+/** One stage to plan: an ordinary stage, or one instance of a template. */
+interface Entry {
+  readonly name: string
+  readonly raw: RawStage
+  readonly path: ValuePath
+  readonly template?: string
+  readonly instance?: Instance
+}
+
+/** The position of `sub` (e.g. `['with', 'controls', 1]`) in a planned stage, through matrix values where they came from. */
+export function locateIn(src: SourceFile, stage: Pick<PlannedStage, 'path' | 'origins'>, sub: ValuePath, opts: { key?: boolean; offset?: number } = {}): SourcePos {
+  if (stage.origins) {
+    for (let n = sub.length; n > 0; n--) {
+      const at = stage.origins.get(pathKey(sub.slice(0, n)))
+      if (at) return locate(src, [...at, ...sub.slice(n)], opts)
+    }
+  }
+  return locate(src, [...stage.path, ...sub], opts)
+}
+
+const pathKey = (p: ValuePath) => p.join('\u0000')
 
 export function makePlan(src: SourceFile, registry: readonly StageDef[], opts: PlanOptions): Plan {
   const kinds = new Map(registry.map((d) => [d.kind, d]))
@@ -78,91 +117,180 @@ export function makePlan(src: SourceFile, registry: readonly StageDef[], opts: P
   const errors: QuasiError[] = check(envelopeSchema([...kinds.keys()].sort()), value, { src, base: [], noun: 'key' })
   const file = value as FileShape
   const stagesIn = file.stages && typeof file.stages === 'object' && !Array.isArray(file.stages) ? file.stages : {}
-  const names = Object.keys(stagesIn)
-  const nameSet = new Set(names)
-  const stages: PlannedStage[] = []
 
-  for (const name of names) {
+  // ---- expand matrix templates -------------------------------------------------------
+  const entries: Entry[] = []
+  const groups = new Map<string, string[]>()
+  for (const name of Object.keys(stagesIn)) {
     const raw = stagesIn[name]
     if (!raw || typeof raw !== 'object') continue
+    const path = ['stages', name]
+    const kind = typeof raw.uses === 'string' ? kinds.get(raw.uses)?.kind : undefined
+    if (raw.matrix === undefined || raw.matrix === null || typeof raw.matrix !== 'object') {
+      if (raw.names !== undefined) {
+        errors.push(new QuasiError('INVALID_VALUE', '`names` names the instances of a matrix, but the stage has no `matrix:`', { pos: locate(src, [...path, 'names'], { key: true }), stage: name, kind }))
+      }
+      for (const part of ['with', 'expect'] as const) {
+        if (hasPlaceholder(raw[part])) {
+          errors.push(new QuasiError('INVALID_VALUE', '`${{ matrix.… }}` is used, but the stage has no `matrix:`', {
+            pos: locate(src, [...path, part]), stage: name, kind, hint: 'add `matrix: { key: [values] }` to the stage, or write the value itself',
+          }))
+        }
+      }
+      entries.push({ name, raw, path })
+      continue
+    }
+    const { instances, problems } = expandMatrix(name, raw.matrix, raw.names)
+    for (const pr of problems) {
+      pr.error.pos = locate(src, [...path, ...pr.path], { offset: pr.error.offset })
+      errors.push(pr.error.inStage(name, kind ?? String(raw.uses)))
+    }
+    if (instances.length === 0 && problems.length === 0) {
+      errors.push(new QuasiError('INVALID_VALUE', 'the matrix has no combinations left (every one is excluded)', { pos: locate(src, [...path, 'matrix']), stage: name, kind }))
+    }
+    groups.set(name, instances.map((i) => i.name))
+    for (const instance of instances) entries.push({ name: instance.name, raw, path, template: name, instance })
+  }
+  const names = entries.map((e) => e.name)
+  const nameSet = new Set(names)
+  const referable = [...names, ...groups.keys()]
+  const stages: PlannedStage[] = []
+  const seen = new Set<string>()
+  const report = (e: QuasiError) => {
+    // A mistake in a template shows once (for its first instance), not once per instance.
+    const template = e.stage?.includes('[') ? e.stage.slice(0, e.stage.indexOf('[')) : undefined
+    const message = template ? e.message.split(e.stage!).join(template) : e.message
+    const k = `${e.code}|${e.pos?.line}:${e.pos?.col}|${message}`
+    if (!seen.has(k)) { seen.add(k); errors.push(e) }
+  }
+
+  for (const entry of entries) {
+    const { name, raw, path } = entry
     const def = typeof raw.uses === 'string' ? kinds.get(raw.uses) : undefined
     if (!def) continue // reported by the envelope (unknown kind)
-    const withValue = raw.with === undefined || raw.with === null ? {} : structuredClone(raw.with)
-    const at = ['stages', name, 'with']
+    const origins = new Map<string, ValuePath>()
+    const at = (...sub: ValuePath) => locateIn(src, { path, origins }, sub)
+    let withRaw: unknown = raw.with === undefined || raw.with === null ? {} : raw.with
+    let expectRaw: unknown = raw.expect
+    if (entry.instance) {
+      const inst = entry.instance
+      for (const [part, v] of [['with', withRaw], ['expect', expectRaw]] as const) {
+        const r = substitute(v, inst.values)
+        for (const pr of r.problems) {
+          pr.error.pos = locate(src, [...path, part, ...pr.path], { offset: pr.error.offset })
+          report(pr.error.inStage(name, def.kind))
+        }
+        for (const [p, key] of r.origins) if (inst.from[key]) origins.set(pathKey([part, ...p]), [...path, ...inst.from[key]])
+        if (part === 'with') withRaw = r.value
+        else expectRaw = r.value
+      }
+    }
+    const withValue = structuredClone(withRaw) as Record<string, unknown>
     if (typeof withValue !== 'object' || Array.isArray(withValue)) continue // envelope reported it
-    const schemaErrors = check(paramsSchema(def), withValue, { src, base: at, noun: 'parameter', stage: name, kind: def.kind })
-    errors.push(...schemaErrors)
+    const schemaErrors = check(paramsSchema(def), withValue, { src, base: [...path, 'with'], noun: 'parameter', stage: name, kind: def.kind })
+    for (const e of schemaErrors) {
+      if (origins.size && e.param === undefined) e.pos = remap(e, src, path, origins) ?? e.pos
+      report(e)
+    }
     if (schemaErrors.length === 0 && def.check) {
-      const { save: _save, ...checked } = withValue as Record<string, unknown>
+      const { save: _save, ...checked } = withValue
       for (const e of def.check(checked)) {
-        e.pos = locate(src, [...at, ...(e.param ?? [])], { offset: e.offset })
-        errors.push(e.inStage(name, def.kind))
+        e.pos = at('with', ...(e.param ?? []))
+        if (e.offset !== undefined) e.pos = locateIn(src, { path, origins }, ['with', ...(e.param ?? [])], { offset: e.offset })
+        report(e.inStage(name, def.kind))
       }
     }
 
     const refs: string[] = []
     for (const p of def.references) {
-      const v = (withValue as Record<string, unknown>)[p]
+      const v = withValue[p]
       const list = typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []
+      const resolved: string[] = []
       list.forEach((target, i) => {
-        const path = typeof v === 'string' ? [...at, p] : [...at, p, i]
-        if (target === name) {
-          errors.push(new QuasiError('SELF_REFERENCE', `stage \`${name}\` refers to itself in \`${p}\``, {
-            pos: locate(src, path), stage: name, kind: def.kind,
+        const where = typeof v === 'string' ? at('with', p) : at('with', p, i)
+        const group = groups.get(target)
+        if (target === name || target === entry.template) {
+          const what = target === name ? 'itself' : `its own matrix \`${target}\``
+          report(new QuasiError('SELF_REFERENCE', `stage \`${name}\` refers to ${what} in \`${p}\``, {
+            pos: where, stage: name, kind: def.kind,
             hint: `\`${p}\` names another stage whose output this one reads`,
           }))
+        } else if (group) {
+          if (typeof v === 'string' && !acceptsList(def.params, p)) {
+            report(new QuasiError('INVALID_VALUE', `\`${p}\` names the matrix stage \`${target}\`, which has ${group.length} instances; \`${p}\` takes one stage`, {
+              pos: where, stage: name, kind: def.kind, expected: `one instance, e.g. ${group.slice(0, 3).map((g) => '`' + g + '`').join(', ')}`,
+            }))
+          } else resolved.push(...group)
         } else if (!nameSet.has(target)) {
-          const near = suggest(target, names.filter((n) => n !== name))
-          errors.push(new QuasiError('MISSING_STAGE', `\`${p}\` refers to stage \`${target}\`, which does not exist${near ? `; did you mean \`${near}\`?` : ''}`, {
-            pos: locate(src, path), stage: name, kind: def.kind,
-            expected: `one of the pipeline's stages: ${names.filter((n) => n !== name).map((n) => '`' + n + '`').join(', ')}`,
+          const near = suggest(target, referable.filter((n) => n !== name))
+          report(new QuasiError('MISSING_STAGE', `\`${p}\` refers to stage \`${target}\`, which does not exist${near ? `; did you mean \`${near}\`?` : ''}`, {
+            pos: where, stage: name, kind: def.kind,
+            expected: `one of the pipeline's stages: ${referable.filter((n) => n !== name).slice(0, 30).map((n) => '`' + n + '`').join(', ')}`,
           }))
-        } else if (!refs.includes(target)) refs.push(target)
+        } else resolved.push(target)
       })
+      // A group reference becomes the list of its instances, which is what the stage reads.
+      if (list.some((t) => groups.has(t))) withValue[p] = resolved
+      for (const r of resolved) if (!refs.includes(r)) refs.push(r)
+      const wants = def.consumes?.[p]
+      if (wants) {
+        resolved.forEach((target) => {
+          const up = stageKind(stagesIn, kinds, target, groups)
+          if (up && !up.produces?.includes(wants)) {
+            report(new QuasiError('INVALID_VALUE', `\`${p}\` refers to stage \`${target}\` (${up.kind}), which produces no ${artifactKinds[wants].noun}`, {
+              pos: typeof v === 'string' ? at('with', p) : at('with', p, list.indexOf(target) >= 0 ? list.indexOf(target) : 0), stage: name, kind: def.kind,
+              expected: `a stage that produces ${artifactKinds[wants].noun}: ${kindsProducing(registry, wants)}`,
+            }))
+          }
+        })
+      }
     }
     const needs: string[] = []
     ;(Array.isArray(raw.needs) ? raw.needs : []).forEach((target, i) => {
       if (typeof target !== 'string') return
-      const path = ['stages', name, 'needs', i]
-      if (target === name) {
-        errors.push(new QuasiError('SELF_REFERENCE', `stage \`${name}\` names itself in \`needs\``, { pos: locate(src, path), stage: name, kind: def.kind }))
+      const where = locate(src, [...path, 'needs', i])
+      if (target === name || target === entry.template) {
+        report(new QuasiError('SELF_REFERENCE', `stage \`${name}\` names itself in \`needs\``, { pos: where, stage: name, kind: def.kind }))
+      } else if (groups.has(target)) {
+        for (const g of groups.get(target)!) if (!needs.includes(g)) needs.push(g)
       } else if (!nameSet.has(target)) {
-        const near = suggest(target, names)
-        errors.push(new QuasiError('MISSING_STAGE', `\`needs\` names stage \`${target}\`, which does not exist${near ? `; did you mean \`${near}\`?` : ''}`, {
-          pos: locate(src, path), stage: name, kind: def.kind,
+        const near = suggest(target, referable)
+        report(new QuasiError('MISSING_STAGE', `\`needs\` names stage \`${target}\`, which does not exist${near ? `; did you mean \`${near}\`?` : ''}`, {
+          pos: where, stage: name, kind: def.kind,
         }))
       } else needs.push(target)
     })
 
     const files: Record<string, { rel: string; abs: string }> = {}
     for (const p of def.files ?? []) {
-      const rel = (withValue as Record<string, unknown>)[p]
+      const rel = withValue[p]
       if (typeof rel !== 'string') continue
       const problem = checkPath(src, rel, opts)
       if (problem) {
-        errors.push(new QuasiError(problem.code, problem.message, {
-          pos: locate(src, [...at, p]), stage: name, kind: def.kind, hint: problem.hint, found: problem.found,
+        report(new QuasiError(problem.code, problem.message, {
+          pos: at('with', p), stage: name, kind: def.kind, hint: problem.hint, found: problem.found,
         }))
       } else files[p] = { rel, abs: resolve(dirname(src.abs), rel) }
     }
 
     const expect: Expectation[] = []
-    ;(Array.isArray(raw.expect) ? raw.expect : []).forEach((line, i) => {
+    ;(Array.isArray(expectRaw) ? expectRaw : []).forEach((line, i) => {
       if (typeof line !== 'string') return
       try {
         expect.push(parseExpectation(line))
       } catch (e) {
         if (!(e instanceof QuasiError)) throw e
-        e.pos = locate(src, ['stages', name, 'expect', i], { offset: e.offset })
-        errors.push(e.inStage(name, def.kind))
+        e.pos = locateIn(src, { path, origins }, ['expect', i], { offset: origins.has(pathKey(['expect', i])) ? undefined : e.offset })
+        report(e.inStage(name, def.kind))
       }
     })
 
-    const { save, ...params } = withValue as Record<string, unknown>
+    const { save, ...params } = withValue
     stages.push({
       name, kind: def.kind, def, params,
       save: def.produces?.includes('frame') ? ((save as boolean | string[] | undefined) ?? false) : false,
-      refs, needs, files, expect,
+      refs, needs, files, expect, path,
+      ...(entry.instance ? { template: entry.template, matrix: entry.instance.values, origins } : {}),
     })
   }
 
@@ -170,11 +298,14 @@ export function makePlan(src: SourceFile, registry: readonly StageDef[], opts: P
   const cycle = graph.findCycle()
   if (cycle) {
     const first = stages.find((s) => s.name === cycle[0])!
+    const raw = stagesIn[first.template ?? first.name]
+    // The next stage may be named directly or through its matrix group.
+    const targets = [cycle[1], ...[...groups].filter(([, inst]) => inst.includes(cycle[1])).map(([g]) => g)]
     const via = [...first.def.references, 'needs'].find((p) => {
-      const v = p === 'needs' ? stagesIn[first.name].needs : stagesIn[first.name].with?.[p]
-      return v === cycle[1] || (Array.isArray(v) && v.includes(cycle[1]))
+      const v = p === 'needs' ? raw.needs : raw.with?.[p]
+      return targets.some((t) => v === t || (Array.isArray(v) && v.includes(t)))
     })
-    const path = via === 'needs' ? ['stages', first.name, 'needs'] : ['stages', first.name, 'with', via ?? '']
+    const path = via === 'needs' ? [...first.path, 'needs'] : [...first.path, 'with', via ?? '']
     errors.push(new QuasiError('CYCLE', `cycle: ${cycle.join(' → ')}`, {
       pos: locate(src, path), stage: first.name, kind: first.kind,
       hint: 'each arrow means "takes input from"; a stage cannot depend on its own results. Remove one of these references',
@@ -191,9 +322,39 @@ export function makePlan(src: SourceFile, registry: readonly StageDef[], opts: P
     seed: file.seed ?? 1,
     stages,
     byName: new Map(stages.map((s) => [s.name, s])),
+    groups,
     graph,
     order: graph.order(),
   }
+}
+
+/** An ajv error inside a value that came whole from the matrix: point at the matrix value. */
+function remap(e: QuasiError, src: SourceFile, path: ValuePath, origins: ReadonlyMap<string, ValuePath>): SourcePos | undefined {
+  if (!e.pos) return undefined
+  for (const [k, at] of origins) {
+    const sub = k.split('\u0000')
+    const here = locate(src, [...path, ...sub])
+    if (here.line === e.pos.line && here.col === e.pos.col) return locate(src, at)
+  }
+  return undefined
+}
+
+/** Whether a parameter's schema takes a list (so a matrix group can stand for its instances). */
+function acceptsList(schema: JsonSchema, param: string): boolean {
+  const s = ((schema.properties ?? {}) as Record<string, JsonSchema>)[param]
+  if (!s) return false
+  const branches = [s, ...((s.oneOf ?? s.anyOf ?? []) as JsonSchema[])]
+  return branches.some((b) => b.type === 'array')
+}
+
+function stageKind(stagesIn: Record<string, RawStage>, kinds: ReadonlyMap<string, StageDef>, name: string, groups: ReadonlyMap<string, readonly string[]>): StageDef | undefined {
+  const template = name.includes('[') ? name.slice(0, name.indexOf('[')) : name
+  const raw = stagesIn[groups.has(template) ? template : name]
+  return raw && typeof raw.uses === 'string' ? kinds.get(raw.uses) : undefined
+}
+
+function kindsProducing(registry: readonly StageDef[], what: ArtifactName): string {
+  return registry.filter((d) => d.produces?.includes(what)).map((d) => d.kind).sort().join(', ')
 }
 
 function sortErrors(errors: QuasiError[]): QuasiError[] {

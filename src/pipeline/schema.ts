@@ -31,7 +31,7 @@ export function paramsSchema(def: StageDef): JsonSchema {
 const withSave = new WeakMap<StageDef, JsonSchema>()
 
 export const topLevelKeys = ['quasi', 'name', 'title', 'panel', 'seed', 'stages'] as const
-export const stageKeys = ['uses', 'with', 'needs', 'expect'] as const
+export const stageKeys = ['uses', 'with', 'needs', 'expect', 'matrix', 'names'] as const
 
 /** The file's envelope: top-level keys and each stage's keys, with `with:` left open. */
 export function envelopeSchema(kinds: readonly string[]): JsonSchema {
@@ -93,6 +93,25 @@ function stageEnvelope(kinds: readonly string[]): JsonSchema {
         description: 'Conditions on the stage\'s results that must hold, e.g. "coef(did) > 0"; a failure exits with code 3.',
         type: 'array',
         items: { type: 'string' },
+      },
+      matrix: {
+        description:
+          'Makes the stage a template expanded into one stage per value (or per combination of several keys), as GitHub Actions does: ' +
+          '`${{ matrix.key }}` in `with:` and `expect:` takes each instance\'s value. `exclude:` drops combinations, `include:` adds values or combinations. ' +
+          'Instances are named `stage[0]`, `stage[1]`, … (or by `names:`); a reference to the stage\'s own name means all its instances.',
+        type: 'object',
+        minProperties: 1,
+        properties: {
+          include: { description: 'Combinations to add, or values added to the combinations they match.', type: 'array', items: { type: 'object', minProperties: 1 } },
+          exclude: { description: 'Combinations to leave out (every key given must match).', type: 'array', items: { type: 'object', minProperties: 1 } },
+        },
+        additionalProperties: { type: 'array', minItems: 1 },
+        examples: [{ sample: ['region == "east"', 'region == "central"', 'region == "west"'] }],
+      },
+      names: {
+        description: 'Names of the matrix instances: a list (one per instance, in order) or a template such as "${{ matrix.region }}". Default: 0, 1, 2, …',
+        anyOf: [{ type: 'array', items: { type: 'string', minLength: 1 } }, { type: 'string', minLength: 1 }],
+        examples: [['east', 'central', 'west'], '${{ matrix.region }}'],
       },
     },
   }

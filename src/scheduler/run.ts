@@ -12,8 +12,7 @@ import { readState, statePath, writeState, type PipelineState } from '../cache/s
 import { CacheStore } from '../cache/store.ts'
 import { QuasiError, asQuasiErrors, type ExitStatus } from '../errors.ts'
 import { evaluateExpectation } from '../pipeline/expect.ts'
-import type { Plan, PlannedStage } from '../pipeline/plan.ts'
-import { locate } from '../pipeline/source.ts'
+import { locateIn, type Plan, type PlannedStage } from '../pipeline/plan.ts'
 import type { RunEvent } from './events.ts'
 import { fromCache, keyStage, runAndStore } from './execute.ts'
 import { materialize } from './outputs.ts'
@@ -108,7 +107,7 @@ export async function runPipeline(plan: Plan, opts: RunOptions): Promise<RunResu
     for (const e of asQuasiErrors(err)) {
       const q = cancelled ? new QuasiError('CANCELLED', 'cancelled') : e
       q.inStage(s.name, s.kind)
-      if (!q.pos && q.code !== 'CANCELLED') q.pos = locate(plan.src, ['stages', s.name, ...(q.param ? ['with', ...q.param] : [])], { key: !q.param, offset: q.offset })
+      if (!q.pos && q.code !== 'CANCELLED') q.pos = locateIn(plan.src, s, q.param ? ['with', ...q.param] : [], { key: !q.param, offset: q.offset })
       if (!cancelled) errors.push(q)
       records.set(s.name, { stage: s.name, kind: s.kind, status: cancelled ? 'cancelled' : 'failed', error: q.code })
       opts.emit({ type: 'stage:failed', stage: s.name, kind: s.kind, error: q })
@@ -163,7 +162,7 @@ export async function runPipeline(plan: Plan, opts: RunOptions): Promise<RunResu
           opts.emit({ type: 'stage:expect', stage: s.name, text: x.text, holds: r.holds, left: r.left, right: r.right })
         } catch (e) {
           if (!(e instanceof QuasiError)) throw e
-          e.pos = locate(plan.src, ['stages', s.name, 'expect', s.expect.indexOf(x)], { offset: e.offset })
+          e.pos = locateIn(plan.src, s, ['expect', s.expect.indexOf(x)], { offset: e.offset })
           throw e
         }
       }
