@@ -24,7 +24,7 @@ const utf8 = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength
 export const artifactKinds = {
   /** The stage's table, read downstream through `from:`. */
   frame: {
-    noun: 'a table',
+    noun: 'table',
     serialize: serializeFrame,
     deserialize: deserializeFrame,
     is: (v: unknown) => v instanceof Frame,
@@ -38,7 +38,7 @@ export const artifactKinds = {
   } satisfies ArtifactKind<Json>,
   /** Fitted models (src/artifacts/model.ts), read by tables, plots and cross-model tests. */
   model: {
-    noun: 'fitted models',
+    noun: 'fitted model',
     serialize: serializeModels,
     deserialize: deserializeModels,
     is: isModelSet,

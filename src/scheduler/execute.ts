@@ -148,7 +148,7 @@ function checkResult(stage: PlannedStage, r: StageResult): void {
     const v = r[name]
     if (v === undefined) continue
     if (!stage.def.produces?.includes(name)) throw bad(`a \`${name}\` artifact it does not declare in \`produces\``)
-    if (!artifactKinds[name].is(v)) throw bad(`a \`${name}\` that is not ${artifactKinds[name].noun}`)
+    if (!artifactKinds[name].is(v)) throw bad(`a \`${name}\` that is not a valid ${artifactKinds[name].noun}`)
   }
   for (const k of Object.keys(r)) {
     if (!(artifactNames as string[]).includes(k) && k !== 'files' && k !== 'facts') throw bad(`an unknown member \`${k}\``)
