@@ -19,3 +19,16 @@ test('no module in dist/ imports a .ts file', () => {
   }
   expect(bad).toEqual([])
 })
+
+test('the package entry (`exports` in package.json) exists and gives the public API', async () => {
+  const { spawnSync } = await import('node:child_process')
+  const root = fileURLToPath(new URL('../..', import.meta.url))
+  const script = `import * as q from 'quasi'; const plan = q.makePlan(q.parsePipelineText('quasi: 1\\nname: x\\nstages:\\n  a: { uses: ingest, with: { file: package.json } }\\n', 'p.yaml'), q.stageKinds, { root: process.cwd() }); console.log(JSON.stringify({ keys: Object.keys(q).sort(), stages: plan.order, frame: typeof q.Frame, define: q.defineStage({ kind: 'k' }).kind }))`
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' })
+  expect(r.stderr).toBe('')
+  const got = JSON.parse(r.stdout) as { keys: string[]; stages: string[]; frame: string; define: string }
+  expect(got.keys).toEqual(expect.arrayContaining(['defineStage', 'QuasiError', 'Frame', 'makePlan', 'runPipeline', 'readPipelineFile', 'stageKinds', 'mainModel']))
+  expect(got.stages).toEqual(['a'])
+  expect(got.frame).toBe('function')
+  expect(got.define).toBe('k')
+})
