@@ -93,6 +93,12 @@ export interface StageDef<P = any> {
   readonly references: readonly string[]
   /** Parameters whose values are file paths relative to the pipeline file. */
   readonly files?: readonly string[]
+  /**
+   * The facts the stage reports for `expect:` lines, as patterns: `rows`, `mean(<column>)`,
+   * `coef(<term>)`. `quasi validate` checks every fact an expectation names against them;
+   * docs/stages.md lists them.
+   */
+  readonly facts?: readonly string[]
   /** The stage draws random numbers, so the derived seed is part of its key. */
   readonly random?: boolean
   /**

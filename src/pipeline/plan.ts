@@ -15,6 +15,7 @@ import type { JsonSchema, StageDef } from '../stage.ts'
 import { suggest } from '../suggest.ts'
 import { StageGraph } from '../graph/graph.ts'
 import { parseExpectation, type Expectation } from './expect.ts'
+import { factDeclared } from './facts.ts'
 import { expandMatrix, hasPlaceholder, substitute, type Instance, type MatrixSpec } from './matrix.ts'
 import { envelopeSchema, paramsSchema } from './schema.ts'
 import { locate, type SourceFile, type ValuePath } from './source.ts'
@@ -239,7 +240,7 @@ export function makePlan(src: SourceFile, registry: readonly StageDef[], opts: P
           if (up && !up.produces?.includes(wants)) {
             report(new QuasiError('INVALID_VALUE', `\`${p}\` refers to stage \`${target}\` (${up.kind}), which produces no ${artifactKinds[wants].noun}`, {
               pos: typeof v === 'string' ? at('with', p) : at('with', p, list.indexOf(target) >= 0 ? list.indexOf(target) : 0), stage: name, kind: def.kind,
-              expected: `a stage that produces ${artifactKinds[wants].noun}: ${kindsProducing(registry, wants)}`,
+              expected: `a stage of a kind that produces one: ${kindsProducing(registry, wants)}`,
             }))
           }
         })
@@ -277,7 +278,17 @@ export function makePlan(src: SourceFile, registry: readonly StageDef[], opts: P
     ;(Array.isArray(expectRaw) ? expectRaw : []).forEach((line, i) => {
       if (typeof line !== 'string') return
       try {
-        expect.push(parseExpectation(line))
+        const x = parseExpectation(line)
+        for (const o of [x.left, x.right]) {
+          if (!('fact' in o) || !def.facts || factDeclared(o.fact, def.facts)) continue
+          const near = suggest(o.fact, def.facts)
+          throw new QuasiError('BAD_EXPECTATION', `stage kind \`${def.kind}\` reports no fact \`${o.fact}\`${near ? `; did you mean \`${near}\`?` : ''}`, {
+            offset: Math.max(0, line.indexOf(o.fact.split('(')[0])),
+            expected: `one of ${def.facts.map((f) => '`' + f + '`').join(', ')}`,
+            hint: 'docs/stages.md lists the facts of every stage kind',
+          })
+        }
+        expect.push(x)
       } catch (e) {
         if (!(e instanceof QuasiError)) throw e
         e.pos = locateIn(src, { path, origins }, ['expect', i], { offset: origins.has(pathKey(['expect', i])) ? undefined : e.offset })

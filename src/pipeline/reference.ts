@@ -28,6 +28,7 @@ export function renderStageReference(registry: readonly StageDef[]): string {
       const def = p.default === undefined ? (required.has(name) ? '**required**' : '') : '`' + JSON.stringify(p.default) + '`'
       out.push(`| \`${name}\` | ${cell(describeSchema(p))} | ${cell(def)} | ${cell(String(p.description ?? ''))} |`)
     }
+    if (def.facts?.length) out.push('', `Facts for \`expect:\`: ${def.facts.map((f) => '`' + f + '`').join(', ')}.`)
     out.push('')
   }
   return out.join('\n')

@@ -148,6 +148,3 @@ export function modelFacts(m: Model): Record<string, number> {
   }
   return facts
 }
-
-/** The facts every model stage reports, as names (for `quasi validate` and docs/stages.md). */
-export const MODEL_FACTS = ['coef(<term>)', 'se(<term>)', 't(<term>)', 'p(<term>)', 'nobs', 'r2', 'adj_r2', 'within_r2', 'n_clusters'] as const

@@ -26,6 +26,7 @@ export default defineStage<DeriveParams>({
   params: deriveParams,
   references: ['from'],
   produces: ['frame', 'data'],
+  facts: ['rows', 'missing(<column>)', 'mean(<column>)', 'sd(<column>)', 'min(<column>)', 'max(<column>)', 'entropy_weight(<column>, <indicator>)'],
   consumes: { from: 'frame' },
   check(params) {
     const errors: QuasiError[] = []

@@ -7,6 +7,7 @@
  */
 import { QuasiError } from '../../src/errors.ts'
 import { defineStage } from '../../src/stage.ts'
+import { MODEL_FACTS } from '../_estimation/facts.ts'
 import type { DidParams } from './params.ts'
 import { didParams } from './params.ts'
 
@@ -20,6 +21,7 @@ export default defineStage<DidParams>({
   params: didParams,
   references: ['from', 'model'],
   produces: ['frame', 'model', 'data'],
+  facts: [...MODEL_FACTS, 'columns'],
   consumes: { from: 'frame', model: 'model' },
   check(params) {
     if (params.model === undefined) {

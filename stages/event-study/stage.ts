@@ -7,6 +7,7 @@
  */
 import { QuasiError } from '../../src/errors.ts'
 import { defineStage } from '../../src/stage.ts'
+import { MODEL_FACTS } from '../_estimation/facts.ts'
 import { eventStudyParams, type EventStudyParams } from './params.ts'
 
 // A top-level loader: tsc rewrites `.ts` in a dynamic import here, not inside the object literal below.
@@ -19,6 +20,7 @@ export default defineStage<EventStudyParams>({
   params: eventStudyParams,
   references: ['from', 'model'],
   produces: ['model', 'data'],
+  facts: [...MODEL_FACTS, 'pretrend_F', 'pretrend_p', 'pretrend_df'],
   consumes: { from: 'frame', model: 'model' },
   check(params) {
     if (params.model === undefined) {

@@ -23,6 +23,7 @@ export default defineStage<FilterParams>({
   params: filterParams,
   references: ['from'],
   produces: ['frame', 'data'],
+  facts: ['rows', 'rows_in', 'dropped', 'dropped_false', 'dropped_missing'],
   consumes: { from: 'frame' },
   check(params) {
     try {

@@ -27,6 +27,7 @@ export default defineStage<ImputeParams>({
   params: imputeParams,
   references: ['from'],
   produces: ['frame', 'data'],
+  facts: ['imputed', 'still_missing', 'imputed(<column>)', 'still_missing(<column>)'],
   consumes: { from: 'frame' },
   async run(ctx) {
     const p = ctx.params

@@ -21,6 +21,7 @@ export default defineStage<IngestParams>({
   references: [],
   files: ['file'],
   produces: ['frame'],
+  facts: ['rows', 'columns', 'missing(<column>)', 'units', 'periods'],
   async run(ctx) {
     try {
       return await ingestFile(ctx)

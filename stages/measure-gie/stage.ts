@@ -33,6 +33,7 @@ export default defineStage<MeasureGieParams>({
   params: measureGieParams,
   references: ['from'],
   produces: ['frame', 'data'],
+  facts: ['mean(<score>)', 'sd(<score>)', 'min(<score>)', 'max(<score>)', 'n(<score>)', 'share_efficient(<score>)', 'mean(<score>_ec)', 'mean(<score>_tc)', 'excluded', 'zeros_replaced', 'super_infeasible', 'failed'],
   consumes: { from: 'frame' },
   async run(ctx) {
     const p = ctx.params

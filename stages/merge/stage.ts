@@ -21,6 +21,7 @@ export default defineStage<MergeParams>({
   params: mergeParams,
   references: ['left', 'right'],
   produces: ['frame', 'data'],
+  facts: ['rows', 'matched(left)', 'matched(right)', 'unmatched(left)', 'unmatched(right)'],
   consumes: { left: 'frame', right: 'frame' },
   async run(ctx) {
     const p = ctx.params
