@@ -150,9 +150,9 @@ export function resolveSpec(ctx: StageContext<SpecInput>, opts: ResolveOptions):
 /** Every column the specification names exists (with a suggestion if not) and is of the right type. */
 function checkColumns(spec: EstimationSpec, origin: Origin, frame: Frame): void {
   const need = (name: string, role: string, param: (string | number)[], numeric: boolean) => {
-    // `a:b` names an interaction; its parts are checked instead.
-    if (name.includes(':') && !frame.has(name)) {
-      for (const part of name.split(':')) need(part, role, param, numeric)
+    // `a:b` (and `a*b`) name interactions; their parts are checked instead.
+    if (/[:*]/.test(name) && !frame.has(name)) {
+      for (const part of name.split(/[:*]/)) need(part.trim(), role, param, numeric)
       return
     }
     const col = frame.column(name)
