@@ -11,6 +11,7 @@
  * 3. β̂ from the Householder QR of √w M_D X (./qr.ts); regressors collinear with earlier
  *    ones or with the fixed effects are dropped and named (never a silent NaN).
  * 4. Covariance, K, t degrees of freedom: ../vcov/vcov.ts and ./dof.ts.
+ *    `smallSample: 'none'` is read as `'cr0'`; the result reports `'cr0'`.
  * 5. Fit statistics: R² = 1 − RSS/TSS (TSS about the weighted mean, so the fixed effects
  *    count as explained), adjusted R² = 1 − (1 − R²)(N − 1)/(N − K_full), within R² =
  *    1 − RSS/Σ w (M_D y)² (fixest `wr2`, plm's R² for within models), and the Wald F of
@@ -29,7 +30,7 @@ import type { Factor } from '../fe/factor.ts'
 import { factorize, subsetFactor } from '../fe/factor.ts'
 import { dropSingletons } from '../fe/singletons.ts'
 import { fPValue, tPValue, tQuantile } from '../dist.ts'
-import { computeVcov } from '../vcov/vcov.ts'
+import { computeVcov, smallSampleConvention } from '../vcov/vcov.ts'
 import { kNested, nestedFlags } from './dof.ts'
 import { leastSquaresQr } from './qr.ts'
 import type { RegressionResult, RegressionSpec, Term } from './types.ts'
@@ -43,7 +44,7 @@ export function regress(frame: Frame, spec: RegressionSpec): RegressionResult {
   const vcovType = spec.vcov ?? ((spec.cluster ?? []).length > 0 ? 'cluster' : 'iid')
   // Cluster columns matter only for clustered errors (they would otherwise drop rows).
   const clusterCols = vcovType === 'cluster' ? spec.cluster ?? [] : []
-  const smallSample = spec.smallSample ?? 'nested'
+  const smallSample = smallSampleConvention(spec.smallSample ?? 'nested')
   const level = spec.level ?? 0.95
   const messages: string[] = []
 
@@ -217,6 +218,7 @@ export function regress(frame: Frame, spec: RegressionSpec): RegressionResult {
     feRankExact: absorber.rankExact,
     kFull,
     kNested: kNest,
+    vcovK: cov.K,
     dfResidual,
     dfT: cov.dfT,
     nClusters: cov.nClusters,

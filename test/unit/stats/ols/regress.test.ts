@@ -65,6 +65,39 @@ describe('errors users can cause', () => {
   })
 })
 
+describe('the small-sample conventions', () => {
+  const f = panel()
+  const fit = (smallSample: 'nested' | 'full' | 'slopes' | 'cr0' | 'none', vcov: 'iid' | 'hc1' | 'cluster', fe = ['unit', 'year']) =>
+    regress(f, { outcome: 'y', regressors: ['x', 'z'], fixedEffects: fe, cluster: vcov === 'cluster' ? ['unit'] : [], vcov, smallSample })
+  test('slopes: K is the number of kept regressors, for iid, hc1 and cluster alike', () => {
+    for (const v of ['iid', 'hc1', 'cluster'] as const) expect(fit('slopes', v).vcovK, v).toBe(2)
+  })
+  test('slopes vs cr0: the factors RSS/(N − K), N/(N − K) and G/(G − 1)(N − 1)/(N − K), K = 2', () => {
+    const n = f.nrows, G = 40, K = 2
+    const ratio = (a: ReturnType<typeof fit>, b: ReturnType<typeof fit>) => term(a, 'x')!.stdError ** 2 / term(b, 'x')!.stdError ** 2
+    expectClose(ratio(fit('slopes', 'iid'), fit('cr0', 'iid')), n / (n - K), { rel: 1e-12 }, 'iid')
+    expectClose(ratio(fit('slopes', 'hc1'), fit('cr0', 'hc1')), n / (n - K), { rel: 1e-12 }, 'hc1')
+    expectClose(ratio(fit('slopes', 'cluster'), fit('cr0', 'cluster')), (G / (G - 1)) * ((n - 1) / (n - K)), { rel: 1e-12 }, 'cluster')
+  })
+  test('the t degrees of freedom do not depend on the convention', () => {
+    for (const v of ['iid', 'hc1', 'cluster'] as const) {
+      const df = new Set((['nested', 'full', 'slopes', 'cr0'] as const).map((s) => fit(s, v).dfT))
+      expect(df.size, v).toBe(1)
+    }
+  })
+  test('without fixed effects, slopes = full = nested: K counts the intercept', () => {
+    const a = fit('slopes', 'hc1', []), b = fit('full', 'hc1', [])
+    expect(a.vcovK).toBe(3)
+    expect(Array.from(a.vcov)).toEqual(Array.from(b.vcov))
+  })
+  test('`none` is the deprecated name of `cr0`', () => {
+    const a = fit('none', 'cluster'), b = fit('cr0', 'cluster')
+    expect(a.smallSample).toBe('cr0')
+    expect(a.vcovK).toBeNaN()
+    expect(Array.from(a.vcov)).toEqual(Array.from(b.vcov))
+  })
+})
+
 describe('reporting', () => {
   test('missing values drop rows and say how many', () => {
     const f = panel()
