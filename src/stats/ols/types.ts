@@ -10,11 +10,18 @@ export type { ClusterDf, SmallSample, SmallSampleConvention, VcovType } from '..
 export interface RegressionSpec {
   /** Dependent variable (numeric column). */
   readonly outcome: string
-  /** Regressors (numeric columns), in the order they are reported. May be empty only with fixed effects. */
+  /**
+   * Regressors (numeric columns), in the order they are reported. May be empty only with
+   * fixed effects. `a:b` that is not a column is the product of `a` and `b` (./terms.ts).
+   */
   readonly regressors: readonly string[]
-  /** Columns whose levels are absorbed as fixed effects (any type). @default [] */
+  /**
+   * Columns whose levels are absorbed as fixed effects (any type). `a:b` that is not a
+   * column is the interaction of the two factors (one level per observed combination).
+   * @default []
+   */
   readonly fixedEffects?: readonly string[]
-  /** One or two columns to cluster on. @default [] */
+  /** One or two columns to cluster on (`a:b` as for fixed effects). @default [] */
   readonly cluster?: readonly string[]
   /** Column of positive analytic weights (rows with weight 0 or missing are dropped). */
   readonly weights?: string
