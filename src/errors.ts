@@ -87,6 +87,20 @@ export interface SourcePos {
   source?: string
 }
 
+/**
+ * Which part of a model specification an error is about, for errors thrown by the
+ * statistical kernels (src/stats/): the role the column plays, its name, and its position
+ * in the list it came from (e.g. the 2nd regressor). Stages map it to their own parameter
+ * (`controls:`, `cluster:` …) instead of reading the message.
+ */
+export interface ErrorRole {
+  readonly role: 'outcome' | 'regressor' | 'fixed_effect' | 'cluster' | 'weights' | 'design'
+  /** The column (or term, for an interaction) that failed. */
+  readonly column?: string
+  /** 0-based position in the list of that role (regressors, fixed effects, clusters). */
+  readonly index?: number
+}
+
 export interface QuasiErrorInit {
   pos?: SourcePos
   /** Stage name and kind, when the error belongs to a stage. */
@@ -102,6 +116,8 @@ export interface QuasiErrorInit {
    */
   param?: readonly (string | number)[]
   offset?: number
+  /** The model role (and column) a kernel error is about; see ErrorRole. */
+  role?: ErrorRole
   cause?: unknown
 }
 
@@ -115,6 +131,7 @@ export class QuasiError extends Error {
   readonly hint?: string
   param?: readonly (string | number)[]
   offset?: number
+  readonly role?: ErrorRole
 
   constructor(code: ErrorCode, message: string, init: QuasiErrorInit = {}) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause })
@@ -128,6 +145,7 @@ export class QuasiError extends Error {
     this.hint = init.hint
     this.param = init.param
     this.offset = init.offset
+    this.role = init.role
   }
 
   get exitStatus(): ExitStatus {

@@ -3,22 +3,19 @@
  *   F = (b' V⁻¹ b) / q,   b the q coefficients, V their block of the covariance matrix
  * (the same robust or clustered V as the standard errors). With clustered errors the
  * reference distribution is F(q, G − 1), as Stata's `test` after reghdfe and fixest's
- * `wald()` use. V⁻¹b is found by Gaussian elimination with partial pivoting (q is small).
+ * `wald()` use. A thin call of the kernel's general test of R β = r
+ * (src/stats/ols/hypothesis.ts), with R the rows of the identity for the named terms.
  * ## References  Wooldridge (2010), Econometric Analysis of Cross Section and Panel Data, §4.2.3.
  */
+import { waldTest as linearWald } from '../../src/stats/ols/hypothesis.ts'
 import type { RegressionResult } from '../../src/stats/ols/types.ts'
 
 export function waldTest(r: RegressionResult, names: readonly string[]): { f: number; df1: number } {
   const idx = names.map((n) => r.terms.findIndex((t) => t.term === n)).filter((i) => i >= 0)
-  const q = idx.length
-  if (q === 0) return { f: NaN, df1: 0 }
-  const k = r.terms.length
-  const b = idx.map((i) => r.terms[i].estimate)
-  const v = idx.map((i) => idx.map((j) => r.vcov[i * k + j]))
-  const x = solve(v, b)
-  let w = 0
-  for (let i = 0; i < q; i++) w += b[i] * x[i]
-  return { f: w / q, df1: q }
+  if (idx.length === 0) return { f: NaN, df1: 0 }
+  const R = idx.map((i) => r.terms.map((_, j) => (j === i ? 1 : 0)))
+  const w = linearWald(r, R, new Array<number>(idx.length).fill(0))
+  return { f: w.F, df1: w.q }
 }
 
 /** Solve A x = y (A small, symmetric positive definite in practice); NaN if singular. */

@@ -6,6 +6,10 @@
  *   K_nested = r + rank[1, D_k : k not nested]
  *                                            fixed effects nested in a cluster variable are
  *                                            left out, the intercept they carried is kept
+ *   K_slopes = r                             no absorbed level counts (the `slopes`
+ *                                            convention: plm vcovHC type "sss", fixest
+ *                                            ssc(fixef.K = "none")); computed in ../vcov/vcov.ts
+ *                                            as the number of kept regressors
  *
  * r counts the kept regressors (including '(Intercept)' when there are no fixed effects).
  * With unit and time effects and clusters by unit, K_nested = r + T, the count of Stata's

@@ -11,10 +11,23 @@
  * 3. β̂ from the Householder QR of √w M_D X (./qr.ts); regressors collinear with earlier
  *    ones or with the fixed effects are dropped and named (never a silent NaN).
  * 4. Covariance, K, t degrees of freedom: ../vcov/vcov.ts and ./dof.ts.
+ *    `smallSample: 'none'` is read as `'cr0'`; the result reports `'cr0'`.
  * 5. Fit statistics: R² = 1 − RSS/TSS (TSS about the weighted mean, so the fixed effects
  *    count as explained), adjusted R² = 1 − (1 − R²)(N − 1)/(N − K_full), within R² =
  *    1 − RSS/Σ w (M_D y)² (fixest `wr2`, plm's R² for within models), and the Wald F of
  *    all slopes under the chosen covariance (equal to the classical F under iid).
+ *
+ * ## Interactions (./terms.ts)
+ * A regressor `a:b` that is not a column is the product of the numeric columns `a` and `b`;
+ * a fixed effect or cluster variable `a:b` that is not a column is the interaction of the
+ * factors `a` and `b` (one level per observed combination). A column whose name contains `:`
+ * takes precedence. `a*b` is not expanded here: callers expand with `expandRegressors`.
+ *
+ * ## Errors
+ * Every QuasiError carries `role` (./../../errors.ts ErrorRole): which part of the model
+ * failed (outcome, regressor, fixed_effect, cluster, weights, or design for the model as a
+ * whole), the column and its position in its list. Messages name the role and the column;
+ * they do not name any stage parameter.
  *
  * ## References
  * R. Frisch, F. V. Waugh (1933), Econometrica 1(4), 387–401; M. C. Lovell (1963),
@@ -22,66 +35,71 @@
  * S. Correia (2016), reghdfe; L. Bergé (2018), fixest (conventions followed by default).
  */
 import type { Column, Frame } from '../../artifacts/frame.ts'
-import { QuasiError } from '../../errors.ts'
-import { suggest } from '../../suggest.ts'
+import { QuasiError, type ErrorRole } from '../../errors.ts'
 import { createAbsorber } from '../fe/absorb.ts'
 import type { Factor } from '../fe/factor.ts'
-import { factorize, subsetFactor } from '../fe/factor.ts'
+import { factorize, interactFactors, subsetFactor } from '../fe/factor.ts'
 import { dropSingletons } from '../fe/singletons.ts'
 import { fPValue, tPValue, tQuantile } from '../dist.ts'
-import { computeVcov } from '../vcov/vcov.ts'
+import { computeVcov, smallSampleConvention } from '../vcov/vcov.ts'
 import { kNested, nestedFlags } from './dof.ts'
 import { leastSquaresQr } from './qr.ts'
+import { interactionParts, missingColumnError, ROLE_WORDS, withInteractionColumns } from './terms.ts'
 import type { RegressionResult, RegressionSpec, Term } from './types.ts'
 
 export const INTERCEPT = '(Intercept)'
 /** Cluster counts below this get a warning: CR1 over-rejects with few clusters (Cameron & Miller 2015, §VI). */
 const FEW_CLUSTERS = 30
 
-export function regress(frame: Frame, spec: RegressionSpec): RegressionResult {
+export function regress(data: Frame, spec: RegressionSpec): RegressionResult {
+  // Product columns for regressors `a:b` that are not columns themselves.
+  const frame = spec.regressors.some((r) => r.includes(':') && !data.has(r)) ? withInteractionColumns(data, spec.regressors) : data
   const fixedEffects = spec.fixedEffects ?? []
   const vcovType = spec.vcov ?? ((spec.cluster ?? []).length > 0 ? 'cluster' : 'iid')
   // Cluster columns matter only for clustered errors (they would otherwise drop rows).
   const clusterCols = vcovType === 'cluster' ? spec.cluster ?? [] : []
-  const smallSample = spec.smallSample ?? 'nested'
+  const smallSample = smallSampleConvention(spec.smallSample ?? 'nested')
   const level = spec.level ?? 0.95
   const messages: string[] = []
 
   // ---- columns -------------------------------------------------------------------
-  const num = (name: string, role: string): Float64Array => {
-    const col = requireColumn(frame, name, role)
+  const num = (name: string, role: 'outcome' | 'regressor' | 'weights', index?: number): Float64Array => {
+    const col = requireColumn(frame, name, role, index)
     if (col.type !== 'number') {
-      throw new QuasiError('BAD_DATA', `${role} \`${name}\` is not numeric`, {
+      throw new QuasiError('BAD_DATA', `${ROLE_WORDS[role]} \`${name}\` is not numeric`, {
         expected: 'a numeric column', found: 'a text column',
-        hint: 'convert it with a derive stage, or use it as a fixed effect',
+        hint: 'a text column can be a fixed effect or a cluster variable; as a regressor it must be coded as numbers',
+        role: roleOf(role, name, index),
       })
     }
     return col.data
   }
   const y0 = num(spec.outcome, 'outcome')
-  const x0 = spec.regressors.map((r) => num(r, 'regressor'))
-  const w0 = spec.weights ? num(spec.weights, 'weight column') : undefined
+  const x0 = spec.regressors.map((r, j) => num(r, 'regressor', j))
+  const w0 = spec.weights ? num(spec.weights, 'weights') : undefined
   // A column used both as a fixed effect and as the cluster variable is coded once.
   const coded = new Map<string, Factor>()
-  const factorOf = (name: string, role: string): Factor => {
+  const factorOf = (name: string, role: 'fixed_effect' | 'cluster', index: number): Factor => {
     let f = coded.get(name)
-    if (!f) { f = factorize(requireColumn(frame, name, role)); coded.set(name, f) }
+    if (!f) { f = factorOfName(frame, name, role, index); coded.set(name, f) }
     return f
   }
-  const feF = fixedEffects.map((f) => factorOf(f, 'fixed effect'))
-  const clF = clusterCols.map((c) => factorOf(c, 'cluster variable'))
+  const feF = fixedEffects.map((f, k) => factorOf(f, 'fixed_effect', k))
+  const clF = clusterCols.map((c, k) => factorOf(c, 'cluster', k))
   if (clusterCols.length > 2) {
     throw new QuasiError('INVALID_SPEC', `clustering on ${clusterCols.length} variables is not supported`, {
       expected: 'one or two cluster variables', found: clusterCols.join(', '),
+      role: { role: 'cluster', index: 2, column: clusterCols[2] },
     })
   }
   if (vcovType === 'cluster' && clusterCols.length === 0) {
     throw new QuasiError('INVALID_SPEC', 'clustered standard errors need a cluster variable', {
-      hint: 'name one with `cluster:`, or choose `vcov: hc1`',
+      hint: 'give one or two cluster variables, or choose heteroskedasticity-robust (hc1) or iid standard errors',
+      role: { role: 'cluster' },
     })
   }
   if (spec.regressors.length === 0 && fixedEffects.length === 0 && spec.intercept === false) {
-    throw new QuasiError('INVALID_SPEC', 'the model has no regressors')
+    throw new QuasiError('INVALID_SPEC', 'the model has no regressors', { role: { role: 'design' } })
   }
 
   // ---- estimation sample ---------------------------------------------------------
@@ -104,6 +122,7 @@ export function regress(frame: Frame, spec: RegressionSpec): RegressionResult {
   if (n === 0) {
     throw new QuasiError('NO_VARIATION', 'no observations left after dropping rows with missing values', {
       hint: 'check the outcome, regressors, fixed effects and cluster columns for missing values',
+      role: { role: 'design' },
     })
   }
   const take = (d: Float64Array): Float64Array => gather(d, rows)
@@ -115,6 +134,7 @@ export function regress(frame: Frame, spec: RegressionSpec): RegressionResult {
     if (c.levels < 2) {
       throw new QuasiError('INVALID_SPEC', `cluster variable \`${clusterCols[k]}\` has ${c.levels} level on the estimation sample; at least 2 clusters are needed`, {
         expected: 'a cluster variable with 2 or more levels', found: `${c.levels} level`,
+        role: { role: 'cluster', column: clusterCols[k], index: k },
       })
     }
     if (c.levels < FEW_CLUSTERS) {
@@ -155,6 +175,7 @@ export function regress(frame: Frame, spec: RegressionSpec): RegressionResult {
   if (r === 0 && (fes.length === 0 || spec.regressors.length > 0)) {
     throw new QuasiError('SINGULAR_DESIGN', `every regressor is collinear${fes.length ? ' with the fixed effects' : ''}: ${collinear.map((c) => `\`${c}\``).join(', ')}`, {
       hint: 'a regressor that does not vary within the fixed effects cannot be estimated with them',
+      role: roleOf('regressor', collinear[0], spec.regressors.indexOf(collinear[0])),
     })
   }
   const beta = qr.coef
@@ -169,6 +190,7 @@ export function regress(frame: Frame, spec: RegressionSpec): RegressionResult {
   if (dfResidual <= 0) {
     throw new QuasiError('SINGULAR_DESIGN', `${n} observations for ${kFull} parameters: no residual degrees of freedom`, {
       hint: 'use fewer regressors or fixed effects, or more data',
+      role: { role: 'design' },
     })
   }
   if (!absorber.rankExact) messages.push(`the rank of ${fes.length} fixed effects is an upper bound (${feRank}); K may be overstated`)
@@ -217,6 +239,7 @@ export function regress(frame: Frame, spec: RegressionSpec): RegressionResult {
     feRankExact: absorber.rankExact,
     kFull,
     kNested: kNest,
+    vcovK: cov.K,
     dfResidual,
     dfT: cov.dfT,
     nClusters: cov.nClusters,
@@ -257,6 +280,7 @@ function sampleMask(
       if (wi < 0) {
         throw new QuasiError('BAD_DATA', `weight column \`${wName}\` has a negative value (${wi}) in row ${i + 1}`, {
           expected: 'weights >= 0',
+          role: { role: 'weights', column: wName },
         })
       }
       if (!(wi > 0 && Number.isFinite(wi))) keep[i] = 0
@@ -303,14 +327,26 @@ function totalSumOfSquares(y: Float64Array, w: Float64Array | undefined, centred
   return tss
 }
 
-function requireColumn(frame: Frame, name: string, role: string): Column {
+function requireColumn(frame: Frame, name: string, role: ErrorRole['role'], index?: number): Column {
   const col = frame.column(name)
   if (col) return col
-  const near = suggest(name, frame.names)
-  throw new QuasiError('MISSING_COLUMN', `${role} \`${name}\` is not a column of the data${near ? `; did you mean \`${near}\`?` : ''}`, {
-    expected: 'a column name', found: name,
-    hint: near ? `did you mean \`${near}\`?` : `columns: ${frame.names.slice(0, 12).join(', ')}${frame.ncols > 12 ? ', …' : ''}`,
-  })
+  throw missingColumnError(frame, name, role, index)
+}
+
+function roleOf(role: ErrorRole['role'], column: string, index?: number): ErrorRole {
+  return index === undefined || index < 0 ? { role, column } : { role, column, index }
+}
+
+/**
+ * The factor of a fixed effect or cluster variable: the column itself, or for `a:b` that is
+ * not a column, the interaction of the factors of its parts (./terms.ts interactionParts).
+ */
+function factorOfName(frame: Frame, name: string, role: 'fixed_effect' | 'cluster', index: number): Factor {
+  const col = frame.column(name)
+  if (col) return factorize(col)
+  const parts = name.includes(':') ? interactionParts(name, (c) => frame.has(c)) : undefined
+  if (!parts) throw missingColumnError(frame, name, role, index)
+  return parts.map((p) => factorize(frame.column(p)!)).reduce((a, b) => interactFactors(a, b))
 }
 
 function wnorm(x: Float64Array, w?: Float64Array): number {

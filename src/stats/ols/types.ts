@@ -3,24 +3,34 @@
  * gets back (RegressionResult). Conventions are in docs/methods.md.
  */
 import type { AbsorbOptions } from '../fe/absorb.ts'
-import type { ClusterDf, SmallSample, VcovType } from '../vcov/vcov.ts'
+import type { ClusterDf, SmallSample, SmallSampleConvention, VcovType } from '../vcov/vcov.ts'
 
-export type { ClusterDf, SmallSample, VcovType } from '../vcov/vcov.ts'
+export type { ClusterDf, SmallSample, SmallSampleConvention, VcovType } from '../vcov/vcov.ts'
 
 export interface RegressionSpec {
   /** Dependent variable (numeric column). */
   readonly outcome: string
-  /** Regressors (numeric columns), in the order they are reported. May be empty only with fixed effects. */
+  /**
+   * Regressors (numeric columns), in the order they are reported. May be empty only with
+   * fixed effects. `a:b` that is not a column is the product of `a` and `b` (./terms.ts).
+   */
   readonly regressors: readonly string[]
-  /** Columns whose levels are absorbed as fixed effects (any type). @default [] */
+  /**
+   * Columns whose levels are absorbed as fixed effects (any type). `a:b` that is not a
+   * column is the interaction of the two factors (one level per observed combination).
+   * @default []
+   */
   readonly fixedEffects?: readonly string[]
-  /** One or two columns to cluster on. @default [] */
+  /** One or two columns to cluster on (`a:b` as for fixed effects). @default [] */
   readonly cluster?: readonly string[]
   /** Column of positive analytic weights (rows with weight 0 or missing are dropped). */
   readonly weights?: string
   /** @default 'cluster' when `cluster` is given, else 'iid' */
   readonly vcov?: VcovType
-  /** What counts in K for the finite-sample factor. @default 'nested' */
+  /**
+   * What counts in K for the finite-sample factor: 'nested', 'full', 'slopes' or 'cr0' (no
+   * factor); 'none' is the deprecated name of 'cr0'. See ../vcov/vcov.ts. @default 'nested'
+   */
   readonly smallSample?: SmallSample
   /** Two-way clustering: one G_min/(G_min − 1) for all terms, or each term its own. @default 'min' */
   readonly clusterDf?: ClusterDf
@@ -67,13 +77,16 @@ export interface RegressionResult {
   readonly kFull: number
   /** The K of `nested`. */
   readonly kNested: number
+  /** The K in the finite-sample factor of the chosen variance (kNested, kFull or the kept regressors; NaN under `cr0`). */
+  readonly vcovK: number
   /** N − kFull. */
   readonly dfResidual: number
   /** Degrees of freedom of t tests and of the F denominator. */
   readonly dfT: number
   readonly nClusters: readonly number[]
   readonly vcovType: VcovType
-  readonly smallSample: SmallSample
+  /** The convention used (`'none'` in the spec is reported as `'cr0'`). */
+  readonly smallSample: SmallSampleConvention
   readonly vcovLabel: string
   /** Σ w û², and total sums of squares about the (weighted) mean and within the fixed effects. */
   readonly rss: number

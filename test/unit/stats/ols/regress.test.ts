@@ -65,6 +65,69 @@ describe('errors users can cause', () => {
   })
 })
 
+describe('every kernel error says which part of the model failed (QuasiError.role), in words without stage parameters', () => {
+  const f = panel()
+  const w = new Float64Array(f.nrows).fill(1)
+  w[2] = -1
+  const g = f.withColumn('w', { type: 'number', data: w })
+  test.each([
+    ['missing outcome', () => regress(f, { outcome: 'yy', regressors: ['x'] }), 'MISSING_COLUMN', { role: 'outcome', column: 'yy' }],
+    ['missing regressor', () => regress(f, { outcome: 'y', regressors: ['x', 'zz'] }), 'MISSING_COLUMN', { role: 'regressor', column: 'zz', index: 1 }],
+    ['text regressor', () => regress(f, { outcome: 'y', regressors: ['label'] }), 'BAD_DATA', { role: 'regressor', column: 'label', index: 0 }],
+    ['missing weights', () => regress(f, { outcome: 'y', regressors: ['x'], weights: 'ww' }), 'MISSING_COLUMN', { role: 'weights', column: 'ww' }],
+    ['text weights', () => regress(f, { outcome: 'y', regressors: ['x'], weights: 'label' }), 'BAD_DATA', { role: 'weights', column: 'label' }],
+    ['negative weight', () => regress(g, { outcome: 'y', regressors: ['x'], weights: 'w' }), 'BAD_DATA', { role: 'weights', column: 'w' }],
+    ['missing fixed effect', () => regress(f, { outcome: 'y', regressors: ['x'], fixedEffects: ['unit', 'yr'] }), 'MISSING_COLUMN', { role: 'fixed_effect', column: 'yr', index: 1 }],
+    ['missing cluster', () => regress(f, { outcome: 'y', regressors: ['x'], cluster: ['unti'] }), 'MISSING_COLUMN', { role: 'cluster', column: 'unti', index: 0 }],
+    ['one cluster', () => regress(f, { outcome: 'y', regressors: ['x'], cluster: ['const'] }), 'INVALID_SPEC', { role: 'cluster', column: 'const', index: 0 }],
+    ['three clusters', () => regress(f, { outcome: 'y', regressors: ['x'], cluster: ['unit', 'year', 'region'] }), 'INVALID_SPEC', { role: 'cluster', column: 'region', index: 2 }],
+    ['no cluster', () => regress(f, { outcome: 'y', regressors: ['x'], vcov: 'cluster' }), 'INVALID_SPEC', { role: 'cluster' }],
+    ['collinear', () => regress(f, { outcome: 'y', regressors: ['const'], fixedEffects: ['unit'] }), 'SINGULAR_DESIGN', { role: 'regressor', column: 'const', index: 0 }],
+    ['no df', () => regress(f.take([0, 1, 2]), { outcome: 'y', regressors: ['x', 'z'] }), 'SINGULAR_DESIGN', { role: 'design' }],
+    ['no regressors', () => regress(f, { outcome: 'y', regressors: [], intercept: false }), 'INVALID_SPEC', { role: 'design' }],
+    ['no rows', () => regress(f.withColumn('y', { type: 'number', data: new Float64Array(f.nrows).fill(NaN) }), { outcome: 'y', regressors: ['x'] }), 'NO_VARIATION', { role: 'design' }],
+    ['missing interaction part', () => regress(f, { outcome: 'y', regressors: ['x', 'x:zz'] }), 'MISSING_COLUMN', { role: 'regressor', column: 'x:zz', index: 1 }],
+  ] as const)('%s', (_label, fn, code, role) => {
+    const e = quasiError(fn)
+    expect(e.code).toBe(code)
+    expect(e.role).toEqual(role)
+    for (const text of [e.message, e.hint ?? '']) expect(text, 'no stage parameter named').not.toMatch(/`[a-z_]+:`|`vcov: |derive stage/)
+  })
+})
+
+describe('the small-sample conventions', () => {
+  const f = panel()
+  const fit = (smallSample: 'nested' | 'full' | 'slopes' | 'cr0' | 'none', vcov: 'iid' | 'hc1' | 'cluster', fe = ['unit', 'year']) =>
+    regress(f, { outcome: 'y', regressors: ['x', 'z'], fixedEffects: fe, cluster: vcov === 'cluster' ? ['unit'] : [], vcov, smallSample })
+  test('slopes: K is the number of kept regressors, for iid, hc1 and cluster alike', () => {
+    for (const v of ['iid', 'hc1', 'cluster'] as const) expect(fit('slopes', v).vcovK, v).toBe(2)
+  })
+  test('slopes vs cr0: the factors RSS/(N − K), N/(N − K) and G/(G − 1)(N − 1)/(N − K), K = 2', () => {
+    const n = f.nrows, G = 40, K = 2
+    const ratio = (a: ReturnType<typeof fit>, b: ReturnType<typeof fit>) => term(a, 'x')!.stdError ** 2 / term(b, 'x')!.stdError ** 2
+    expectClose(ratio(fit('slopes', 'iid'), fit('cr0', 'iid')), n / (n - K), { rel: 1e-12 }, 'iid')
+    expectClose(ratio(fit('slopes', 'hc1'), fit('cr0', 'hc1')), n / (n - K), { rel: 1e-12 }, 'hc1')
+    expectClose(ratio(fit('slopes', 'cluster'), fit('cr0', 'cluster')), (G / (G - 1)) * ((n - 1) / (n - K)), { rel: 1e-12 }, 'cluster')
+  })
+  test('the t degrees of freedom do not depend on the convention', () => {
+    for (const v of ['iid', 'hc1', 'cluster'] as const) {
+      const df = new Set((['nested', 'full', 'slopes', 'cr0'] as const).map((s) => fit(s, v).dfT))
+      expect(df.size, v).toBe(1)
+    }
+  })
+  test('without fixed effects, slopes = full = nested: K counts the intercept', () => {
+    const a = fit('slopes', 'hc1', []), b = fit('full', 'hc1', [])
+    expect(a.vcovK).toBe(3)
+    expect(Array.from(a.vcov)).toEqual(Array.from(b.vcov))
+  })
+  test('`none` is the deprecated name of `cr0`', () => {
+    const a = fit('none', 'cluster'), b = fit('cr0', 'cluster')
+    expect(a.smallSample).toBe('cr0')
+    expect(a.vcovK).toBeNaN()
+    expect(Array.from(a.vcov)).toEqual(Array.from(b.vcov))
+  })
+})
+
 describe('reporting', () => {
   test('missing values drop rows and say how many', () => {
     const f = panel()
