@@ -4,7 +4,7 @@
  */
 import { extname } from 'node:path'
 import { readCsv } from '../../src/artifacts/csv.ts'
-import { binaryFormatOf } from '../../src/artifacts/read/format.ts'
+import { dataFormatOf, type DataFormat } from '../../src/artifacts/read/format.ts'
 import type { ReadColumnInfo } from '../../src/artifacts/read/types.ts'
 import type { Frame } from '../../src/artifacts/frame.ts'
 import { QuasiError } from '../../src/errors.ts'
@@ -78,12 +78,10 @@ async function ingestFile(ctx: StageContext<IngestParams>): Promise<StageResult>
   return { frame, facts }
 }
 
-function formatOf(rel: string): 'csv' | 'tsv' | 'xlsx' | 'dta' | 'parquet' {
-  const binary = binaryFormatOf(rel)
-  if (binary) return binary
+function formatOf(rel: string): DataFormat {
+  const format = dataFormatOf(rel)
+  if (format) return format
   const ext = extname(rel).toLowerCase()
-  if (ext === '.tsv' || ext === '.tab') return 'tsv'
-  if (ext === '.csv' || ext === '.txt' || ext === '') return 'csv'
   throw new QuasiError('BAD_DATA', `cannot tell the format of \`${rel}\` from its extension \`${ext}\``, {
     param: ['format'],
     expected: '.csv, .tsv, .tab, .xlsx, .dta or .parquet, or an explicit `format:`',
