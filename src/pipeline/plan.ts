@@ -1,7 +1,8 @@
 /**
  * From the file as written to the resolved plan: validate the envelope, validate each
  * stage's `with:` against its kind (defaults applied), then the named rules (references
- * exist, no self-reference, files inside the project, expectations readable, no cycle).
+ * exist, no self-reference, files inside the project, expectations readable, no cycle),
+ * and last the column names the stages use (columns.ts).
  * Every problem is collected; the plan is returned only when there are none.
  */
 import { existsSync, readdirSync, realpathSync } from 'node:fs'
@@ -10,6 +11,7 @@ import { QuasiError, QuasiErrors } from '../errors.ts'
 import type { StageDef } from '../stage.ts'
 import { suggest } from '../suggest.ts'
 import { StageGraph } from '../graph/graph.ts'
+import { checkColumns, readFileHeader } from './columns.ts'
 import { parseExpectation, type Expectation } from './expect.ts'
 import { envelopeSchema, paramsSchema } from './schema.ts'
 import { locate, type SourceFile } from './source.ts'
@@ -179,6 +181,10 @@ export function makePlan(src: SourceFile, registry: readonly StageDef[], opts: P
       pos: locate(src, path), stage: first.name, kind: first.kind,
       hint: 'each arrow means "takes input from"; a stage cannot depend on its own results. Remove one of these references',
     }))
+  }
+  // Column names only make sense to check in a file that is otherwise sound.
+  if (errors.length === 0) {
+    errors.push(...checkColumns(stages, graph.order(), readFileHeader, { src, panel: file.panel, pathOf: (name) => ['stages', name, 'with'] }))
   }
   if (errors.length > 0) throw new QuasiErrors(sortErrors(errors))
 
