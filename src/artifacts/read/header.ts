@@ -37,7 +37,7 @@ const GUESS_LINES = 11
  */
 export function readHeader(path: string, opts: HeaderOptions = {}): readonly string[] | undefined {
   const format = opts.format === undefined || opts.format === 'auto' ? dataFormatOf(path) : opts.format
-  if (format === undefined || format === 'xlsx') return undefined
+  if (format !== 'csv' && format !== 'tsv' && format !== 'dta' && format !== 'parquet') return undefined
   let fd: number | undefined
   try {
     fd = openSync(path, 'r')
