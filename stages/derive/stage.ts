@@ -10,6 +10,7 @@ import type { EntropyReport, Expr } from '../../src/expr/index.ts'
 import { defineStage } from '../../src/stage.ts'
 import type { Json, StageContext } from '../../src/stage.ts'
 import { entropyWeightsCsv } from './entropy-csv.ts'
+import { knownColumns } from './columns.ts'
 import { deriveParams } from './params.ts'
 import type { DeriveParams } from './params.ts'
 
@@ -26,6 +27,7 @@ export default defineStage<DeriveParams>({
   params: deriveParams,
   references: ['from'],
   producesFrame: true,
+  columns: knownColumns,
   check(params) {
     const errors: QuasiError[] = []
     for (const [name, source] of Object.entries(params.columns)) {

@@ -10,6 +10,7 @@ import type { Frame } from '../../src/artifacts/frame.ts'
 import { QuasiError } from '../../src/errors.ts'
 import { defineStage, type StageContext, type StageResult } from '../../src/stage.ts'
 import { suggest } from '../../src/suggest.ts'
+import { knownColumns } from './columns.ts'
 import { ingestParams, type IngestParams } from './params.ts'
 import { checkPanelKeys } from './panel-keys.ts'
 
@@ -21,6 +22,7 @@ export default defineStage<IngestParams>({
   references: [],
   files: ['file'],
   producesFrame: true,
+  columns: knownColumns,
   async run(ctx) {
     try {
       return await ingestFile(ctx)

@@ -23,6 +23,7 @@ import {
   summaryTable,
   type Labels,
 } from './outputs.ts'
+import { knownColumns } from './columns.ts'
 import { measureGieParams, type MeasureGieParams } from './params.ts'
 import { prepare, resolveOptions, type Prepared } from './prepare.ts'
 
@@ -33,6 +34,7 @@ export default defineStage<MeasureGieParams>({
   params: measureGieParams,
   references: ['from'],
   producesFrame: true,
+  columns: knownColumns,
   async run(ctx) {
     const p = ctx.params
     const resolved = resolveOptions(p)
