@@ -7,6 +7,7 @@
  */
 import { QuasiError } from '../../src/errors.ts'
 import { defineStage } from '../../src/stage.ts'
+import { knownColumns } from './columns.ts'
 import type { DidParams } from './params.ts'
 import { didParams } from './params.ts'
 
@@ -20,6 +21,7 @@ export default defineStage<DidParams>({
   params: didParams,
   references: ['from', 'model'],
   producesFrame: true,
+  columns: knownColumns,
   check(params) {
     if (params.model === undefined) {
       const missing = (['from', 'outcome', 'treatment'] as const).filter((k) => params[k] === undefined)

@@ -7,6 +7,7 @@
  */
 import { QuasiError } from '../../src/errors.ts'
 import { defineStage } from '../../src/stage.ts'
+import { knownColumns } from './columns.ts'
 import { eventStudyParams, type EventStudyParams } from './params.ts'
 
 // A top-level loader: tsc rewrites `.ts` in a dynamic import here, not inside the object literal below.
@@ -18,6 +19,7 @@ export default defineStage<EventStudyParams>({
   description: 'Event study around adoption: relative-time coefficients with binned end points, a pre-trend F test, and the coefficient plot.',
   params: eventStudyParams,
   references: ['from', 'model'],
+  columns: knownColumns,
   check(params) {
     if (params.model === undefined) {
       const missing = (['from', 'outcome', 'treatment'] as const).filter((k) => params[k] === undefined)
