@@ -116,7 +116,38 @@ export interface StageDef<P = any> {
    * any stage of a run starts. Errors carry `param` (and `offset`) for their position.
    */
   check?(params: P): readonly QuasiError[]
+  /**
+   * Columns of the frame this stage will produce, known without data, and problems with the
+   * columns it names. `input(param)` gives the columns of the stage named by a reference
+   * parameter (undefined when not known); `header(param)` gives the column names of a file
+   * parameter (undefined when the format's header cannot be read cheaply). Return
+   * `columns: undefined` when the output cannot be known.
+   *
+   * Run by `quasi validate` and the planning step of `run` (src/pipeline/columns.ts), in
+   * dependency order, only when the file has no other errors. Errors carry `param` (and
+   * `offset`) like those of `check`. Report only what the run would also reject: a stage
+   * whose input is unknown checks nothing, so a valid pipeline never fails validation.
+   */
+  columns?(params: P, ctx: ColumnContext): { columns?: readonly string[]; errors: readonly QuasiError[] }
   run(ctx: StageContext<P>): Promise<StageResult>
+}
+
+/** What a `columns` hook knows about its inputs before anything runs. */
+export interface ColumnContext {
+  /**
+   * Columns of the stage named by reference parameter `param` (item `index` of a list
+   * parameter); undefined when that stage's output cannot be known without running it.
+   */
+  input(param: string, index?: number): readonly string[] | undefined
+  /**
+   * Column names of the file named by file parameter `param`, from its header or metadata
+   * only, read with the reader options given beside it in the same `with:` (`format`,
+   * `delimiter`, `sheet`, `range`, `header`); undefined when that is not cheap or the file
+   * cannot be read (the run then reports why).
+   */
+  header(param: string): readonly string[] | undefined
+  /** `panel: {unit, time}` from the pipeline file, when declared. */
+  panel?: { unit: string; time: string }
 }
 
 /** Identity helper that checks a stage definition against the contract. */

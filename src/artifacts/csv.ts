@@ -42,13 +42,29 @@ export function parseNumber(cell: string): number | undefined {
   return NUMBER.test(s) ? Number(s) : undefined
 }
 
-export function readCsv(text: string, opts: CsvReadOptions): CsvReadResult {
+/** papaparse with the reader's settings, written once for `readCsv` and `readCsvHeader`. */
+function parseRows(text: string, delimiter: string | undefined): Papa.ParseResult<string[]> {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1) // UTF-8 byte order mark
-  const parsed = Papa.parse<string[]>(text, {
-    delimiter: opts.delimiter ?? '',
-    skipEmptyLines: 'greedy',
-    header: false,
-  })
+  return Papa.parse<string[]>(text, { delimiter: delimiter ?? '', skipEmptyLines: 'greedy', header: false })
+}
+
+/**
+ * The column names `readCsv` would read from this text, which may be only the first lines of
+ * the file (the delimiter guess looks at the first 10 rows). Undefined when the header
+ * itself is unreadable (an unclosed quote, an empty or repeated name): `readCsv` says why.
+ */
+export function readCsvHeader(text: string, opts: { delimiter?: string } = {}): string[] | undefined {
+  const parsed = parseRows(text, opts.delimiter)
+  if (parsed.errors.some((e) => e.type === 'Quotes' && (e.row ?? 0) === 0)) return undefined
+  const first = parsed.data[0]
+  if (!first) return undefined
+  const names = first.map((h) => h.trim())
+  if (names.includes('') || new Set(names).size !== names.length) return undefined
+  return names
+}
+
+export function readCsv(text: string, opts: CsvReadOptions): CsvReadResult {
+  const parsed = parseRows(text, opts.delimiter)
   const fatal = parsed.errors.find((e) => e.type === 'Quotes' || e.code === 'TooFewFields' || e.code === 'TooManyFields')
   if (fatal) {
     const row = (fatal.row ?? 0) + 1

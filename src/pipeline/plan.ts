@@ -3,7 +3,7 @@
  * templates into instances (./matrix.ts), validate each stage's `with:` against its kind
  * (defaults applied), then the named rules (references exist and point at a stage that
  * produces what the parameter consumes, no self-reference, files inside the project,
- * expectations readable, no cycle).
+ * expectations readable, no cycle), and last the column names the stages use (columns.ts).
  * Every problem is collected; the plan is returned only when there are none.
  */
 import { existsSync, readdirSync, realpathSync } from 'node:fs'
@@ -14,6 +14,7 @@ import { QuasiError, QuasiErrors, type SourcePos } from '../errors.ts'
 import type { JsonSchema, StageDef } from '../stage.ts'
 import { suggest } from '../suggest.ts'
 import { StageGraph } from '../graph/graph.ts'
+import { checkColumns, readFileHeader } from './columns.ts'
 import { parseExpectation, type Expectation } from './expect.ts'
 import { factDeclared } from './facts.ts'
 import { expandMatrix, hasPlaceholder, substitute, type Instance, type MatrixSpec } from './matrix.ts'
@@ -322,6 +323,14 @@ export function makePlan(src: SourceFile, registry: readonly StageDef[], opts: P
       hint: 'each arrow means "takes input from"; a stage cannot depend on its own results. Remove one of these references',
     }))
   }
+  const order = errors.length === 0 ? graph.order() : []
+  // Column names only make sense to check in a file that is otherwise sound.
+  if (errors.length === 0) {
+    for (const e of checkColumns(stages, order, readFileHeader, {
+      panel: file.panel,
+      locate: (s, param, offset) => locateIn(src, s, ['with', ...param], { offset }),
+    })) report(e)
+  }
   if (errors.length > 0) throw new QuasiErrors(sortErrors(errors))
 
   return {
@@ -335,7 +344,7 @@ export function makePlan(src: SourceFile, registry: readonly StageDef[], opts: P
     byName: new Map(stages.map((s) => [s.name, s])),
     groups,
     graph,
-    order: graph.order(),
+    order,
   }
 }
 

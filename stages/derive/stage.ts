@@ -10,6 +10,7 @@ import type { EntropyReport, Expr } from '../../src/expr/index.ts'
 import { defineStage } from '../../src/stage.ts'
 import type { Json, StageContext } from '../../src/stage.ts'
 import { entropyWeightsCsv } from './entropy-csv.ts'
+import { knownColumns } from './columns.ts'
 import { deriveParams } from './params.ts'
 import type { DeriveParams } from './params.ts'
 
@@ -28,6 +29,7 @@ export default defineStage<DeriveParams>({
   produces: ['frame', 'data'],
   facts: ['rows', 'missing(<column>)', 'mean(<column>)', 'sd(<column>)', 'min(<column>)', 'max(<column>)', 'entropy_weight(<column>, <indicator>)'],
   consumes: { from: 'frame' },
+  columns: knownColumns,
   check(params) {
     const errors: QuasiError[] = []
     for (const [name, source] of Object.entries(params.columns)) {

@@ -8,6 +8,7 @@
 import { QuasiError } from '../../src/errors.ts'
 import { defineStage } from '../../src/stage.ts'
 import { MODEL_FACTS } from '../_estimation/facts.ts'
+import { knownColumns } from './columns.ts'
 import type { DidParams } from './params.ts'
 import { didParams } from './params.ts'
 
@@ -23,6 +24,7 @@ export default defineStage<DidParams>({
   produces: ['frame', 'model', 'data'],
   facts: [...MODEL_FACTS, 'columns'],
   consumes: { from: 'frame', model: 'model' },
+  columns: knownColumns,
   check(params) {
     if (params.model === undefined) {
       const missing = (['from', 'outcome', 'treatment'] as const).filter((k) => params[k] === undefined)

@@ -8,6 +8,7 @@
 import { QuasiError } from '../../src/errors.ts'
 import { defineStage } from '../../src/stage.ts'
 import { MODEL_FACTS } from '../_estimation/facts.ts'
+import { knownColumns } from './columns.ts'
 import { eventStudyParams, type EventStudyParams } from './params.ts'
 
 // A top-level loader: tsc rewrites `.ts` in a dynamic import here, not inside the object literal below.
@@ -22,6 +23,7 @@ export default defineStage<EventStudyParams>({
   produces: ['model', 'data'],
   facts: [...MODEL_FACTS, 'pretrend_F', 'pretrend_p', 'pretrend_df'],
   consumes: { from: 'frame', model: 'model' },
+  columns: knownColumns,
   check(params) {
     if (params.model === undefined) {
       const missing = (['from', 'outcome', 'treatment'] as const).filter((k) => params[k] === undefined)

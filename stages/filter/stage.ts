@@ -11,6 +11,7 @@ import { checkExpression, evaluate, exprError, inParam, parseExpression, schemaO
 import type { Expr } from '../../src/expr/index.ts'
 import { defineStage } from '../../src/stage.ts'
 import type { StageContext } from '../../src/stage.ts'
+import { knownColumns } from './columns.ts'
 import { filterParams } from './params.ts'
 import type { FilterParams } from './params.ts'
 
@@ -25,6 +26,7 @@ export default defineStage<FilterParams>({
   produces: ['frame', 'data'],
   facts: ['rows', 'rows_in', 'dropped', 'dropped_false', 'dropped_missing'],
   consumes: { from: 'frame' },
+  columns: knownColumns,
   check(params) {
     try {
       parseExpression(params.where)

@@ -1,7 +1,9 @@
-/** Which columns impute fills, and checks of the options that only some methods take. */
+/** Which columns impute fills, checks of the options that only some methods take, and the `columns` hook. */
 import type { Frame } from '../../src/artifacts/frame.ts'
 import { QuasiError, describeValue } from '../../src/errors.ts'
 import { suggest } from '../../src/suggest.ts'
+import { refsOf, unknownColumns, type KnownColumns } from '../../src/columns/names.ts'
+import type { ColumnContext } from '../../src/stage.ts'
 import type { ImputeParams } from './params.ts'
 import type { PanelIndex } from './panel.ts'
 
@@ -104,4 +106,18 @@ function constantWithinUnits(y: Float64Array, panel: PanelIndex): boolean {
     }
   }
   return true
+}
+
+/**
+ * impute's `columns` hook: `columns` and `by` checked against the input; the frame keeps its
+ * columns, plus a `<column>_imputed` flag per named column with `flag: true` (unknown when
+ * the columns are the default, which depends on the column types).
+ */
+export function knownColumns(p: ImputeParams, ctx: ColumnContext): KnownColumns {
+  const input = ctx.input('from')
+  if (!input) return { errors: [] }
+  const errors = unknownColumns([...refsOf('columns', p.columns), ...refsOf('by', p.by)], input, `stage \`${p.from}\``)
+  if (!p.flag) return { columns: input, errors }
+  if (p.columns === undefined) return { errors }
+  return { columns: [...input, ...asList(p.columns).map((c) => `${c}_imputed`).filter((c) => !input.includes(c))], errors }
 }

@@ -8,7 +8,7 @@ import type { Frame } from '../../src/artifacts/frame.ts'
 import { QuasiError } from '../../src/errors.ts'
 import { defineStage } from '../../src/stage.ts'
 import type { StageContext } from '../../src/stage.ts'
-import { byColumns, checkOptions, imputedColumns } from './columns.ts'
+import { byColumns, checkOptions, imputedColumns, knownColumns } from './columns.ts'
 import { imputeColumn, periodGroups } from './methods.ts'
 import type { Groups } from './methods.ts'
 import { nameList, panelIndex } from './panel.ts'
@@ -29,6 +29,7 @@ export default defineStage<ImputeParams>({
   produces: ['frame', 'data'],
   facts: ['imputed', 'still_missing', 'imputed(<column>)', 'still_missing(<column>)'],
   consumes: { from: 'frame' },
+  columns: knownColumns,
   async run(ctx) {
     const p = ctx.params
     checkOptions(p)

@@ -4,12 +4,13 @@
  */
 import { extname } from 'node:path'
 import { readCsv } from '../../src/artifacts/csv.ts'
-import { binaryFormatOf } from '../../src/artifacts/read/format.ts'
+import { dataFormatOf, type DataFormat } from '../../src/artifacts/read/format.ts'
 import type { ReadColumnInfo } from '../../src/artifacts/read/types.ts'
 import type { Frame } from '../../src/artifacts/frame.ts'
 import { QuasiError } from '../../src/errors.ts'
 import { defineStage, type StageContext, type StageResult } from '../../src/stage.ts'
 import { suggest } from '../../src/suggest.ts'
+import { knownColumns } from './columns.ts'
 import { ingestParams, type IngestParams } from './params.ts'
 import { checkPanelKeys } from './panel-keys.ts'
 
@@ -22,6 +23,7 @@ export default defineStage<IngestParams>({
   files: ['file'],
   produces: ['frame'],
   facts: ['rows', 'columns', 'missing(<column>)', 'units', 'periods'],
+  columns: knownColumns,
   async run(ctx) {
     try {
       return await ingestFile(ctx)
@@ -79,12 +81,10 @@ async function ingestFile(ctx: StageContext<IngestParams>): Promise<StageResult>
   return { frame, facts }
 }
 
-function formatOf(rel: string): 'csv' | 'tsv' | 'xlsx' | 'dta' | 'parquet' {
-  const binary = binaryFormatOf(rel)
-  if (binary) return binary
+function formatOf(rel: string): DataFormat {
+  const format = dataFormatOf(rel)
+  if (format) return format
   const ext = extname(rel).toLowerCase()
-  if (ext === '.tsv' || ext === '.tab') return 'tsv'
-  if (ext === '.csv' || ext === '.txt' || ext === '') return 'csv'
   throw new QuasiError('BAD_DATA', `cannot tell the format of \`${rel}\` from its extension \`${ext}\``, {
     param: ['format'],
     expected: '.csv, .tsv, .tab, .xlsx, .dta or .parquet, or an explicit `format:`',

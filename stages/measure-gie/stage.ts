@@ -23,6 +23,7 @@ import {
   summaryTable,
   type Labels,
 } from './outputs.ts'
+import { knownColumns } from './columns.ts'
 import { measureGieParams, type MeasureGieParams } from './params.ts'
 import { prepare, resolveOptions, type Prepared } from './prepare.ts'
 
@@ -35,6 +36,7 @@ export default defineStage<MeasureGieParams>({
   produces: ['frame', 'data'],
   facts: ['mean(<score>)', 'sd(<score>)', 'min(<score>)', 'max(<score>)', 'n(<score>)', 'share_efficient(<score>)', 'mean(<score>_ec)', 'mean(<score>_tc)', 'excluded', 'zeros_replaced', 'super_infeasible', 'failed'],
   consumes: { from: 'frame' },
+  columns: knownColumns,
   async run(ctx) {
     const p = ctx.params
     const resolved = resolveOptions(p)

@@ -16,6 +16,41 @@ export interface Renamed {
   readonly to: string
 }
 
+/** A column of the joined frame: its name, and where it comes from. */
+export interface JoinedColumn {
+  readonly name: string
+  readonly side: 'left' | 'right'
+  readonly from: string
+  /** For a key column: the right key it is filled from on right-only rows. */
+  readonly rightKey?: string
+}
+
+/**
+ * The joined frame's columns from the two sides' names alone (the `columns` hook uses it
+ * too); `clash` holds the non-key names found on both sides.
+ */
+export function joinedColumns(
+  leftNames: readonly string[],
+  rightNames: readonly string[],
+  keys: readonly Pick<KeyPair, 'left' | 'right'>[],
+  suffix: string | readonly [string, string],
+): { columns: JoinedColumn[]; clash: Set<string> } {
+  const [leftSuffix, rightSuffix] = typeof suffix === 'string' ? ['', suffix] : suffix
+  const leftKeys = new Map(keys.map((k) => [k.left, k.right]))
+  const rightKeys = new Set(keys.map((k) => k.right))
+  const leftSet = new Set(leftNames)
+  const rightNonKey = rightNames.filter((n) => !rightKeys.has(n))
+  const clash = new Set(rightNonKey.filter((n) => leftSet.has(n)))
+  const columns: JoinedColumn[] = []
+  for (const name of leftNames) {
+    const rightKey = leftKeys.get(name)
+    if (rightKey !== undefined) columns.push({ name, side: 'left', from: name, rightKey })
+    else columns.push({ name: clash.has(name) ? name + leftSuffix : name, side: 'left', from: name })
+  }
+  for (const name of rightNonKey) columns.push({ name: clash.has(name) ? name + rightSuffix : name, side: 'right', from: name })
+  return { columns, clash }
+}
+
 export function assemble(
   left: Side,
   right: Side,
@@ -23,29 +58,17 @@ export function assemble(
   pairs: Pairs,
   suffix: string | readonly [string, string],
 ): { frame: Frame; renamed: Renamed[] } {
-  const [leftSuffix, rightSuffix] = typeof suffix === 'string' ? ['', suffix] : suffix
-  const leftKeys = new Map(keys.map((k) => [k.left, k.right]))
-  const rightKeys = new Set(keys.map((k) => k.right))
-  const leftNames = new Set(left.frame.names)
-  const rightNonKey = right.frame.names.filter((n) => !rightKeys.has(n))
-  const clash = new Set(rightNonKey.filter((n) => leftNames.has(n)))
-
+  const { columns, clash } = joinedColumns(left.frame.names, right.frame.names, keys, suffix)
   const renamed: Renamed[] = []
   const out: [string, Column][] = []
-  for (const name of left.frame.names) {
-    const rkey = leftKeys.get(name)
-    if (rkey !== undefined) {
-      out.push([name, keyColumn(left.frame.column(name)!, right.frame.column(rkey)!, pairs)])
+  for (const c of columns) {
+    if (c.rightKey !== undefined) {
+      out.push([c.name, keyColumn(left.frame.column(c.from)!, right.frame.column(c.rightKey)!, pairs)])
       continue
     }
-    const to = clash.has(name) ? name + leftSuffix : name
-    if (to !== name) renamed.push({ side: 'left', from: name, to })
-    out.push([to, gather(left.frame.column(name)!, pairs.left)])
-  }
-  for (const name of rightNonKey) {
-    const to = clash.has(name) ? name + rightSuffix : name
-    if (to !== name) renamed.push({ side: 'right', from: name, to })
-    out.push([to, gather(right.frame.column(name)!, pairs.right)])
+    if (c.name !== c.from) renamed.push({ side: c.side, from: c.from, to: c.name })
+    const side = c.side === 'left' ? left : right
+    out.push([c.name, gather(side.frame.column(c.from)!, c.side === 'left' ? pairs.left : pairs.right)])
   }
 
   const seen = new Set<string>()

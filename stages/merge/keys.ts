@@ -31,11 +31,17 @@ export interface Side {
 /** How many example keys or rows a message lists before "…". */
 export const EXAMPLES_SHOWN = 5
 
-export function resolveOn(on: string | readonly string[] | Readonly<Record<string, string>>, left: Side, right: Side): KeyPair[] {
-  let pairs: KeyPair[]
-  if (typeof on === 'string') pairs = [{ left: on, right: on, param: ['on'] }]
-  else if (Array.isArray(on)) pairs = on.map((c, i) => ({ left: c, right: c, param: ['on', i] }))
-  else pairs = Object.entries(on).map(([l, r]) => ({ left: l, right: r, param: ['on', l] }))
+export type On = string | readonly string[] | Readonly<Record<string, string>>
+
+/** The key pairs `on` names, unchecked. */
+export function keyPairs(on: On): KeyPair[] {
+  if (typeof on === 'string') return [{ left: on, right: on, param: ['on'] }]
+  if (Array.isArray(on)) return on.map((c, i) => ({ left: c, right: c, param: ['on', i] }))
+  return Object.entries(on).map(([l, r]) => ({ left: l, right: r, param: ['on', l] }))
+}
+
+export function resolveOn(on: On, left: Side, right: Side): KeyPair[] {
+  const pairs = keyPairs(on)
   for (const p of pairs) {
     requireColumn(left, p.left, p.param)
     requireColumn(right, p.right, p.param)

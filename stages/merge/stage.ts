@@ -10,6 +10,7 @@ import { assemble } from './assemble.ts'
 import { duplicatedKeys, indexKeys, pairRows } from './join.ts'
 import { EXAMPLES_SHOWN, resolveOn, rowKeys, showKey } from './keys.ts'
 import type { KeyPair, Side } from './keys.ts'
+import { knownColumns } from './columns.ts'
 import { mergeParams } from './params.ts'
 import type { MergeParams } from './params.ts'
 import { unmatchedCsv } from './report.ts'
@@ -23,6 +24,7 @@ export default defineStage<MergeParams>({
   produces: ['frame', 'data'],
   facts: ['rows', 'matched(left)', 'matched(right)', 'unmatched(left)', 'unmatched(right)'],
   consumes: { left: 'frame', right: 'frame' },
+  columns: knownColumns,
   async run(ctx) {
     const p = ctx.params
     const left: Side = { name: 'left', stage: p.left, frame: inputFrame(ctx, 'left') }

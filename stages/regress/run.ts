@@ -49,7 +49,7 @@ export async function runRegress(ctx: StageContext<RegressParams>): Promise<Stag
   }
   const withTests = tests.length ? { ...table, notes: [...table.notes, testNote(tests)] } : table
   return {
-    frame: data,
+    frame,
     model: { models: [model], main: 0 },
     files: { ...tableFiles(withTests, [model]), ...(tests.length ? { 'tests.csv': testsCsv(tests) } : {}) },
     facts,

@@ -9,6 +9,7 @@
 import { QuasiError } from '../../src/errors.ts'
 import { defineStage } from '../../src/stage.ts'
 import { MODEL_FACTS } from '../_estimation/facts.ts'
+import { knownColumns } from './columns.ts'
 import { regressParams, type RegressParams } from './params.ts'
 
 // A top-level loader: tsc rewrites `.ts` in a dynamic import here, not inside the object literal below.
@@ -22,6 +23,7 @@ export default defineStage<RegressParams>({
   references: ['from', 'model'],
   produces: ['frame', 'model'],
   consumes: { from: 'frame', model: 'model' },
+  columns: knownColumns,
   facts: [...MODEL_FACTS, 'wald_F(<test>)', 'wald_p(<test>)', 'wald_chi2(<test>)', 'wald_p_chi2(<test>)'],
   check(params) {
     if (params.model === undefined) {

@@ -39,11 +39,17 @@ const cases: [string, 'validate' | 'run', number, string, string, string][] = [
   ['corrupt-xlsx', 'run', 2, '7:19', 'BAD_DATA', 'the Excel workbook cannot be read'],
   ['corrupt-dta', 'run', 2, '7:19', 'BAD_DATA', 'the Stata file cannot be read'],
   ['merge-duplicates', 'run', 2, '10:60', 'BAD_DATA', '`right` (stage `attrs`) has 1 duplicated key: "a" (rows 1, 3)'],
-  ['did-missing-outcome', 'run', 2, '9:35', 'MISSING_COLUMN', 'outcome `yy` is not a column of the data; did you mean `y`?'],
+  ['did-missing-outcome', 'run', 2, '9:35', 'MISSING_COLUMN', 'unknown column `yy`; did you mean `y`?'],
   ['did-no-variation', 'run', 1, '9:49', 'NO_VARIATION', 'treatment `zero` has no variation'],
   ['did-one-cluster', 'run', 2, '9:65', 'INVALID_SPEC', 'cluster variable `country` has 1 level'],
   ['did-rank-deficient', 'run', 1, '9:49', 'SINGULAR_DESIGN', 'collinear with the fixed effects: `always`'],
   ['failed-expectation', 'run', 3, '', '', ''],
+  // Column names, checked from the files' headers without running anything.
+  ['column-did-control', 'validate', 2, '16:23', 'MISSING_COLUMN', 'unknown column `fni`; did you mean `fin`?'],
+  ['column-derive', 'validate', 2, '13:26', 'MISSING_COLUMN', 'column growth, 1:10: unknown column "ratoi" — did you mean "ratio"?'],
+  ['column-filter', 'validate', 2, '9:51', 'MISSING_COLUMN', 'where, 1:18: unknown column "yy" — did you mean "y"?'],
+  ['column-impute', 'validate', 2, '9:55', 'MISSING_COLUMN', 'unknown column `xs`; did you mean `x`?'],
+  ['column-merge-key', 'validate', 2, '10:51', 'MISSING_COLUMN', 'unknown column `year`'],
 ]
 
 async function quasi(args: string[], cwd: string) {

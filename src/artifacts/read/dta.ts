@@ -79,6 +79,25 @@ export async function readDta(bytes: Uint8Array, opts: DtaReadOptions = {}): Pro
   }
 }
 
+/**
+ * The variable names alone, from the header and the first two descriptor sections, so that
+ * `quasi validate` can check column names without reading the data. `bytes` may be the
+ * start of the file only: a DtaError says when it is too short (or the file is damaged).
+ */
+export function readDtaNames(bytes: Uint8Array): string[] {
+  const h = readHeader(bytes, 'the file')
+  const c = new Cursor(bytes, h.le, h.layout)
+  c.pos = h.end
+  c.tag('<variable_types>')
+  c.advance(2 * h.k, 'the variable types')
+  c.tag('</variable_types>')
+  c.tag('<varnames>')
+  c.need(h.layout.nameLen * h.k, 'the variable names')
+  const names = Array.from({ length: h.k }, () => c.text(h.layout.nameLen, 'the variable names'))
+  c.tag('</varnames>')
+  return names
+}
+
 function parse(bytes: Uint8Array, opts: DtaReadOptions, file: string): ReadResult {
   const h = readHeader(bytes, file)
   const c = new Cursor(bytes, h.le, h.layout)

@@ -16,10 +16,11 @@
  *   the Node.js runtime has it (zlib.zstdDecompressSync, Node ≥ 22.15); others are an error.
  */
 import * as zlib from 'node:zlib'
-import { parquetMetadata, parquetRead, parquetSchema } from 'hyparquet'
+import { parquetMetadata, parquetRead } from 'hyparquet'
 import type { ColumnData, Compressors, FileMetaData, SchemaElement } from 'hyparquet'
 import { QuasiError } from '../../errors.ts'
 import { buildFrame, fileLabel, type Cell, type RawColumn } from './columns.ts'
+import { flatColumns } from './parquet-columns.ts'
 import { wrongFormat } from './sniff.ts'
 import type { ParquetReadOptions, ReadResult } from './types.ts'
 
@@ -109,24 +110,6 @@ export async function readParquet(bytes: Uint8Array, opts: ParquetReadOptions = 
       meta: { rowGroups: metadata.row_groups.length, codecs: [...codecs].sort().join(', '), createdBy: metadata.created_by ?? '' },
     },
   }
-}
-
-interface Leaf {
-  name: string
-  element: SchemaElement
-}
-
-/** Top-level primitive columns; nested ones are skipped with a note. */
-function flatColumns(metadata: FileMetaData, notes: string[]): Leaf[] {
-  const leaves: Leaf[] = []
-  const skipped: string[] = []
-  for (const child of parquetSchema(metadata).children) {
-    const e = child.element
-    if (child.children.length > 0 || e.repetition_type === 'REPEATED') skipped.push(e.name)
-    else leaves.push({ name: e.name, element: e })
-  }
-  if (skipped.length > 0) notes.push(`nested column(s) skipped (lists, structs and maps are not tables): ${skipped.join(', ')}`)
-  return leaves
 }
 
 function checkCodecs(metadata: FileMetaData, names: string[], file: string): void {

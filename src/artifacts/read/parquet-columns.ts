@@ -1,0 +1,33 @@
+/**
+ * Which columns of a Parquet file are read, from its metadata alone. Kept apart from
+ * parquet.ts so that checking a pipeline's column names loads hyparquet's metadata decoder
+ * only, not its page decoders.
+ */
+import { parquetMetadata, parquetSchema } from 'hyparquet/src/metadata.js'
+import type { FileMetaData, SchemaElement } from 'hyparquet'
+
+export interface Leaf {
+  name: string
+  element: SchemaElement
+}
+
+/** Top-level primitive columns; nested ones are skipped with a note. */
+export function flatColumns(metadata: FileMetaData, notes: string[]): Leaf[] {
+  const leaves: Leaf[] = []
+  const skipped: string[] = []
+  for (const child of parquetSchema(metadata).children) {
+    const e = child.element
+    if (child.children.length > 0 || e.repetition_type === 'REPEATED') skipped.push(e.name)
+    else leaves.push({ name: e.name, element: e })
+  }
+  if (skipped.length > 0) notes.push(`nested column(s) skipped (lists, structs and maps are not tables): ${skipped.join(', ')}`)
+  return leaves
+}
+
+/**
+ * The names of the columns `readParquet` reads, from the footer alone: `footer` may be just
+ * the file's last bytes (metadata, its 4-byte length, `PAR1`).
+ */
+export function readParquetNames(footer: Uint8Array): string[] {
+  return flatColumns(parquetMetadata(footer), []).map((l) => l.name)
+}
