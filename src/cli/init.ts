@@ -1,4 +1,4 @@
-/** `quasi init [dir]`: a starter pipeline with a small CSV, and the editor schema. */
+/** `quasi init [dir]`: a starter study (./starter.ts) with its small synthetic panel, and the editor schema. */
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { writeFileAtomic } from '../cache/atomic.ts'
@@ -6,45 +6,18 @@ import { QuasiError } from '../errors.ts'
 import { common, parse } from './args.ts'
 import type { Io } from './context.ts'
 import { renderPipelineSchema } from './schema.ts'
-
-const PIPELINE = `# yaml-language-server: $schema=../schema/pipeline.schema.json
-quasi: 1
-name: example
-title: A first quasi pipeline
-panel: { unit: unit, time: year }
-seed: 1
-stages:
-  panel:
-    uses: ingest
-    with: { file: data/example.csv }
-    expect: [ "rows == 12" ]
-`
-
-const DATA = `unit,year,y,x
-a,2019,1.5,0.2
-a,2020,1.7,0.3
-a,2021,2.1,0.1
-a,2022,2.0,0.4
-b,2019,0.9,0.5
-b,2020,1.1,0.2
-b,2021,1.0,0.6
-b,2022,1.4,0.3
-c,2019,2.2,0.1
-c,2020,2.0,0.2
-c,2021,2.5,0.3
-c,2022,2.6,0.5
-`
+import { STARTER_PIPELINE, starterData } from './starter.ts'
 
 export async function initCommand(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parse('init', argv, common, { min: 0, max: 1, names: 'at most one folder' })
   if (values.help) {
-    io.out('Usage: quasi init [folder]\n\nWrites pipelines/example.yaml, pipelines/data/example.csv and schema/pipeline.schema.json.\n')
+    io.out('Usage: quasi init [folder]\n\nWrites a starter study: pipelines/example.yaml (ingest → derive → did → event-study →\nheterogeneity by matrix → a combined table), its synthetic panel pipelines/data/example.csv,\nand schema/pipeline.schema.json for editors.\n')
     return 0
   }
   const dir = resolve(io.cwd, positionals[0] ?? '.')
   const files: [string, string][] = [
-    ['pipelines/example.yaml', PIPELINE],
-    ['pipelines/data/example.csv', DATA],
+    ['pipelines/example.yaml', STARTER_PIPELINE],
+    ['pipelines/data/example.csv', starterData()],
     ['schema/pipeline.schema.json', renderPipelineSchema()],
   ]
   const clash = files.map(([f]) => f).filter((f) => f !== 'schema/pipeline.schema.json' && existsSync(join(dir, f)))
