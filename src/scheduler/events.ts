@@ -14,7 +14,7 @@ export type RunEvent =
   | { type: 'stage:done'; stage: string; kind: string; key: string; ms: number; unchanged: boolean }
   | { type: 'stage:failed'; stage: string; kind: string; error: QuasiError }
   | { type: 'stage:skipped'; stage: string; kind: string; reason: 'upstream-failed' | 'cancelled' }
-  | { type: 'stage:expect'; stage: string; text: string; holds: boolean; left: number; right: number }
+  | { type: 'stage:expect'; stage: string; text: string; holds: boolean; left: number; right: number; tol?: number }
   | { type: 'warning'; message: string }
   | { type: 'run:done'; ok: boolean; ms: number; ran: number; cached: number; failed: number; skipped: number; expectationsFailed: number }
 

@@ -160,7 +160,7 @@ export async function runPipeline(plan: Plan, opts: RunOptions): Promise<RunResu
         try {
           const r = evaluateExpectation(x, p.facts)
           if (!r.holds) expectationsFailed++
-          opts.emit({ type: 'stage:expect', stage: s.name, text: x.text, holds: r.holds, left: r.left, right: r.right })
+          opts.emit({ type: 'stage:expect', stage: s.name, text: x.text, holds: r.holds, left: r.left, right: r.right, ...(r.tol === undefined ? {} : { tol: r.tol }) })
         } catch (e) {
           if (!(e instanceof QuasiError)) throw e
           e.pos = locate(plan.src, ['stages', s.name, 'expect', s.expect.indexOf(x)], { offset: e.offset })
