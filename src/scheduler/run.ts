@@ -17,6 +17,7 @@ import { locate } from '../pipeline/source.ts'
 import type { RunEvent } from './events.ts'
 import { fromCache, keyStage, runAndStore } from './execute.ts'
 import { materialize } from './outputs.ts'
+import { checkOwner, ownerPath } from './owner.ts'
 import type { Produced } from './produced.ts'
 import { writeRunRecord, type StageRecord } from './record.ts'
 import { isForced, selectStages, type Selection } from './select.ts'
@@ -56,6 +57,11 @@ export async function runPipeline(plan: Plan, opts: RunOptions): Promise<RunResu
   })
   const store = new CacheStore(join(opts.quasiDir, 'cache'), (message) => opts.emit({ type: 'warning', message }))
   const stateFile = statePath(opts.quasiDir, plan.name)
+  // under the lock, so that two files with one name cannot both pass the check
+  await checkOwner(plan, stateFile).catch(async (e: unknown) => {
+    await lock.release()
+    throw e
+  })
   const prevState = await readState(stateFile)
   const state: PipelineState = { ...prevState }
   const outDir = join(opts.outputsDir, plan.name)
@@ -183,7 +189,7 @@ export async function runPipeline(plan: Plan, opts: RunOptions): Promise<RunResu
     for (const name of order) skip(name, stopping || abort.signal.aborted ? 'cancelled' : 'upstream-failed')
   } finally {
     opts.signal?.removeEventListener('abort', onOuterAbort)
-    await writeState(stateFile, state).catch(() => undefined)
+    await writeState(stateFile, state, ownerPath(plan)).catch(() => undefined)
     await writeRunRecord(outDir, plan, opts.toolVersion, plan.order.filter((s) => records.has(s)).map((s) => records.get(s)!)).catch(() => undefined)
     await lock.release()
   }
