@@ -4,6 +4,7 @@
  * their AbortSignal and starts no new ones; `keepGoing` runs every branch that does not
  * depend on a failure. Ctrl-C is the caller's AbortSignal.
  */
+import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import PQueue from 'p-queue'
 import { acquireLock } from '../cache/lock.ts'
@@ -103,7 +104,7 @@ export async function runPipeline(plan: Plan, opts: RunOptions): Promise<RunResu
     if (status.get(name) !== 'pending') return
     status.set(name, 'skipped')
     const s = plan.byName.get(name)!
-    records.set(name, { stage: name, kind: s.kind, status: 'skipped' })
+    records.set(name, { stage: name, kind: s.kind, status: 'skipped', reason })
     opts.emit({ type: 'stage:skipped', stage: name, kind: s.kind, reason })
     readyAfter(name)
   }
@@ -190,7 +191,12 @@ export async function runPipeline(plan: Plan, opts: RunOptions): Promise<RunResu
   } finally {
     opts.signal?.removeEventListener('abort', onOuterAbort)
     await writeState(stateFile, state, ownerPath(plan)).catch(() => undefined)
-    await writeRunRecord(outDir, plan, opts.toolVersion, plan.order.filter((s) => records.has(s)).map((s) => records.get(s)!)).catch(() => undefined)
+    // A stage that did not finish would leave the previous specification's files beside this
+    // run's; its results stay in the cache and come back when it next runs or is taken from it.
+    for (const r of records.values()) {
+      if (r.status !== 'ran' && r.status !== 'cached') await rm(join(outDir, r.stage), { recursive: true, force: true }).catch(() => undefined)
+    }
+    await writeRunRecord(outDir, plan, opts.toolVersion, records).catch(() => undefined)
     await lock.release()
   }
 
