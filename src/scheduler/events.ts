@@ -6,7 +6,7 @@ import type { QuasiError } from '../errors.ts'
 import type { StaleReason } from '../cache/stale.ts'
 
 export type RunEvent =
-  | { type: 'run:start'; pipeline: string; stages: readonly { name: string; kind: string }[]; jobs: number }
+  | { type: 'run:start'; pipeline: string; stages: readonly { name: string; kind: string }[]; jobs: number; threads: number }
   | { type: 'stage:start'; stage: string; kind: string; reasons: readonly StaleReason[] }
   | { type: 'stage:progress'; stage: string; done: number; total: number }
   | { type: 'stage:log'; stage: string; level: 'info' | 'warn'; message: string }

@@ -1,10 +1,12 @@
 /**
  * Run a plan: stages start as soon as their upstream stages are done, up to `jobs` at a
- * time (p-queue). Fail-fast by default: the first failure aborts running stages through
+ * time (p-queue); stages that compute on several threads lease them from one budget of
+ * `threads` (threads.ts). Fail-fast by default: the first failure aborts running stages through
  * their AbortSignal and starts no new ones; `keepGoing` runs every branch that does not
  * depend on a failure. Ctrl-C is the caller's AbortSignal.
  */
 import { rm } from 'node:fs/promises'
+import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import PQueue from 'p-queue'
 import { acquireLock } from '../cache/lock.ts'
@@ -22,6 +24,8 @@ import { checkOwner, ownerPath } from './owner.ts'
 import type { Produced } from './produced.ts'
 import { writeRunRecord, type StageRecord } from './record.ts'
 import { isForced, selectStages, type Selection } from './select.ts'
+import { ThreadBudget } from './threads.ts'
+import type { ThreadPool } from '../stage.ts'
 
 export interface RunOptions extends Selection {
   /** The `.quasi/` folder (cache, state, locks). */
@@ -30,6 +34,8 @@ export interface RunOptions extends Selection {
   readonly outputsDir: string
   /** Stages run at once. */
   readonly jobs: number
+  /** Threads all stages running at once may compute on together (`--threads`). Default: the number of cores. */
+  readonly threads?: number
   readonly keepGoing?: boolean
   readonly signal?: AbortSignal
   readonly emit: (e: RunEvent) => void
@@ -79,9 +85,12 @@ export async function runPipeline(plan: Plan, opts: RunOptions): Promise<RunResu
   let expectationsFailed = 0
   let stopping = false
   const queue = new PQueue({ concurrency: Math.max(1, opts.jobs) })
+  const budget = new ThreadBudget(Math.max(1, opts.threads ?? availableParallelism()))
+  // a stage waiting for threads stops waiting when the run is cancelled
+  const threads: ThreadPool = { acquire: (max) => budget.acquire(max, abort.signal) }
   const position = new Map(order.map((s, i) => [s, i]))
 
-  opts.emit({ type: 'run:start', pipeline: plan.name, stages: order.map((s) => ({ name: s, kind: plan.byName.get(s)!.kind })), jobs: opts.jobs })
+  opts.emit({ type: 'run:start', pipeline: plan.name, stages: order.map((s) => ({ name: s, kind: plan.byName.get(s)!.kind })), jobs: opts.jobs, threads: budget.size })
 
   const depsOf = (s: PlannedStage) => plan.graph.deps(s.name).filter((d) => chosen.has(d))
 
@@ -148,6 +157,7 @@ export async function runPipeline(plan: Plan, opts: RunOptions): Promise<RunResu
           input: (name) => produced.get(name)!,
           signal: abort.signal,
           jobs: opts.jobs,
+          threads,
           log: (level, message) => opts.emit({ type: 'stage:log', stage: s.name, level, message }),
           progress: (done, total) => {
             const now = performance.now()

@@ -12,7 +12,7 @@ export function plainRenderer(write: (line: string) => void): Renderer {
       switch (e.type) {
         case 'run:start':
           width = Math.max(0, ...e.stages.map((s) => s.name.length))
-          write(`quasi: running ${e.pipeline} (${e.stages.length} stage${e.stages.length === 1 ? '' : 's'}, ${e.jobs} job${e.jobs === 1 ? '' : 's'})`)
+          write(`quasi: running ${e.pipeline} (${e.stages.length} stage${e.stages.length === 1 ? '' : 's'}, ${e.jobs} job${e.jobs === 1 ? '' : 's'}, ${e.threads} thread${e.threads === 1 ? '' : 's'})`)
           break
         case 'stage:start':
           write(`  ▶ ${pad(e.stage)}  ${e.kind}: ${e.reasons.map(describeReason).join('; ')}`)
