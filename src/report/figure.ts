@@ -98,13 +98,21 @@ export function coefficientPlot(points: readonly CoefPoint[], opts: { title?: st
  */
 const TEXT_WIDTH_EM = 0.8
 
-/** Lines of at most `max` characters, broken at spaces. */
+/** Lines of at most `max` characters, broken at spaces, as even in length as that many lines allow. */
 function wrap(text: string, max: number): string | string[] {
-  const lines: string[] = []
-  for (const word of text.split(/\s+/)) {
-    const last = lines.length - 1
-    if (last >= 0 && lines[last].length + 1 + word.length <= max) lines[last] += ' ' + word
-    else lines.push(word)
+  const greedy = (limit: number): string[] => {
+    const lines: string[] = []
+    for (const word of text.split(/\s+/)) {
+      const last = lines.length - 1
+      if (last >= 0 && lines[last].length + 1 + word.length <= limit) lines[last] += ' ' + word
+      else lines.push(word)
+    }
+    return lines
   }
+  const n = greedy(max).length
+  // the narrowest limit that needs no more lines, so a last line is not one orphaned word
+  let limit = Math.ceil(text.length / n)
+  while (greedy(limit).length > n) limit++
+  const lines = greedy(limit)
   return lines.length === 1 ? lines[0] : lines
 }

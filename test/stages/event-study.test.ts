@@ -60,11 +60,11 @@ describe('event-study', () => {
     })
   }
 
-  test('the figure carries the title, wrapped to the plot width', async () => {
+  test('the figure carries the title, wrapped to the plot width in even lines', async () => {
     const title = 'Figure 1. Event study: green innovation efficiency around adoption'
     const r = await eventStudy.run(makeTestContext<EventStudyParams>({ params: params({ title }), inputs: { vars: frame }, panel: { unit: 'city', time: 'year' } }))
     const svg = r.files!['event_study.svg'] as string
-    expect(svg).toContain('<tspan>Figure 1. Event study: green innovation</tspan><tspan x="0" dy="15">efficiency around adoption</tspan>')
+    expect(svg).toContain('<tspan>Figure 1. Event study: green</tspan><tspan x="0" dy="15">innovation efficiency around adoption</tspan>')
     expect(Number(/width="(\d+)"/.exec(svg)![1])).toBeLessThan(560) // a long title does not widen the picture
     const plain = await eventStudy.run(makeTestContext<EventStudyParams>({ params: params(), inputs: { vars: frame }, panel: { unit: 'city', time: 'year' } }))
     expect(plain.files!['event_study.svg']).toMatch(/>Event study<\/text>/)
