@@ -6,6 +6,7 @@ import { Frame } from '../src/artifacts/frame.ts'
 import { compileExpression, evaluate, schemaOf } from '../src/expr/index.ts'
 import { Rng } from '../src/stats/rng.ts'
 import { memoryOutput } from '../src/artifacts/output.ts'
+import { ThreadBudget } from '../src/scheduler/threads.ts'
 
 const UNITS = 280
 const YEARS = 15
@@ -93,7 +94,7 @@ const ctx = {
   stage: 'vars', kind: 'derive', params: { from: 'panel', columns }, panel,
   input: () => memoryOutput('panel', 'ingest', { frame }),
   files: {}, rng: rng.fork('ctx'), log: { info: noop, warn: noop }, progress: noop,
-  signal: new AbortController().signal, jobs: 1,
+  signal: new AbortController().signal, jobs: 1, threads: new ThreadBudget(1),
 }
 const stageMs: number[] = []
 for (let r = 0; r < 10; r++) {

@@ -5,6 +5,7 @@
 import { Frame } from '../src/artifacts/frame.ts'
 import type { StageContext } from '../src/stage.ts'
 import { Rng, stageRng } from '../src/stats/rng.ts'
+import { ThreadBudget } from '../src/scheduler/threads.ts'
 import impute from '../stages/impute/stage.ts'
 import type { ImputeParams } from '../stages/impute/params.ts'
 import { memoryOutput } from '../src/artifacts/output.ts'
@@ -28,7 +29,7 @@ async function time(frame: Frame, params: Partial<ImputeParams> & { method: Impu
     panel: { unit: 'city', time: 'year' },
     input: (stage) => memoryOutput(stage, 'ingest', { frame }),
     files: {}, rng: stageRng(1, 'bench'), log: { info() {}, warn() {} }, progress() {},
-    signal: new AbortController().signal, jobs: 1,
+    signal: new AbortController().signal, jobs: 1, threads: new ThreadBudget(1),
   }
   await impute.run(ctx) // warm-up
   const reps = 5

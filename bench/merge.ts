@@ -5,6 +5,7 @@
 import { Frame } from '../src/artifacts/frame.ts'
 import type { StageContext } from '../src/stage.ts'
 import { stageRng } from '../src/stats/rng.ts'
+import { ThreadBudget } from '../src/scheduler/threads.ts'
 import merge from '../stages/merge/stage.ts'
 import type { MergeParams } from '../stages/merge/params.ts'
 import { memoryOutput } from '../src/artifacts/output.ts'
@@ -30,7 +31,7 @@ async function time(params: Partial<MergeParams>, left: Frame, right: Frame): Pr
     params: { left: 'l', right: 'r', on: 'city', how: 'left', validate: 'm:1', suffix: '_right', ...params },
     input: (stage) => memoryOutput(stage, 'ingest', { frame: stage === 'l' ? left : right }),
     files: {}, rng: stageRng(1, 'bench'), log: { info() {}, warn() {} }, progress() {},
-    signal: new AbortController().signal, jobs: 1,
+    signal: new AbortController().signal, jobs: 1, threads: new ThreadBudget(1),
   }
   await merge.run(ctx)
   const reps = 5

@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'CYCLE'
   | 'BAD_EXPECTATION'
   | 'PATH_OUTSIDE_PROJECT'
+  | 'DUPLICATE_PIPELINE_NAME'
   // the data
   | 'MISSING_FILE'
   | 'BAD_DATA'
@@ -58,6 +59,7 @@ export const exitStatus = {
   CYCLE: 2,
   BAD_EXPECTATION: 2,
   PATH_OUTSIDE_PROJECT: 2,
+  DUPLICATE_PIPELINE_NAME: 2,
   MISSING_FILE: 2,
   BAD_DATA: 2,
   MISSING_COLUMN: 2,

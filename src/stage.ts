@@ -57,6 +57,19 @@ export interface StageLog {
   warn(message: string): void
 }
 
+/** Threads leased from the run's budget; release them when done (it is safe to call twice). */
+export interface ThreadLease {
+  /** Threads the stage may compute on, counting its own: between 1 and the `max` asked for. */
+  readonly count: number
+  release(): void
+}
+
+/** The run's thread budget (`--threads`), shared by all stages running at once. */
+export interface ThreadPool {
+  /** Wait until a thread is free, then lease as many as are free, up to `max`. */
+  acquire(max: number): Promise<ThreadLease>
+}
+
 export interface StageContext<P = Record<string, unknown>> {
   /** The stage's name in the pipeline, and its kind. */
   readonly stage: string
@@ -76,7 +89,15 @@ export interface StageContext<P = Record<string, unknown>> {
   progress(done: number, total: number): void
   /** Aborted on Ctrl-C or when a sibling stage fails under fail-fast; long loops check it. */
   readonly signal: AbortSignal
-  /** How many worker threads the stage may use. */
+  /**
+   * Threads for stages that compute on several: lease what you need, release in a `finally`.
+   * Results must not depend on the count.
+   */
+  readonly threads: ThreadPool
+  /**
+   * @deprecated The run's `--jobs` (stages at once), which is not a thread budget: two stages
+   * sizing worker pools by it start twice the threads. Lease from `threads` instead.
+   */
   readonly jobs: number
 }
 

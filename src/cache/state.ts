@@ -1,7 +1,9 @@
 /**
  * The last run's key material per stage (`.quasi/state/<pipeline>.json`), so that
  * `quasi status` and `--dry-run` can say what changed. Losing it costs only the detail of
- * the reasons, never a cache hit.
+ * the reasons, never a cache hit. It also names the file that owns the pipeline name
+ * (`owner`, project-relative), so that a second file declaring the same name is caught
+ * instead of sharing outputs/<name>/ and this state.
  */
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -22,15 +24,30 @@ export function statePath(quasiDir: string, pipeline: string): string {
   return join(quasiDir, 'state', `${pipeline}.json`)
 }
 
-export async function readState(path: string): Promise<PipelineState> {
+interface StateFile {
+  /** Project-relative path (with `/`) of the pipeline file whose last run wrote this state. */
+  readonly owner?: string
+  readonly stages?: PipelineState
+}
+
+async function readStateFile(path: string): Promise<StateFile> {
   try {
-    const v = JSON.parse(await readFile(path, 'utf8')) as { stages?: PipelineState }
-    return v.stages ?? {}
+    return JSON.parse(await readFile(path, 'utf8')) as StateFile
   } catch {
     return {}
   }
 }
 
-export async function writeState(path: string, state: PipelineState): Promise<void> {
-  await writeFileAtomic(path, canonicalJson({ stages: state }) + '\n')
+export async function readState(path: string): Promise<PipelineState> {
+  return (await readStateFile(path)).stages ?? {}
+}
+
+/** The file that owns the pipeline name; undefined for a state written before owners were kept. */
+export async function readOwner(path: string): Promise<string | undefined> {
+  const owner = (await readStateFile(path)).owner
+  return typeof owner === 'string' ? owner : undefined
+}
+
+export async function writeState(path: string, state: PipelineState, owner?: string): Promise<void> {
+  await writeFileAtomic(path, canonicalJson({ owner, stages: state }) + '\n')
 }

@@ -21,6 +21,8 @@ Options:
   --from S        run stage S, everything downstream of it, and what they need (repeatable)
   --force [S]     recompute S (or, without a name, every selected stage) even if cached
   --jobs N        stages run at once (default: the number of cores)
+  --threads N     threads all running stages compute on together; a stage that uses several
+                  (measure-gie) leases them from this budget (default: the number of cores)
   --keep-going    after a failure, go on with stages that do not depend on it
   --dry-run       show what would run, and why, without running anything
   --reporter R    auto | tty | plain | json (default auto: tty on a terminal, plain otherwise or when CI=true)
@@ -36,6 +38,7 @@ export async function runCommand(argv: string[], io: Io, signal: AbortSignal): P
     force: { type: 'string', multiple: true },
     'force-all': { type: 'boolean' },
     jobs: { type: 'string', short: 'j' },
+    threads: { type: 'string' },
     'keep-going': { type: 'boolean', short: 'k' },
     'dry-run': { type: 'boolean', short: 'n' },
     reporter: { type: 'string' },
@@ -62,6 +65,7 @@ export async function runCommand(argv: string[], io: Io, signal: AbortSignal): P
   }
 
   const jobs = intOption('jobs', values.jobs, 1) ?? availableParallelism()
+  const threads = intOption('threads', values.threads, 1) ?? availableParallelism()
   const waitS = intOption('wait', values.wait, 0) ?? 0
   const renderer = await pickRenderer(values.reporter, io)
   const result = await runPipeline(plan, {
@@ -69,6 +73,7 @@ export async function runCommand(argv: string[], io: Io, signal: AbortSignal): P
     quasiDir: p.quasiDir,
     outputsDir: p.outputsDir,
     jobs,
+    threads,
     keepGoing: values['keep-going'],
     signal,
     emit: (e) => renderer.onEvent(e),

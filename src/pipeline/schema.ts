@@ -90,7 +90,7 @@ function stageEnvelope(kinds: readonly string[]): JsonSchema {
         uniqueItems: true,
       },
       expect: {
-        description: 'Conditions on the stage\'s results that must hold, e.g. "coef(did) > 0"; a failure exits with code 3.',
+        description: 'Conditions on the stage\'s results that must hold, e.g. "coef(did) > 0", or "approx(pretrend_p, 0.6903, 1e-4)" (|left − right| <= an absolute tolerance); a failure exits with code 3.',
         type: 'array',
         items: { type: 'string' },
       },

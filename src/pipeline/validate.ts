@@ -99,7 +99,8 @@ function one(e: ErrorObject, root: JsonSchema, value: unknown, w: Where): QuasiE
         stage,
         kind: w.kind,
         expected: `one of ${allowed.map((a) => '`' + a + '`').join(', ')}`,
-        hint: near ? undefined : `see \`quasi schema\` or docs/pipeline.md for the ${what}s${w.kind ? ` of \`${w.kind}\`` : ''}`,
+        // Parameters are listed per kind in docs/stages.md; the file's own keys in the README's example.
+        hint: near ? undefined : w.kind ? `docs/stages.md lists the parameters of \`${w.kind}\`` : 'README.md ("A short tour") shows a pipeline file with its keys',
       })
     }
     case 'required': {

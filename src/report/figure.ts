@@ -32,7 +32,9 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
 }
 
 export interface CoefPoint {
-  /** Axis label, e.g. `pre3`, `current`, `post2`. */
+  /** Position on the x axis: the relative period (years since adoption). */
+  readonly k: number
+  /** Its tick text, e.g. `−3`, or `≤−5` for a binned end point. */
   readonly label: string
   readonly estimate: number
   readonly low: number
@@ -43,24 +45,34 @@ export interface CoefPoint {
 
 /**
  * The event-study coefficient plot: point estimates with their confidence intervals over
- * relative time, a horizontal line at zero and a dashed vertical line at the adoption
- * period, labels in the order given.
+ * relative time (a numeric axis with one tick per period, labelled by `label`), a
+ * horizontal line at zero, a dashed vertical line at `markAt` (the adoption period), and
+ * the title above the plot.
  */
-export function coefficientPlot(points: readonly CoefPoint[], opts: { title?: string; yTitle: string; xTitle: string; markAt?: string; level?: number }): TopLevelSpec {
-  const values = points.map((p, i) => ({ i, label: p.label, estimate: p.estimate, low: p.reference ? null : p.low, high: p.reference ? null : p.high, reference: Boolean(p.reference) }))
-  const order = points.map((p) => p.label)
-  const x = { field: 'label', type: 'ordinal' as const, sort: order, title: opts.xTitle, axis: { labelAngle: 0, labelAlign: 'center' as const } }
+export function coefficientPlot(points: readonly CoefPoint[], opts: { title?: string; yTitle: string; xTitle: string; markAt?: number }): TopLevelSpec {
+  const values = points.map((p) => ({ k: p.k, estimate: p.estimate, low: p.reference ? null : p.low, high: p.reference ? null : p.high, reference: Boolean(p.reference) }))
+  const ks = points.map((p) => p.k)
+  const width = Math.max(360, 40 * points.length)
+  // Tick text by period: a chain of conditionals, since Vega expressions cannot read a JS map.
+  const labelExpr = points.reduceRight((rest, p) => `datum.value === ${p.k} ? ${JSON.stringify(p.label)} : ${rest}`, "''")
+  const x = {
+    field: 'k',
+    type: 'quantitative' as const,
+    title: opts.xTitle,
+    scale: { domain: ks.length ? [Math.min(...ks) - 0.5, Math.max(...ks) + 0.5] : [-1, 1], nice: false, zero: false },
+    axis: { values: ks, labelExpr, labelAngle: 0, labelAlign: 'center' as const, labelFlush: false },
+  }
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    ...(opts.title ? { title: opts.title } : {}),
-    width: Math.max(360, 40 * points.length),
+    ...(opts.title ? { title: { text: wrap(opts.title, Math.floor(width / (TEXT_WIDTH_EM * JOURNAL_CONFIG.title.fontSize))), anchor: 'start' as const, offset: 4 } } : {}),
+    width,
     height: 260,
     config: JOURNAL_CONFIG,
     data: { values },
     layer: [
       { mark: { type: 'rule', color: '#888', strokeWidth: 0.8 }, encoding: { y: { datum: 0, type: 'quantitative' } } },
-      ...(opts.markAt
-        ? [{ mark: { type: 'rule' as const, color: '#888', strokeDash: [4, 3], strokeWidth: 0.8 }, encoding: { x: { datum: opts.markAt, type: 'ordinal' as const, sort: order } } }]
+      ...(opts.markAt !== undefined
+        ? [{ mark: { type: 'rule' as const, color: '#888', strokeDash: [4, 3], strokeWidth: 0.8 }, encoding: { x: { ...x, field: undefined, datum: opts.markAt } } }]
         : []),
       {
         transform: [{ filter: 'datum.low !== null' }],
@@ -77,4 +89,30 @@ export function coefficientPlot(points: readonly CoefPoint[], opts: { title?: st
       },
     ],
   } as TopLevelSpec
+}
+
+/**
+ * Vega without a canvas estimates a text's width as 0.8 em per character (vega-scenegraph
+ * `estimateWidth`), about 1.5 × what Times draws; the figure's size follows the estimate, so
+ * a title longer than the plot by that measure would widen the picture with blank space.
+ */
+const TEXT_WIDTH_EM = 0.8
+
+/** Lines of at most `max` characters, broken at spaces, as even in length as that many lines allow. */
+function wrap(text: string, max: number): string | string[] {
+  const greedy = (limit: number): string[] => {
+    const lines: string[] = []
+    for (const word of text.split(/\s+/)) {
+      const last = lines.length - 1
+      if (last >= 0 && lines[last].length + 1 + word.length <= limit) lines[last] += ' ' + word
+      else lines.push(word)
+    }
+    return lines
+  }
+  const n = greedy(max).length
+  // the narrowest limit that needs no more lines, so a last line is not one orphaned word
+  let limit = Math.ceil(text.length / n)
+  while (greedy(limit).length > n) limit++
+  const lines = greedy(limit)
+  return lines.length === 1 ? lines[0] : lines
 }

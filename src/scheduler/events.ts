@@ -6,7 +6,7 @@ import type { QuasiError } from '../errors.ts'
 import type { StaleReason } from '../cache/stale.ts'
 
 export type RunEvent =
-  | { type: 'run:start'; pipeline: string; stages: readonly { name: string; kind: string }[]; jobs: number }
+  | { type: 'run:start'; pipeline: string; stages: readonly { name: string; kind: string }[]; jobs: number; threads: number }
   | { type: 'stage:start'; stage: string; kind: string; reasons: readonly StaleReason[] }
   | { type: 'stage:progress'; stage: string; done: number; total: number }
   | { type: 'stage:log'; stage: string; level: 'info' | 'warn'; message: string }
@@ -14,7 +14,7 @@ export type RunEvent =
   | { type: 'stage:done'; stage: string; kind: string; key: string; ms: number; unchanged: boolean }
   | { type: 'stage:failed'; stage: string; kind: string; error: QuasiError }
   | { type: 'stage:skipped'; stage: string; kind: string; reason: 'upstream-failed' | 'cancelled' }
-  | { type: 'stage:expect'; stage: string; text: string; holds: boolean; left: number; right: number }
+  | { type: 'stage:expect'; stage: string; text: string; holds: boolean; left: number; right: number; tol?: number }
   | { type: 'warning'; message: string }
   | { type: 'run:done'; ok: boolean; ms: number; ran: number; cached: number; failed: number; skipped: number; expectationsFailed: number }
 

@@ -9,7 +9,7 @@ import { CACHE_FORMAT, derivedSeed, stageKey, type KeyMaterial } from '../cache/
 import { finiteFacts, outputDigest, type BlobRef, type CacheStore, type Manifest } from '../cache/store.ts'
 import { QuasiError } from '../errors.ts'
 import type { PlannedStage, Plan } from '../pipeline/plan.ts'
-import type { InputFile, StageContext, StageResult } from '../stage.ts'
+import type { InputFile, StageContext, StageResult, ThreadPool } from '../stage.ts'
 import { stageRng } from '../stats/rng.ts'
 import { Produced } from './produced.ts'
 
@@ -71,6 +71,7 @@ export interface ExecHooks {
   readonly input: (name: string) => Produced
   readonly signal: AbortSignal
   readonly jobs: number
+  readonly threads: ThreadPool
   readonly log: (level: 'info' | 'warn', message: string) => void
   readonly progress: (done: number, total: number) => void
 }
@@ -102,6 +103,7 @@ export async function runAndStore(plan: Plan, stage: PlannedStage, keyed: Keyed,
     progress: hooks.progress,
     signal: hooks.signal,
     jobs: hooks.jobs,
+    threads: hooks.threads,
   }
   const result: StageResult = await stage.def.run(ctx)
   checkResult(stage, result)

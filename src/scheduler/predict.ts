@@ -10,6 +10,7 @@ import { readState, statePath } from '../cache/state.ts'
 import { CacheStore } from '../cache/store.ts'
 import type { Plan } from '../pipeline/plan.ts'
 import { keyStage } from './execute.ts'
+import { checkOwner } from './owner.ts'
 import { isForced, selectStages, type Selection } from './select.ts'
 
 export interface Prediction {
@@ -22,7 +23,9 @@ export interface Prediction {
 export async function predict(plan: Plan, opts: Selection & { quasiDir: string; warn?: (m: string) => void }): Promise<Prediction[]> {
   const chosen = selectStages(plan, opts)
   const store = new CacheStore(join(opts.quasiDir, 'cache'), opts.warn ?? (() => undefined))
-  const state = await readState(statePath(opts.quasiDir, plan.name))
+  const stateFile = statePath(opts.quasiDir, plan.name)
+  await checkOwner(plan, stateFile)
+  const state = await readState(stateFile)
   const outputs = new Map<string, string>()
   const out: Prediction[] = []
   for (const name of plan.order) {

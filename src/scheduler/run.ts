@@ -1,9 +1,12 @@
 /**
  * Run a plan: stages start as soon as their upstream stages are done, up to `jobs` at a
- * time (p-queue). Fail-fast by default: the first failure aborts running stages through
+ * time (p-queue); stages that compute on several threads lease them from one budget of
+ * `threads` (threads.ts). Fail-fast by default: the first failure aborts running stages through
  * their AbortSignal and starts no new ones; `keepGoing` runs every branch that does not
  * depend on a failure. Ctrl-C is the caller's AbortSignal.
  */
+import { rm } from 'node:fs/promises'
+import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import PQueue from 'p-queue'
 import { acquireLock } from '../cache/lock.ts'
@@ -16,9 +19,12 @@ import { locateIn, type Plan, type PlannedStage } from '../pipeline/plan.ts'
 import type { RunEvent } from './events.ts'
 import { fromCache, keyStage, runAndStore } from './execute.ts'
 import { materialize } from './outputs.ts'
+import { checkOwner, ownerPath } from './owner.ts'
 import type { Produced } from './produced.ts'
 import { writeRunRecord, type StageRecord } from './record.ts'
 import { isForced, selectStages, type Selection } from './select.ts'
+import { ThreadBudget } from './threads.ts'
+import type { ThreadPool } from '../stage.ts'
 
 export interface RunOptions extends Selection {
   /** The `.quasi/` folder (cache, state, locks). */
@@ -27,6 +33,8 @@ export interface RunOptions extends Selection {
   readonly outputsDir: string
   /** Stages run at once. */
   readonly jobs: number
+  /** Threads all stages running at once may compute on together (`--threads`). Default: the number of cores. */
+  readonly threads?: number
   readonly keepGoing?: boolean
   readonly signal?: AbortSignal
   readonly emit: (e: RunEvent) => void
@@ -55,6 +63,11 @@ export async function runPipeline(plan: Plan, opts: RunOptions): Promise<RunResu
   })
   const store = new CacheStore(join(opts.quasiDir, 'cache'), (message) => opts.emit({ type: 'warning', message }))
   const stateFile = statePath(opts.quasiDir, plan.name)
+  // under the lock, so that two files with one name cannot both pass the check
+  await checkOwner(plan, stateFile).catch(async (e: unknown) => {
+    await lock.release()
+    throw e
+  })
   const prevState = await readState(stateFile)
   const state: PipelineState = { ...prevState }
   const outDir = join(opts.outputsDir, plan.name)
@@ -71,9 +84,12 @@ export async function runPipeline(plan: Plan, opts: RunOptions): Promise<RunResu
   let expectationsFailed = 0
   let stopping = false
   const queue = new PQueue({ concurrency: Math.max(1, opts.jobs) })
+  const budget = new ThreadBudget(Math.max(1, opts.threads ?? availableParallelism()))
+  // a stage waiting for threads stops waiting when the run is cancelled
+  const threads: ThreadPool = { acquire: (max) => budget.acquire(max, abort.signal) }
   const position = new Map(order.map((s, i) => [s, i]))
 
-  opts.emit({ type: 'run:start', pipeline: plan.name, stages: order.map((s) => ({ name: s, kind: plan.byName.get(s)!.kind })), jobs: opts.jobs })
+  opts.emit({ type: 'run:start', pipeline: plan.name, stages: order.map((s) => ({ name: s, kind: plan.byName.get(s)!.kind })), jobs: opts.jobs, threads: budget.size })
 
   const depsOf = (s: PlannedStage) => plan.graph.deps(s.name).filter((d) => chosen.has(d))
 
@@ -96,7 +112,7 @@ export async function runPipeline(plan: Plan, opts: RunOptions): Promise<RunResu
     if (status.get(name) !== 'pending') return
     status.set(name, 'skipped')
     const s = plan.byName.get(name)!
-    records.set(name, { stage: name, kind: s.kind, status: 'skipped' })
+    records.set(name, { stage: name, kind: s.kind, status: 'skipped', reason })
     opts.emit({ type: 'stage:skipped', stage: name, kind: s.kind, reason })
     readyAfter(name)
   }
@@ -140,6 +156,7 @@ export async function runPipeline(plan: Plan, opts: RunOptions): Promise<RunResu
           input: (name) => produced.get(name)!,
           signal: abort.signal,
           jobs: opts.jobs,
+          threads,
           log: (level, message) => opts.emit({ type: 'stage:log', stage: s.name, level, message }),
           progress: (done, total) => {
             const now = performance.now()
@@ -159,7 +176,7 @@ export async function runPipeline(plan: Plan, opts: RunOptions): Promise<RunResu
         try {
           const r = evaluateExpectation(x, p.facts)
           if (!r.holds) expectationsFailed++
-          opts.emit({ type: 'stage:expect', stage: s.name, text: x.text, holds: r.holds, left: r.left, right: r.right })
+          opts.emit({ type: 'stage:expect', stage: s.name, text: x.text, holds: r.holds, left: r.left, right: r.right, ...(r.tol === undefined ? {} : { tol: r.tol }) })
         } catch (e) {
           if (!(e instanceof QuasiError)) throw e
           e.pos = locateIn(plan.src, s, ['expect', s.expect.indexOf(x)], { offset: e.offset })
@@ -182,8 +199,13 @@ export async function runPipeline(plan: Plan, opts: RunOptions): Promise<RunResu
     for (const name of order) skip(name, stopping || abort.signal.aborted ? 'cancelled' : 'upstream-failed')
   } finally {
     opts.signal?.removeEventListener('abort', onOuterAbort)
-    await writeState(stateFile, state).catch(() => undefined)
-    await writeRunRecord(outDir, plan, opts.toolVersion, plan.order.filter((s) => records.has(s)).map((s) => records.get(s)!)).catch(() => undefined)
+    await writeState(stateFile, state, ownerPath(plan)).catch(() => undefined)
+    // A stage that did not finish would leave the previous specification's files beside this
+    // run's; its results stay in the cache and come back when it next runs or is taken from it.
+    for (const r of records.values()) {
+      if (r.status !== 'ran' && r.status !== 'cached') await rm(join(outDir, r.stage), { recursive: true, force: true }).catch(() => undefined)
+    }
+    await writeRunRecord(outDir, plan, opts.toolVersion, records).catch(() => undefined)
     await lock.release()
   }
 

@@ -57,17 +57,23 @@ export async function runEventStudy(ctx: StageContext<EventStudyParams>): Promis
   ctx.log.info(`pre-trend test: F(${pretrend.df1}, ${result.dfT}) = ${fixed(pretrend.f, 3)}, p = ${fixed(pretrendP, 3)} (joint test of ${pre.join(', ')})`)
 
   const labels = spec.labels
+  // The figure's x axis is the relative period as a number; the binned end points read ≤lo and ≥hi.
+  const [lo, hi] = p.window
+  const minus = (k: number) => (k < 0 ? `\u2212${-k}` : String(k))
+  const tick = (k: number) => (k === lo ? `≤${minus(k)}` : k === hi ? `≥${minus(k)}` : minus(k))
   const points: CoefPoint[] = rt.periods.flatMap((x) => {
-    if (x.reference) return [{ label: labels[x.label] ?? x.label, estimate: 0, low: 0, high: 0, reference: true }]
+    const label = labels[x.label] ?? tick(x.k)
+    if (x.reference) return [{ k: x.k, label, estimate: 0, low: 0, high: 0, reference: true }]
     const t = result.terms.find((r) => r.term === x.label)
-    return t ? [{ label: labels[x.label] ?? x.label, estimate: t.estimate, low: t.confLow, high: t.confHigh }] : []
+    return t ? [{ k: x.k, label, estimate: t.estimate, low: t.confLow, high: t.confHigh }] : []
   })
   const title = spec.title ?? DEFAULT_TITLE
   const svg = await renderSvg(
     coefficientPlot(points, {
+      title,
       yTitle: p.y_title ?? `Coefficient on ${labels[spec.outcome] ?? spec.outcome} (${Math.round(p.level * 100)} % CI)`,
       xTitle: p.x_title ?? 'Years relative to adoption',
-      markAt: points.some((x) => x.label === (labels.current ?? 'current')) ? (labels.current ?? 'current') : undefined,
+      markAt: 0,
     }),
   )
   const ref = rt.periods.find((x) => x.reference)!

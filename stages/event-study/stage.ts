@@ -3,7 +3,7 @@
  *   y_it = Σ_{k ∈ [lo, hi], k ≠ ref} β_k · D^k_it + γ'X_it + α_i + λ_t + ε_it,
  * with binned end points (relative-time.ts), the reference period omitted, never-treated or
  * not-yet-treated units as the comparison, a joint F test of the pre-period β_k, and the
- * coefficient plot papers print (pre5 … pre2, current, post1 … post5).
+ * coefficient plot papers print (relative periods ≤−5 … ≥5, the title above).
  */
 import { QuasiError } from '../../src/errors.ts'
 import { defineStage } from '../../src/stage.ts'
@@ -16,7 +16,8 @@ const estimation = () => import('./run.ts')
 
 export default defineStage<EventStudyParams>({
   kind: 'event-study',
-  version: 1,
+  // 2: the figure has its title and a numeric relative-period axis
+  version: 2,
   description: 'Event study around adoption: relative-time coefficients with binned end points, a pre-trend F test, and the coefficient plot.',
   params: eventStudyParams,
   references: ['from', 'model'],

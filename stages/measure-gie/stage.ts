@@ -3,12 +3,13 @@
  * super-SBM with undesirable outputs by default (as MaxDEA/DEARUN compute it), SBM, radial
  * CCR/BCC for comparison, or the global Malmquist–Luenberger index — on a global,
  * contemporaneous, sequential or window frontier. The LPs are solved by the dense simplex
- * of src/stats/lp on `ctx.jobs` threads; docs/methods.md writes every LP out.
+ * of src/stats/lp on threads leased from the run's budget (`ctx.threads`, `--threads`);
+ * docs/methods.md writes every LP out.
  */
 import { numberColumn, type Frame } from '../../src/artifacts/frame.ts'
 import { QuasiError } from '../../src/errors.ts'
 import { defineStage, type StageContext, type StageResult } from '../../src/stage.ts'
-import { AbortedError } from '../../src/stats/dea/executor.ts'
+import { AbortedError, type LeaseThreads } from '../../src/stats/dea/executor.ts'
 import { runGml } from '../../src/stats/dea/gml.ts'
 import { runDea } from '../../src/stats/dea/run.ts'
 import {
@@ -56,7 +57,9 @@ export default defineStage<MeasureGieParams>({
     }
     const name = (k: number): string => `${prep.units[prep.unit[k]]}@${prep.periods[prep.period[k]]}`
     const twins = prep.twins.map((g) => g.map(name).join(' = '))
-    const common = { jobs: ctx.jobs, signal: ctx.signal, onProgress: (done: number, total: number) => ctx.progress(done, total) }
+    // Threads come from the budget all running stages share; the DEA run leases what helps
+    // (none below MIN_LPS_FOR_THREADS) and releases it when it ends, also on failure.
+    const common = { lease: (max: number) => ctx.threads.acquire(max), signal: ctx.signal, onProgress: (done: number, total: number) => ctx.progress(done, total) }
     try {
       return p.model === 'gml' ? await gml(ctx, src, prep, labels, resolved, common, twins) : await dea(ctx, src, prep, labels, resolved, common, twins, name)
     } catch (e) {
@@ -66,7 +69,7 @@ export default defineStage<MeasureGieParams>({
   },
 })
 
-type Common = { jobs: number; signal: AbortSignal; onProgress: (done: number, total: number) => void }
+type Common = { lease: LeaseThreads; signal: AbortSignal; onProgress: (done: number, total: number) => void }
 
 async function dea(
   ctx: StageContext<MeasureGieParams>,
@@ -90,7 +93,7 @@ async function dea(
     periodLabels: prep.periods,
     ...common,
   })
-  // Wall time and thread count vary with the machine and --jobs, so they stay out of the log and the data.
+  // Wall time and thread count vary with the machine, --jobs and --threads, so they stay out of the log and the data.
   ctx.log.info(`${res.lps} LPs (${res.iterations} pivots)`)
   const superInfeasible = res.superInfeasible.map(name)
   const failed = res.failed.map(name)

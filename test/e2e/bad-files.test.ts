@@ -27,6 +27,7 @@ const cases: [string, 'validate' | 'run', number, string, string, string][] = [
   ['missing-file', 'validate', 2, '7:19', 'MISSING_FILE', 'did you mean `data/panel.csv`?'],
   ['path-outside', 'validate', 2, '7:19', 'PATH_OUTSIDE_PROJECT', 'leads outside the project folder'],
   ['bad-expectation', 'validate', 2, '8:21', 'BAD_EXPECTATION', 'cannot read expectation'],
+  ['bad-tolerance', 'validate', 2, '8:32', 'BAD_EXPECTATION', 'the tolerance of approx must be a number >= 0, got `-0.5`'],
   ['wrong-format-version', 'validate', 2, '2:8', 'INVALID_VALUE', 'Expected `quasi` to be `1`'],
   ['several-errors', 'validate', 2, '9:11', 'UNKNOWN_KIND', '3 errors'],
   ['duplicate-panel-key', 'run', 2, '8:19', 'DUPLICATE_PANEL_KEY', 'rows 3 and 5 (city a, year 2020)'],
@@ -77,6 +78,8 @@ describe('bad pipeline files', () => {
         expect(r.err).not.toMatch(/\n\s+at .+:\d+:\d+\)?\n/) // no stack trace for a user error
       } else {
         expect(r.out).toContain('expect rows > 100: FAILED (4 vs 100)')
+        expect(r.out).toContain('expect approx(rows, 4.000001, 1e-7): FAILED (4 vs 4.000001, |difference| 0.000001 > tolerance 1e-7)')
+        expect(r.out).toContain('expect approx(rows, 4.00001, 1e-4): holds')
       }
       await expect(r.err).toMatchFileSnapshot(join(here, 'bad', `${name}.stderr`))
     })

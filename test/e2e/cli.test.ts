@@ -170,7 +170,7 @@ describe('crashes and concurrent runs', () => {
 })
 
 describe('the default pipeline', () => {
-  test('runs on the bundled data, and a second run from an empty cache with another --jobs gives byte-identical outputs', () => {
+  test('runs on the bundled data, and a second run from an empty cache with other --jobs and --threads gives byte-identical outputs', () => {
     const outputs = (dir: string) => {
       const files: Record<string, string> = {}
       for (const f of readdirSync(join(dir, 'outputs'), { recursive: true }) as string[]) {
@@ -182,7 +182,7 @@ describe('the default pipeline', () => {
     const runs = ['1', '2'].map((jobs) => {
       const dir = mkdtempSync(join(tmpdir(), 'quasi-default-'))
       cpSync(join(repo, 'pipelines'), join(dir, 'pipelines'), { recursive: true })
-      const r = quasi(['run', 'pipelines/cluster-gie.yaml', '--jobs', jobs], dir)
+      const r = quasi(['run', 'pipelines/cluster-gie.yaml', '--jobs', jobs, '--threads', jobs], dir)
       expect(r.err).toBe('')
       expect(r.code).toBe(0)
       return outputs(dir)

@@ -1,8 +1,9 @@
 /** A StageContext for unit tests of stage kinds: inputs given as frames, logs collected. */
 import { Frame } from '../../src/artifacts/frame.ts'
-import type { ArtifactValues, InputFile, Json, StageContext, StageOutput } from '../../src/stage.ts'
+import type { ArtifactValues, InputFile, Json, StageContext, StageOutput, ThreadPool } from '../../src/stage.ts'
 import { memoryOutput } from '../../src/artifacts/output.ts'
 import { stageRng } from '../../src/stats/rng.ts'
+import { ThreadBudget } from '../../src/scheduler/threads.ts'
 
 export interface TestContextInit<P> {
   params: P
@@ -13,6 +14,8 @@ export interface TestContextInit<P> {
   kind?: string
   files?: Record<string, { rel: string; bytes: Uint8Array | string }>
   jobs?: number
+  /** Thread budget of the context, or its size; default `jobs` (so tests that ask for jobs 2 get two threads). */
+  threads?: number | ThreadPool
   signal?: AbortSignal
 }
 
@@ -50,6 +53,7 @@ export function makeTestContext<P>(init: TestContextInit<P>): TestContext<P> {
     progress: (done, total) => void progressCalls.push([done, total]),
     signal: init.signal ?? new AbortController().signal,
     jobs: init.jobs ?? 1,
+    threads: typeof init.threads === 'object' ? init.threads : new ThreadBudget(init.threads ?? init.jobs ?? 1),
     logs,
     progressCalls,
   }

@@ -51,10 +51,24 @@ describe('event-study', () => {
       expect(r.facts!.pretrend_df).toBe(want.pretrend.df1)
       const svg = r.files!['event_study.svg'] as string
       expect(svg).toMatch(/^<svg/)
-      for (const label of ['pre5', 'pre2', 'current', 'post1', 'post5']) expect(svg).toContain(`>${label}<`)
+      // the x axis is the relative period as a number, binned end points marked; the terms keep their names
+      const ticks = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1])
+      expect(ticks.slice(0, 11)).toEqual(['≤−5', '−4', '−3', '−2', '−1', '0', '1', '2', '3', '4', '≥5'])
+      expect(svg).not.toContain('>pre5<')
+      expect(r.facts!['coef(pre5)']).toBeDefined()
       expect(r.files!['table.md']).toContain('Pre-trend F(4, ')
     })
   }
+
+  test('the figure carries the title, wrapped to the plot width in even lines', async () => {
+    const title = 'Figure 1. Event study: green innovation efficiency around adoption'
+    const r = await eventStudy.run(makeTestContext<EventStudyParams>({ params: params({ title }), inputs: { vars: frame }, panel: { unit: 'city', time: 'year' } }))
+    const svg = r.files!['event_study.svg'] as string
+    expect(svg).toContain('<tspan>Figure 1. Event study: green</tspan><tspan x="0" dy="15">innovation efficiency around adoption</tspan>')
+    expect(Number(/width="(\d+)"/.exec(svg)![1])).toBeLessThan(560) // a long title does not widen the picture
+    const plain = await eventStudy.run(makeTestContext<EventStudyParams>({ params: params(), inputs: { vars: frame }, panel: { unit: 'city', time: 'year' } }))
+    expect(plain.files!['event_study.svg']).toMatch(/>Event study<\/text>/)
+  })
 
   test('the same run twice gives byte-identical files', async () => {
     const run = () => eventStudy.run(makeTestContext<EventStudyParams>({ params: params(), inputs: { vars: frame }, panel: { unit: 'city', time: 'year' } }))

@@ -8,6 +8,7 @@ import { Frame } from '../../src/artifacts/frame.ts'
 import { QuasiError } from '../../src/errors.ts'
 import type { StageContext, StageResult } from '../../src/stage.ts'
 import { stageRng } from '../../src/stats/rng.ts'
+import { ThreadBudget } from '../../src/scheduler/threads.ts'
 import { carrySeries } from '../../src/stats/impute/carry.ts'
 import { approxLinear } from '../../src/stats/impute/linear.ts'
 import { groupMeans } from '../../src/stats/impute/mean.ts'
@@ -61,6 +62,7 @@ function run(params: Partial<ImputeParams> & { method: ImputeParams['method'] },
     progress: () => {},
     signal: new AbortController().signal,
     jobs: 1,
+    threads: new ThreadBudget(1),
   }
   return impute.run(ctx).then((result: StageResult) => ({ result, frame: result.frame!, logs, text: logs.map((l) => l.message).join('\n') }))
 }

@@ -4,6 +4,7 @@ import { Frame } from '../../src/artifacts/frame.ts'
 import { QuasiError } from '../../src/errors.ts'
 import type { StageContext } from '../../src/stage.ts'
 import { stageRng } from '../../src/stats/rng.ts'
+import { ThreadBudget } from '../../src/scheduler/threads.ts'
 import merge from '../../stages/merge/stage.ts'
 import type { MergeParams } from '../../stages/merge/params.ts'
 import { memoryOutput } from '../../src/artifacts/output.ts'
@@ -22,6 +23,7 @@ async function run(params: Partial<MergeParams>, inputs: Record<string, Frame | 
     progress: () => {},
     signal: new AbortController().signal,
     jobs: 1,
+    threads: new ThreadBudget(1),
   }
   const result = await merge.run(ctx)
   return { result, frame: result.frame!, rows: result.frame!.toRows(), logs, warnings: logs.filter((l) => l.level === 'warn').map((l) => l.message) }

@@ -1,5 +1,6 @@
 /** One line per event, no colours or cursor movement: for CI logs and pipes. */
 import { describeReason } from '../../cache/stale.ts'
+import { describeFailure } from '../../pipeline/expect.ts'
 import type { Renderer, RunEvent } from '../events.ts'
 
 export function plainRenderer(write: (line: string) => void): Renderer {
@@ -11,7 +12,7 @@ export function plainRenderer(write: (line: string) => void): Renderer {
       switch (e.type) {
         case 'run:start':
           width = Math.max(0, ...e.stages.map((s) => s.name.length))
-          write(`quasi: running ${e.pipeline} (${e.stages.length} stage${e.stages.length === 1 ? '' : 's'}, ${e.jobs} job${e.jobs === 1 ? '' : 's'})`)
+          write(`quasi: running ${e.pipeline} (${e.stages.length} stage${e.stages.length === 1 ? '' : 's'}, ${e.jobs} job${e.jobs === 1 ? '' : 's'}, ${e.threads} thread${e.threads === 1 ? '' : 's'})`)
           break
         case 'stage:start':
           write(`  ▶ ${pad(e.stage)}  ${e.kind}: ${e.reasons.map(describeReason).join('; ')}`)
@@ -41,7 +42,7 @@ export function plainRenderer(write: (line: string) => void): Renderer {
           write(`  – ${pad(e.stage)}  skipped (${e.reason === 'cancelled' ? 'cancelled' : 'an upstream stage failed'})`)
           break
         case 'stage:expect':
-          write(`    ${pad(e.stage)}  expect ${e.text}: ${e.holds ? 'holds' : `FAILED (${fmt(e.left)} vs ${fmt(e.right)})`}`)
+          write(`    ${pad(e.stage)}  expect ${e.text}: ${e.holds ? 'holds' : `FAILED (${describeFailure(e)})`}`)
           break
         case 'warning':
           write(`  warning: ${e.message}`)
@@ -65,8 +66,4 @@ export function summary(e: Extract<RunEvent, { type: 'run:done' }>): string {
 
 export function formatMs(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`
-}
-
-function fmt(v: number): string {
-  return Number.isInteger(v) ? String(v) : v.toPrecision(6)
 }

@@ -5,6 +5,7 @@
  */
 import { Listr, type ListrTaskWrapper } from 'listr2'
 import { describeReason } from '../../cache/stale.ts'
+import { describeFailure } from '../../pipeline/expect.ts'
 import type { Renderer, RunEvent } from '../events.ts'
 import { formatMs, summary } from './plain.ts'
 
@@ -97,7 +98,7 @@ export function ttyRenderer(write: (line: string) => void): Renderer {
           if (e.level === 'warn') warnings.push(`warning (${e.stage}): ${e.message}`)
           break
         case 'stage:expect':
-          if (!e.holds) warnings.push(`expectation failed (${e.stage}): ${e.text} (${e.left} vs ${e.right})`)
+          if (!e.holds) warnings.push(`expectation failed (${e.stage}): ${e.text} (${describeFailure(e)})`)
           break
         case 'warning':
           warnings.push(`warning: ${e.message}`)

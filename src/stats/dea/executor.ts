@@ -54,6 +54,35 @@ export class AbortedError extends Error {
   }
 }
 
+/** Leases threads from a budget shared with other stages (the stage's `ctx.threads.acquire`). */
+export type LeaseThreads = (max: number) => Promise<{ readonly count: number; release(): void }>
+
+/**
+ * Run `body` with an executor on as many threads as help (`useful`) and are allowed:
+ * leased from the shared budget when `lease` is given, and released when the executor is
+ * closed, also on failure; otherwise `jobs`. A run that can use only one thread leases
+ * nothing: it computes on the calling thread, the process's own.
+ */
+export async function withExecutor<T>(
+  data: DeaData,
+  sets: GroupSets,
+  useful: number,
+  opts: { readonly jobs?: number; readonly lease?: LeaseThreads; readonly signal?: AbortSignal },
+  body: (exec: Executor) => Promise<T>,
+): Promise<T> {
+  const lease = opts.lease && useful > 1 ? await opts.lease(useful) : undefined
+  try {
+    const exec = createExecutor(data, sets, lease ? Math.min(lease.count, useful) : Math.min(opts.jobs ?? 1, useful), opts.signal)
+    try {
+      return await body(exec)
+    } finally {
+      await exec.close()
+    }
+  } finally {
+    lease?.release()
+  }
+}
+
 /** An executor with `threads` workers, or the calling thread when threads ≤ 1. */
 export function createExecutor(data: DeaData, sets: GroupSets, threads: number, signal?: AbortSignal): Executor {
   return threads <= 1 ? new InlineExecutor(data, sets, signal) : new PoolExecutor(data, sets, threads, signal)

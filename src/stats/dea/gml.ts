@@ -24,13 +24,15 @@
  */
 import type { DeaData } from './data.ts'
 import { makeChunks, STATUS, type Chunk, type ChunkResult } from './chunk.ts'
-import { createExecutor } from './executor.ts'
+import { withExecutor, type LeaseThreads } from './executor.ts'
 import { frontierGroups } from './frontier.ts'
 import { MIN_LPS_FOR_THREADS, type Returns } from './run.ts'
 
 export interface GmlOptions {
   readonly returns: Returns
   readonly jobs?: number
+  /** Lease the threads from a shared budget instead (then `jobs` is ignored); see withExecutor. */
+  readonly lease?: LeaseThreads
   readonly signal?: AbortSignal
   readonly onProgress?: (done: number, total: number) => void
 }
@@ -66,14 +68,13 @@ export async function runGml(data: DeaData, unit: Int32Array, period: Int32Array
   const sets = { refs, nondominated: refs }
   const chunks = makeChunks(groups)
   const total = groups.reduce((s, g) => s + g.evaluate.length, 0)
-  const threads = Math.max(1, Math.min(opts.jobs ?? 1, chunks.length, total >= MIN_LPS_FOR_THREADS ? Infinity : 1))
-  const exec = createExecutor(data, sets, threads, opts.signal)
+  const useful = Math.max(1, Math.min(chunks.length, total >= MIN_LPS_FOR_THREADS ? Infinity : 1))
   const dGlobal = new Float64Array(n).fill(NaN)
   const dContemporaneous = new Float64Array(n).fill(NaN)
   let done = 0
   let iterations = 0
   const failed = new Set<number>()
-  try {
+  const used = await withExecutor(data, sets, useful, opts, async (exec) => {
     const results = await exec.run({ spec: { kind: 'ddf', vrs, orientation: 'none' }, reduced: false, excludeSelf: false }, chunks, (r: ChunkResult, c: Chunk) => {
       done += c.units.length
       iterations += r.iterations
@@ -88,9 +89,8 @@ export async function runGml(data: DeaData, unit: Int32Array, period: Int32Array
         else failed.add(o)
       }
     })
-  } finally {
-    await exec.close()
-  }
+    return { threads: exec.threads, workerChunks: exec.workerChunks }
+  })
 
   // link each DMU to the same unit's DMU of the previous year
   const gml = new Float64Array(n).fill(NaN)
@@ -113,5 +113,5 @@ export async function runGml(data: DeaData, unit: Int32Array, period: Int32Array
     tc[j] = gml[j] / ec[j]
     cum[j] = cum[prev] * gml[j]
   }
-  return { dGlobal, dContemporaneous, gml, ec, tc, cum, failed: [...failed].sort((a, b) => a - b), lps: done, iterations, threads, workerChunks: exec.workerChunks }
+  return { dGlobal, dContemporaneous, gml, ec, tc, cum, failed: [...failed].sort((a, b) => a - b), lps: done, iterations, ...used }
 }

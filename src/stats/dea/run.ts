@@ -15,7 +15,7 @@
 import type { DeaData } from './data.ts'
 import { makeChunks, STATUS, type Chunk, type ChunkResult } from './chunk.ts'
 import { pricingSets } from './dominance.ts'
-import { createExecutor } from './executor.ts'
+import { withExecutor, type LeaseThreads } from './executor.ts'
 import { frontierGroups, type Frontier } from './frontier.ts'
 import type { Orientation } from './layout.ts'
 import { WORKING_SET_MAX } from './solve-unit.ts'
@@ -39,6 +39,8 @@ export interface DeaOptions {
   readonly superInfeasible?: SuperInfeasible
   /** Worker threads; 1 runs on the calling thread. Results do not depend on it. */
   readonly jobs?: number
+  /** Lease the threads from a shared budget instead (then `jobs` is ignored); see withExecutor. */
+  readonly lease?: LeaseThreads
   readonly signal?: AbortSignal
   readonly onProgress?: (done: number, total: number) => void
   readonly periodLabels?: readonly string[]
@@ -99,8 +101,7 @@ export async function runDea(data: DeaData, period: Int32Array, nPeriods: number
   const sets = { refs, nondominated: pricingSets(data, refs, opts.frontier === 'sequential') }
   const chunks1 = makeChunks(groups)
   const evaluations1 = groups.reduce((s, g) => s + g.evaluate.length, 0)
-  const threads = Math.max(1, Math.min(opts.jobs ?? 1, chunks1.length, evaluations1 >= MIN_LPS_FOR_THREADS ? Infinity : 1))
-  const exec = createExecutor(data, sets, threads, opts.signal)
+  const useful = Math.max(1, Math.min(chunks1.length, evaluations1 >= MIN_LPS_FOR_THREADS ? Infinity : 1))
   let lps = 0
   let iterations = 0
   let done = 0
@@ -113,7 +114,7 @@ export async function runDea(data: DeaData, period: Int32Array, nPeriods: number
   }
   // evals[g] maps DMU → its evaluation in group g
   const evals: Map<number, Eval>[] = groups.map(() => new Map())
-  try {
+  const used = await withExecutor(data, sets, useful, opts, async (exec) => {
     const pass1 = { spec: { kind: radial ? ('radial' as const) : ('sbm' as const), vrs, orientation: radial ? ('input' as const) : opts.orientation }, reduced: true, excludeSelf: false }
     const res1 = await exec.run(pass1, chunks1, progress)
     forEachUnit(chunks1, res1, d, (g, o, u) => {
@@ -149,10 +150,9 @@ export async function runDea(data: DeaData, period: Int32Array, nPeriods: number
         }
       })
     }
-  } finally {
-    await exec.close()
-  }
-  return { ...aggregate(n, d, groups.length, evals), lps, iterations, threads, workerChunks: exec.workerChunks }
+    return { threads: exec.threads, workerChunks: exec.workerChunks }
+  })
+  return { ...aggregate(n, d, groups.length, evals), lps, iterations, ...used }
 }
 
 interface UnitView {

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { beforeEach, describe, expect, test } from 'vitest'
 import { predict } from '../../../src/scheduler/predict.ts'
 import { planOf, runIn, tempProject } from '../../helpers/pipeline.ts'
-import { ran, testRegistry } from './stages.ts'
+import { leased, ran, testRegistry } from './stages.ts'
 
 const chain = (k = 1, note?: string) => `quasi: 1
 name: chain
@@ -112,6 +112,25 @@ stages:
     ran.length = 0
     await runIn(root, planOf(root, yaml, testRegistry), { jobs: 1, force: true })
     expect(ran).toEqual(['p:start', 'p:end', 'q:start', 'q:end'])
+  })
+
+  test('stages running at once share the --threads budget; ctx.jobs is still --jobs', async () => {
+    const root = tempProject()
+    const yaml = `quasi: 1
+name: thr
+stages:
+  t1: { uses: threaded, with: { want: 3 } }
+  t2: { uses: threaded, with: { want: 3 } }
+  t3: { uses: threaded, with: { want: 3 } }
+`
+    Object.assign(leased, { now: 0, max: 0, counts: [], jobs: [] })
+    const r = await runIn(root, planOf(root, yaml, testRegistry), { jobs: 3, threads: 4 })
+    expect(r.exitStatus).toBe(0)
+    expect(leased.max).toBeLessThanOrEqual(4)
+    expect(leased.counts).toHaveLength(3)
+    expect(leased.counts[0]).toBe(3) // the first takes what it asks for; the others what is left, or wait
+    expect(leased.jobs).toEqual([3, 3, 3])
+    expect(r.events.of('run:start')[0]).toMatchObject({ jobs: 3, threads: 4 })
   })
 
   test('--only, --from and --force select stages', async () => {

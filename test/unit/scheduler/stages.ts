@@ -99,4 +99,33 @@ const rand = defineStage<{ n: number }>({
   },
 })
 
-export const testRegistry: readonly StageDef[] = [source, add, fail, slow, rand]
+/** Threads leased right now by `threaded` stages, the most at once, and each lease's size. */
+export const leased = { now: 0, max: 0, counts: [] as number[], jobs: [] as number[] }
+
+const threaded = defineStage<{ want: number; ms: number }>({
+  kind: 'threaded',
+  version: 1,
+  description: 'leases threads from the run budget while it works',
+  params: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { want: { type: 'integer', default: 2, description: 'threads' }, ms: { type: 'integer', default: 60, description: 'ms' } },
+  },
+  references: [],
+  async run(ctx) {
+    const lease = await ctx.threads.acquire(ctx.params.want)
+    try {
+      leased.now += lease.count
+      leased.max = Math.max(leased.max, leased.now)
+      leased.counts.push(lease.count)
+      leased.jobs.push(ctx.jobs)
+      await new Promise((r) => setTimeout(r, ctx.params.ms))
+      leased.now -= lease.count
+    } finally {
+      lease.release()
+    }
+    return { facts: { want: ctx.params.want } }
+  },
+})
+
+export const testRegistry: readonly StageDef[] = [source, add, fail, slow, rand, threaded]

@@ -13,6 +13,8 @@ import { Frame } from '../../../../src/artifacts/frame.ts'
 import stage from '../../../../stages/measure-gie/stage.ts'
 import type { MeasureGieParams } from '../../../../stages/measure-gie/params.ts'
 import { makeTestContext } from '../../../helpers/context.ts'
+import { ThreadBudget } from '../../../../src/scheduler/threads.ts'
+import type { ThreadPool } from '../../../../src/stage.ts'
 
 function panel(units: number, years: number): { data: DeaData; period: Int32Array; unit: Int32Array } {
   return randomPanel(['dea-workers'], { units, years, m: 3, s1: 2, s2: 1, sizeSd: 0.7, trend: 0.04 })
@@ -53,17 +55,17 @@ describe('threads', () => {
     expect(Buffer.from(two.dContemporaneous.buffer).equals(Buffer.from(one.dContemporaneous.buffer))).toBe(true)
   }, 60_000)
 
-  test('the stage writes the same bytes with jobs 1 and 2', async () => {
+  test('the stage writes the same bytes with 1 and 2 threads', async () => {
     const names = ['x1', 'x2', 'x3', 'g1', 'g2', 'b1']
     const cols: Record<string, Float64Array | string[]> = { unit: Array.from(unit, (u) => `c${u}`), year: Float64Array.from(period, (t) => 2010 + t) }
     names.forEach((c, i) => (cols[c] = Float64Array.from({ length: data.n }, (_, j) => data.values[j * data.d + i])))
     const frame = Frame.from(cols)
-    const go = async (jobs: number) => {
+    const go = async (threads: number) => {
       const ctx = makeTestContext<MeasureGieParams>({
         params: { from: 'p', model: 'super-sbm', frontier: 'global', window: 3, inputs: ['x1', 'x2', 'x3'], desirable: ['g1', 'g2'], undesirable: ['b1'], as: 'gie', zeros: 'replace', zero_value: 0.01, super_infeasible: 'one' },
         inputs: { p: frame },
         panel: { unit: 'unit', time: 'year' },
-        jobs,
+        threads,
       })
       return { ctx, result: await stage.run(ctx) }
     }
@@ -76,6 +78,49 @@ describe('threads', () => {
     for (const f of ['scores.csv', 'summary.csv', 'summary.md']) expect(two.result.files![f], f).toBe(one.result.files![f])
     expect(Buffer.from(two.result.frame!.numbers('gie').buffer).equals(Buffer.from(one.result.frame!.numbers('gie').buffer))).toBe(true)
   }, 60_000)
+
+  test('two measure-gie stages running at once lease from one budget and never exceed it', async () => {
+    const names = ['x1', 'x2', 'x3', 'g1', 'g2', 'b1']
+    const cols: Record<string, Float64Array | string[]> = { unit: Array.from(unit, (u) => `c${u}`), year: Float64Array.from(period, (t) => 2010 + t) }
+    names.forEach((c, i) => (cols[c] = Float64Array.from({ length: data.n }, (_, j) => data.values[j * data.d + i])))
+    const frame = Frame.from(cols)
+    const budget = new ThreadBudget(2)
+    let now = 0
+    let most = 0
+    const leases: number[] = []
+    // the budget as the scheduler gives it, counting what is leased at any moment
+    const pool: ThreadPool = {
+      acquire: async (max) => {
+        const lease = await budget.acquire(max)
+        now += lease.count
+        most = Math.max(most, now)
+        leases.push(lease.count)
+        let open = true
+        return { count: lease.count, release: () => (open && (now -= lease.count), (open = false), lease.release()) }
+      },
+    }
+    const go = (model: 'super-sbm' | 'gml', threads: number | ThreadPool, signal?: AbortSignal) =>
+      stage.run(makeTestContext<MeasureGieParams>({
+        params: { from: 'p', model, frontier: 'global', window: 3, inputs: ['x1', 'x2', 'x3'], desirable: ['g1', 'g2'], undesirable: ['b1'], as: 'gie', zeros: 'replace', zero_value: 0.01, super_infeasible: 'one' },
+        inputs: { p: frame },
+        panel: { unit: 'unit', time: 'year' },
+        jobs: 8, // --jobs no longer sizes the pool
+        threads,
+        signal,
+      }))
+    const [a, b] = await Promise.all([go('super-sbm', pool), go('gml', pool)])
+    expect(most).toBeLessThanOrEqual(2)
+    expect(leases.length).toBeGreaterThanOrEqual(2)
+    expect(budget.free).toBe(2)
+    expect(a.files).toEqual((await go('super-sbm', 1)).files)
+    expect(b.files).toEqual((await go('gml', 1)).files)
+    // a stage that stops early gives its threads back
+    const ac = new AbortController()
+    const stopped = go('super-sbm', pool, ac.signal)
+    setTimeout(() => ac.abort(), 50)
+    await expect(stopped).rejects.toMatchObject({ code: 'CANCELLED' })
+    expect(budget.free).toBe(2)
+  }, 120_000)
 
   test('an aborted run stops with AbortedError', async () => {
     const ac = new AbortController()
