@@ -5,8 +5,8 @@
  * column by column (`stepwise`), and the variance options of the regression kernel
  * (src/stats/ols; conventions in docs/methods.md, "Regression").
  */
-import { QuasiError } from '../../src/errors.ts'
 import { defineStage } from '../../src/stage.ts'
+import { requiredUnlessModel } from '../_estimation/check.ts'
 import { MODEL_FACTS } from '../_estimation/facts.ts'
 import { knownColumns } from './columns.ts'
 import type { DidParams } from './params.ts'
@@ -25,17 +25,7 @@ export default defineStage<DidParams>({
   facts: [...MODEL_FACTS, 'columns'],
   consumes: { from: 'frame', model: 'model' },
   columns: knownColumns,
-  check(params) {
-    if (params.model === undefined) {
-      const missing = (['from', 'outcome', 'treatment'] as const).filter((k) => params[k] === undefined)
-      if (missing.length) {
-        return [new QuasiError('MISSING_PARAM', `did needs ${missing.map((m) => `\`${m}\``).join(', ')} (or \`model:\` to reuse a did stage)`, {
-          param: [], expected: missing.join(', '),
-        })]
-      }
-    }
-    return []
-  },
+  check: (params) => requiredUnlessModel('did', params, ['from', 'outcome', 'treatment']),
   async run(ctx) {
     // The regression kernel (and its libraries) load only when a did stage actually runs.
     const { runDid } = await estimation()

@@ -5,8 +5,8 @@
  * not-yet-treated units as the comparison, a joint F test of the pre-period β_k, and the
  * coefficient plot papers print (relative periods ≤−5 … ≥5, the title above).
  */
-import { QuasiError } from '../../src/errors.ts'
 import { defineStage } from '../../src/stage.ts'
+import { requiredUnlessModel } from '../_estimation/check.ts'
 import { MODEL_FACTS } from '../_estimation/facts.ts'
 import { knownColumns } from './columns.ts'
 import { eventStudyParams, type EventStudyParams } from './params.ts'
@@ -25,15 +25,7 @@ export default defineStage<EventStudyParams>({
   facts: [...MODEL_FACTS, 'pretrend_F', 'pretrend_p', 'pretrend_df'],
   consumes: { from: 'frame', model: 'model' },
   columns: knownColumns,
-  check(params) {
-    if (params.model === undefined) {
-      const missing = (['from', 'outcome', 'treatment'] as const).filter((k) => params[k] === undefined)
-      if (missing.length) {
-        return [new QuasiError('MISSING_PARAM', `event-study needs ${missing.map((m) => `\`${m}\``).join(', ')} (or \`model:\` to reuse a did stage)`, { param: [], expected: missing.join(', ') })]
-      }
-    }
-    return []
-  },
+  check: (params) => requiredUnlessModel('event-study', params, ['from', 'outcome', 'treatment']),
   async run(ctx) {
     // The regression kernel and the plotting library load only when the stage runs.
     const { runEventStudy } = await estimation()

@@ -6,8 +6,8 @@
  * the regression kernel (docs/methods.md, "Regression"), and Wald tests of linear hypotheses.
  * `did` is the DID-specific front end of the same layer (stages/_estimation).
  */
-import { QuasiError } from '../../src/errors.ts'
 import { defineStage } from '../../src/stage.ts'
+import { requiredUnlessModel } from '../_estimation/check.ts'
 import { MODEL_FACTS } from '../_estimation/facts.ts'
 import { knownColumns } from './columns.ts'
 import { regressParams, type RegressParams } from './params.ts'
@@ -25,17 +25,7 @@ export default defineStage<RegressParams>({
   consumes: { from: 'frame', model: 'model' },
   columns: knownColumns,
   facts: [...MODEL_FACTS, 'wald_F(<test>)', 'wald_p(<test>)', 'wald_chi2(<test>)', 'wald_p_chi2(<test>)'],
-  check(params) {
-    if (params.model === undefined) {
-      const missing = (['from', 'outcome', 'regressors'] as const).filter((k) => params[k] === undefined)
-      if (missing.length) {
-        return [new QuasiError('MISSING_PARAM', `regress needs ${missing.map((m) => `\`${m}\``).join(', ')} (or \`model:\` to reuse a regress stage)`, {
-          param: [], expected: missing.join(', '),
-        })]
-      }
-    }
-    return []
-  },
+  check: (params) => requiredUnlessModel('regress', params, ['from', 'outcome', 'regressors']),
   async run(ctx) {
     const { runRegress } = await estimation()
     return runRegress(ctx)
