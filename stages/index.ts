@@ -11,5 +11,6 @@ import impute from './impute/stage.ts'
 import ingest from './ingest/stage.ts'
 import measureGie from './measure-gie/stage.ts'
 import merge from './merge/stage.ts'
+import table from './table/stage.ts'
 
-export const stageKinds: readonly StageDef[] = [ingest, merge, filter, impute, derive, measureGie, did, eventStudy]
+export const stageKinds: readonly StageDef[] = [ingest, merge, filter, impute, derive, measureGie, did, eventStudy, table]
