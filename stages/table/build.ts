@@ -70,10 +70,25 @@ export function buildTable(sections: readonly Section[], o: BuildOptions): Built
     indicators: [],
     stats: [],
     panels,
-    notes: [...modelNotes(models, names, label), ...(o.notes ?? [])],
+    notes: [...panelNotes(sections, labels, names, label), ...(o.notes ?? [])],
     digits,
   }
   return { table, models, names }
+}
+
+/**
+ * Notes of a panel table. When column j has the same variance convention, sample and
+ * fixed-effects status in every panel (the usual case: the panels differ in the outcome),
+ * the notes speak of columns, as for one block; otherwise of "Panel A (1)" and so on.
+ */
+function panelNotes(sections: readonly Section[], labels: readonly string[], names: readonly string[], label: (n: string) => string): string[] {
+  const at = (j: number) => sections.map((s) => s.columns[j].model)
+  const same = (f: (m: Model) => string) => labels.every((_, j) => new Set(at(j).map(f)).size === 1)
+  if (!same((m) => m.variance.label) || !same((m) => m.subset ?? '') || !same((m) => String(m.fixedEffects.length === 0))) {
+    return modelNotes(sections.flatMap((s) => s.columns.map((c) => c.model)), names, label)
+  }
+  const columns = labels.map((_, j) => ({ ...at(j)[0], notes: [...new Set(at(j).flatMap((m) => m.notes ?? []))] }))
+  return modelNotes(columns, labels, label)
 }
 
 /** "Panel A. Dependent variable: R&D", or each column's outcome when they differ within the panel. */

@@ -208,6 +208,12 @@ describe('panels', () => {
     expect(byColumn).toContain('| *A* | | |')
   })
 
+  test('notes speak of columns when each column has one variance convention and sample in every panel', async () => {
+    const md = (await runTable({ panels: { A: ['stepwise', 'robust'], B: ['digital', 'robust'] } })).files['table.md']
+    expect(md).toContain(`*(1): ${main('stepwise').variance.label} (2): ${main('robust').variance.label}*`)
+    expect(md).not.toContain('A (1)')
+  })
+
   test('every panel needs the same number of columns', async () => {
     const e = await tableError({ panels: { 'Panel A': ['stepwise', 'robust'], 'Panel B': ['digital'] } })
     expect(e.code).toBe('INVALID_VALUE')
