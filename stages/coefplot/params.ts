@@ -19,7 +19,7 @@ export const coefplotParams: JsonSchema = {
   required: ['columns'],
   properties: {
     columns: selectionSchema(
-      'The models to draw, one row each from top to bottom: stages that produce models, matrix instances (`het[east]`) or matrix groups (`het`, its instances in order). Each stage contributes its main model.',
+      'The models to draw, one row each from top to bottom: stages that produce models, matrix instances (`het[east]`) or matrix groups (`het`, its instances in order). Each stage contributes its main model. Quote instance names inside `[…]`: `["het[east]", "het[west]"]`.',
     ),
     term: {
       type: 'string',

@@ -54,7 +54,8 @@ export const tableParams: JsonSchema = {
   properties: {
     columns: selectionSchema(
       'The columns: stages that produce models (did, event-study), matrix instances (`het[east]`) or matrix groups (`het`, its instances in order). ' +
-        'Each stage contributes its main model (a stepwise did: its last column). Give `columns` or `panels`.',
+        'Each stage contributes its main model (a stepwise did: its last column). Give `columns` or `panels`. ' +
+        'Quote instance names inside `[…]`: `[baseline, "het[east]"]`.',
     ),
     panels: {
       type: 'object',
@@ -82,7 +83,8 @@ export const tableParams: JsonSchema = {
     caption: {
       type: 'string',
       description:
-        'The line above the column headers. Default: "Dependent variable: <outcome>" when every column has the same outcome; when they differ each column\'s outcome is printed as a header line (with `panels`: after the panel\'s label) and there is no caption.',
+        'The line above the column headers. Default: "Dependent variable: <outcome>" when every column has the same outcome; when they differ there is no caption and each column\'s outcome is printed ' +
+        'as a header line (with `panels`: after each panel\'s label, or as a header line when each column has one outcome in every panel).',
     },
   },
 }
