@@ -4,7 +4,7 @@
  * their expectations, and a second run that is all cache hits.
  */
 import { spawnSync } from 'node:child_process'
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -106,5 +106,6 @@ describe('table and coefplot over a matrix group', () => {
     const second = quasi(['run', 'pipelines/het.yaml'], dir)
     expect(second.code).toBe(0)
     expect(second.out).toContain('0 ran, 11 cached')
+    rmSync(dir, { recursive: true, force: true })
   })
 })
