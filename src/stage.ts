@@ -110,7 +110,10 @@ export interface StageDef<P = any> {
   readonly description: string
   /** JSON Schema of `with:` (an object schema; defaults are applied before run). */
   readonly params: JsonSchema
-  /** Parameters whose values name other stages (a string or a list of strings). */
+  /**
+   * Parameters whose values name other stages: a string or a list of strings, or (when the
+   * parameter's schema takes an object) a map whose values are either, e.g. table's `panels`.
+   */
   readonly references: readonly string[]
   /** Parameters whose values are file paths relative to the pipeline file. */
   readonly files?: readonly string[]

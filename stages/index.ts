@@ -3,6 +3,7 @@
  * under stages/ plus one line here; the core never imports a stage by name.
  */
 import type { StageDef } from '../src/stage.ts'
+import coefplot from './coefplot/stage.ts'
 import derive from './derive/stage.ts'
 import did from './did/stage.ts'
 import eventStudy from './event-study/stage.ts'
@@ -12,5 +13,6 @@ import ingest from './ingest/stage.ts'
 import measureGie from './measure-gie/stage.ts'
 import merge from './merge/stage.ts'
 import regress from './regress/stage.ts'
+import table from './table/stage.ts'
 
-export const stageKinds: readonly StageDef[] = [ingest, merge, filter, impute, derive, measureGie, did, eventStudy, regress]
+export const stageKinds: readonly StageDef[] = [ingest, merge, filter, impute, derive, measureGie, did, eventStudy, regress, table, coefplot]

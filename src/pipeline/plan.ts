@@ -205,46 +205,54 @@ export function makePlan(src: SourceFile, registry: readonly StageDef[], opts: P
 
     const refs: string[] = []
     for (const p of def.references) {
-      const v = withValue[p]
-      const list = typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []
-      const resolved: string[] = []
-      list.forEach((target, i) => {
-        const where = typeof v === 'string' ? at('with', p) : at('with', p, i)
-        const group = groups.get(target)
-        if (target === name || target === entry.template) {
-          const what = target === name ? 'itself' : `its own matrix \`${target}\``
-          report(new QuasiError('SELF_REFERENCE', `stage \`${name}\` refers to ${what} in \`${p}\``, {
-            pos: where, stage: name, kind: def.kind,
-            hint: `\`${p}\` names another stage whose output this one reads`,
-          }))
-        } else if (group) {
-          if (typeof v === 'string' && !acceptsList(def.params, p)) {
-            report(new QuasiError('INVALID_VALUE', `\`${p}\` names the matrix stage \`${target}\`, which has ${group.length} instances; \`${p}\` takes one stage`, {
-              pos: where, stage: name, kind: def.kind, expected: `one instance, e.g. ${group.slice(0, 3).map((g) => '`' + g + '`').join(', ')}`,
+      // A reference parameter holds a stage name, a list of names, or a map whose values are
+      // names or lists (e.g. `panels: { "Panel A": [a, b] }`); each such value is one slot.
+      const top = withValue[p]
+      const slots: { sub: ValuePath; v: unknown; set: (list: string[]) => void }[] = isMap(top) && acceptsMap(def.params, p)
+        ? Object.keys(top).map((k) => ({ sub: [p, k], v: top[k], set: (list: string[]) => void (top[k] = list) }))
+        : [{ sub: [p], v: top, set: (list: string[]) => void (withValue[p] = list) }]
+      for (const { sub, v, set } of slots) {
+        const list = typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []
+        const resolved: string[] = []
+        const where = (target: string) => (typeof v === 'string' ? at('with', ...sub) : at('with', ...sub, Math.max(0, list.indexOf(target))))
+        list.forEach((target) => {
+          const group = groups.get(target)
+          if (target === name || target === entry.template) {
+            const what = target === name ? 'itself' : `its own matrix \`${target}\``
+            report(new QuasiError('SELF_REFERENCE', `stage \`${name}\` refers to ${what} in \`${p}\``, {
+              pos: where(target), stage: name, kind: def.kind,
+              hint: `\`${p}\` names another stage whose output this one reads`,
             }))
-          } else resolved.push(...group)
-        } else if (!nameSet.has(target)) {
-          const near = suggest(target, referable.filter((n) => n !== name))
-          report(new QuasiError('MISSING_STAGE', `\`${p}\` refers to stage \`${target}\`, which does not exist${near ? `; did you mean \`${near}\`?` : ''}`, {
-            pos: where, stage: name, kind: def.kind,
-            expected: `one of the pipeline's stages: ${referable.filter((n) => n !== name).slice(0, 30).map((n) => '`' + n + '`').join(', ')}`,
-          }))
-        } else resolved.push(target)
-      })
-      // A group reference becomes the list of its instances, which is what the stage reads.
-      if (list.some((t) => groups.has(t))) withValue[p] = resolved
-      for (const r of resolved) if (!refs.includes(r)) refs.push(r)
-      const wants = def.consumes?.[p]
-      if (wants) {
-        resolved.forEach((target) => {
-          const up = stageKind(stagesIn, kinds, target, groups)
-          if (up && !up.produces?.includes(wants)) {
-            report(new QuasiError('INVALID_VALUE', `\`${p}\` refers to stage \`${target}\` (${up.kind}), which produces no ${artifactKinds[wants].noun}`, {
-              pos: typeof v === 'string' ? at('with', p) : at('with', p, list.indexOf(target) >= 0 ? list.indexOf(target) : 0), stage: name, kind: def.kind,
-              expected: `a stage of a kind that produces one: ${kindsProducing(registry, wants)}`,
+          } else if (group) {
+            if (typeof v === 'string' && !acceptsList(def.params, sub)) {
+              report(new QuasiError('INVALID_VALUE', `\`${p}\` names the matrix stage \`${target}\`, which has ${group.length} instances; \`${p}\` takes one stage`, {
+                pos: where(target), stage: name, kind: def.kind, expected: `one instance, e.g. ${group.slice(0, 3).map((g) => '`' + g + '`').join(', ')}`,
+              }))
+            } else resolved.push(...group)
+          } else if (!nameSet.has(target)) {
+            const near = suggest(target, referable.filter((n) => n !== name))
+            report(new QuasiError('MISSING_STAGE', `\`${p}\` refers to stage \`${target}\`, which does not exist${near ? `; did you mean \`${near}\`?` : ''}`, {
+              pos: where(target), stage: name, kind: def.kind,
+              expected: `one of the pipeline's stages: ${referable.filter((n) => n !== name).slice(0, 30).map((n) => '`' + n + '`').join(', ')}`,
             }))
-          }
+          } else resolved.push(target)
         })
+        // A group reference becomes the list of its instances, which is what the stage reads.
+        if (list.some((t) => groups.has(t))) set(resolved)
+        for (const r of resolved) if (!refs.includes(r)) refs.push(r)
+        const wants = def.consumes?.[p]
+        if (wants) {
+          resolved.forEach((target) => {
+            const up = stageKind(stagesIn, kinds, target, groups)
+            if (up && !up.produces?.includes(wants)) {
+              const written = list.includes(target) ? target : target.slice(0, target.indexOf('['))
+              report(new QuasiError('INVALID_VALUE', `\`${p}\` refers to stage \`${target}\` (${up.kind}), which produces no ${artifactKinds[wants].noun}`, {
+                pos: where(written), stage: name, kind: def.kind,
+                expected: `a stage of a kind that produces one: ${kindsProducing(registry, wants)}`,
+              }))
+            }
+          })
+        }
       }
     }
     const needs: string[] = []
@@ -313,9 +321,10 @@ export function makePlan(src: SourceFile, registry: readonly StageDef[], opts: P
     const raw = stagesIn[first.template ?? first.name]
     // The next stage may be named directly or through its matrix group.
     const targets = [cycle[1], ...[...groups].filter(([, inst]) => inst.includes(cycle[1])).map(([g]) => g)]
+    const namesIn = (v: unknown): unknown[] => (isMap(v) ? Object.values(v).flatMap(namesIn) : Array.isArray(v) ? v : [v])
     const via = [...first.def.references, 'needs'].find((p) => {
       const v = p === 'needs' ? raw.needs : raw.with?.[p]
-      return targets.some((t) => v === t || (Array.isArray(v) && v.includes(t)))
+      return targets.some((t) => namesIn(v).includes(t))
     })
     const path = via === 'needs' ? [...first.path, 'needs'] : [...first.path, 'with', via ?? '']
     errors.push(new QuasiError('CYCLE', `cycle: ${cycle.join(' → ')}`, {
@@ -359,12 +368,25 @@ function remap(e: QuasiError, src: SourceFile, path: ValuePath, origins: Readonl
   return undefined
 }
 
-/** Whether a parameter's schema takes a list (so a matrix group can stand for its instances). */
-function acceptsList(schema: JsonSchema, param: string): boolean {
+/**
+ * Whether the schema at `[param]` or `[param, key]` (a value of a map parameter) takes a
+ * list, so that a matrix group can stand for its instances.
+ */
+function acceptsList(schema: JsonSchema, sub: ValuePath): boolean {
+  const branches = (s: JsonSchema | undefined): JsonSchema[] => (s ? [s, ...((s.oneOf ?? s.anyOf ?? []) as JsonSchema[])] : [])
+  let here = branches(((schema.properties ?? {}) as Record<string, JsonSchema>)[String(sub[0])])
+  if (sub.length > 1) here = here.flatMap((b) => (b.additionalProperties && typeof b.additionalProperties === 'object' ? branches(b.additionalProperties as JsonSchema) : []))
+  return here.some((b) => b.type === 'array')
+}
+
+/** Whether a reference parameter's schema takes a map (of names or lists of names). */
+function acceptsMap(schema: JsonSchema, param: string): boolean {
   const s = ((schema.properties ?? {}) as Record<string, JsonSchema>)[param]
-  if (!s) return false
-  const branches = [s, ...((s.oneOf ?? s.anyOf ?? []) as JsonSchema[])]
-  return branches.some((b) => b.type === 'array')
+  return Boolean(s) && [s, ...((s.oneOf ?? s.anyOf ?? []) as JsonSchema[])].some((b) => b.type === 'object')
+}
+
+function isMap(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
 }
 
 function stageKind(stagesIn: Record<string, RawStage>, kinds: ReadonlyMap<string, StageDef>, name: string, groups: ReadonlyMap<string, readonly string[]>): StageDef | undefined {

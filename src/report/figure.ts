@@ -116,3 +116,42 @@ function wrap(text: string, max: number): string | string[] {
   const lines = greedy(limit)
   return lines.length === 1 ? lines[0] : lines
 }
+
+export interface ForestRow {
+  /** Row label, e.g. a model's column label or its stage. */
+  readonly label: string
+  readonly estimate: number
+  readonly low: number
+  readonly high: number
+}
+
+/**
+ * A forest plot of one coefficient across models: one row per model, top to bottom in the
+ * order given, the point estimate with its confidence interval (capped whiskers) on a
+ * horizontal axis, and a vertical line at zero.
+ */
+export function forestPlot(rows: readonly ForestRow[], opts: { title?: string; xTitle: string; yTitle?: string }): TopLevelSpec {
+  const values = rows.map((r, i) => ({ i, label: r.label, estimate: r.estimate, low: r.low, high: r.high }))
+  const order = rows.map((r) => r.label)
+  const y = { field: 'label', type: 'ordinal' as const, sort: order, title: opts.yTitle ?? null, axis: { labelPadding: 6, ticks: false, domain: false } }
+  // One x definition for every layer, so the layers share one scale and one axis. The
+  // padding keeps the zero line and the outermost whiskers off the frame; few ticks keep
+  // label-overlap removal from dropping the zero label.
+  const x = (field: string) => ({ field, type: 'quantitative' as const, title: opts.xTitle, scale: { zero: true, padding: 14 }, axis: { tickCount: 5 } })
+  const cap = (field: string) => ({ mark: { type: 'tick' as const, color: 'black', orient: 'vertical' as const, size: 8, thickness: 1, opacity: 1 }, encoding: { y, x: x(field) } })
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    ...(opts.title ? { title: opts.title } : {}),
+    width: 360,
+    height: Math.max(120, 34 * rows.length),
+    config: JOURNAL_CONFIG,
+    data: { values },
+    layer: [
+      { mark: { type: 'rule', color: '#888', strokeWidth: 0.8, strokeDash: [4, 3] }, encoding: { x: { datum: 0, type: 'quantitative' } } },
+      { mark: { type: 'rule', color: 'black', strokeWidth: 1 }, encoding: { y, x: x('low'), x2: { field: 'high' } } },
+      cap('low'),
+      cap('high'),
+      { mark: { type: 'point', filled: true, color: 'black', opacity: 1, size: 40 }, encoding: { y, x: x('estimate') } },
+    ],
+  } as TopLevelSpec
+}
