@@ -65,7 +65,12 @@ stages:
 
   table2:
     uses: table
-    with: { columns: [baseline, by_group], keep: [did, x, ln_size], title: "Table 2. Baseline and by group" }
+    with:
+      columns: [baseline, by_group]
+      column_labels: [All units, Group a, Group b]
+      keep: [did, x, ln_size]
+      title: "Table 2. Baseline and by group"
+
 `
 
 export function starterData(): string {

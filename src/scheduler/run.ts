@@ -69,7 +69,9 @@ export async function runPipeline(plan: Plan, opts: RunOptions): Promise<RunResu
     throw e
   })
   const prevState = await readState(stateFile)
-  const state: PipelineState = { ...prevState }
+  // Stages no longer in the pipeline (a removed stage, a matrix value taken out) drop out of
+  // the state, so `quasi clean` can reclaim their cache entries.
+  const state: PipelineState = Object.fromEntries(Object.entries(prevState).filter(([name]) => plan.byName.has(name)))
   const outDir = join(opts.outputsDir, plan.name)
 
   const abort = new AbortController()

@@ -44,7 +44,7 @@ const cases: [string, 'validate' | 'run', number, string, string, string][] = [
   ['did-no-variation', 'run', 1, '9:49', 'NO_VARIATION', 'treatment `zero` has no variation'],
   ['did-one-cluster', 'run', 2, '9:65', 'INVALID_SPEC', 'cluster variable `country` has 1 level'],
   ['did-rank-deficient', 'run', 1, '9:49', 'SINGULAR_DESIGN', 'collinear with the fixed effects: `always`'],
-  ['table-no-model', 'validate', 2, '12:33', 'INVALID_VALUE', '`columns` refers to stage `panel` (ingest), which produces no fitted models'],
+  ['table-no-model', 'validate', 2, '12:33', 'INVALID_VALUE', '`columns` refers to stage `panel` (ingest), which produces no fitted model'],
   ['failed-expectation', 'run', 3, '', '', ''],
   // Column names, checked from the files' headers without running anything.
   ['column-did-control', 'validate', 2, '16:23', 'MISSING_COLUMN', 'unknown column `fni`; did you mean `fin`?'],

@@ -15,13 +15,21 @@ async function quasi(args: string[], cwd: string) {
 const fresh = () => mkdtempSync(join(tmpdir(), 'quasi-cmd-'))
 
 describe('commands', () => {
-  test('init writes a pipeline that runs, and refuses to overwrite it', async () => {
+  test('init writes a starter study that runs and finds its planted effect, and refuses to overwrite it', async () => {
     const dir = fresh()
     expect((await quasi(['init'], dir)).code).toBe(0)
     expect(readFileSync(join(dir, 'pipelines/example.yaml'), 'utf8')).toMatch(/^# yaml-language-server: \$schema=\.\.\/schema\/pipeline\.schema\.json/)
     const run = await quasi(['run', 'pipelines/example.yaml'], dir)
     expect(run.code).toBe(0)
-    expect(run.out).toContain('expect rows == 12: holds')
+    expect(run.out).toContain('expect rows == 400: holds')
+    expect(run.out).toContain('expect pretrend_p > 0.05: holds')
+    // The starter panel's true effect is 0.8 (src/cli/starter.ts); the table shows it for all units and by group.
+    const table = readFileSync(join(dir, 'outputs/example/table2/table.md'), 'utf8')
+    const row = table.split('\n').find((l) => l.startsWith('| Policy × Post |'))!
+    const estimates = [...row.matchAll(/\| (-?\d+\.\d+)/g)].map((m) => Number(m[1]))
+    expect(estimates).toHaveLength(3)
+    for (const b of estimates) expect(Math.abs(b - 0.8)).toBeLessThan(0.3)
+    expect(existsSync(join(dir, 'outputs/example/dynamics/event_study.svg'))).toBe(true)
     const again = await quasi(['init'], dir)
     expect(again.code).toBe(2)
     expect(again.err).toContain('would overwrite pipelines/example.yaml')
@@ -30,7 +38,10 @@ describe('commands', () => {
   test('dag as text and dot', async () => {
     const dir = fresh()
     await quasi(['init'], dir)
-    expect((await quasi(['dag', 'pipelines/example.yaml'], dir)).out).toBe('panel  ingest        \n')
+    const text = (await quasi(['dag', 'pipelines/example.yaml'], dir)).out.split('\n')
+    expect(text[0]).toMatch(/^panel +ingest *$/)
+    expect(text).toContainEqual(expect.stringMatching(/^by_group\[b\] +did +← baseline$/))
+    expect(text).toContainEqual(expect.stringMatching(/^table2 +table +← baseline, by_group\[a\], by_group\[b\]$/))
     const dot = await quasi(['dag', 'pipelines/example.yaml', '--format', 'dot'], dir)
     expect(dot.out).toContain('digraph pipeline {')
     const bad = await quasi(['dag', 'pipelines/example.yaml', '--format', 'svg'], dir)
@@ -43,19 +54,20 @@ describe('commands', () => {
     await quasi(['init'], dir)
     await quasi(['run', 'pipelines/example.yaml'], dir)
     const f = join(dir, 'pipelines/example.yaml')
-    writeFileSync(f, readFileSync(f, 'utf8').replace('data/example.csv }', 'data/example.csv, select: [unit, year, y] }'))
+    // One matrix instance fewer: by_group[b] is no longer used, and table2 changes.
+    writeFileSync(f, readFileSync(f, 'utf8').replace('matrix: { group: [a, b] }', 'matrix: { group: [a] }').replace('[All units, Group a, Group b]', '[All units, Group a]'))
     await quasi(['run', 'pipelines/example.yaml'], dir)
     const manifests = () => readdirSync(join(dir, '.quasi/cache/stages')).length
-    expect(manifests()).toBe(2)
+    expect(manifests()).toBe(8)
     const gc = await quasi(['clean'], dir)
-    expect(gc.out).toMatch(/removed 1 unused cache entry, 1 blob/)
-    expect(manifests()).toBe(1)
-    expect((await quasi(['run', 'pipelines/example.yaml'], dir)).out).toContain('0 ran, 1 cached')
+    expect(gc.out).toMatch(/removed 2 unused cache entries, \d+ blobs/)
+    expect(manifests()).toBe(6)
+    expect((await quasi(['run', 'pipelines/example.yaml'], dir)).out).toContain('0 ran, 6 cached')
     await quasi(['clean', '--outputs'], dir)
     expect(existsSync(join(dir, 'outputs'))).toBe(false)
     await quasi(['clean', '--cache'], dir)
     expect(existsSync(join(dir, '.quasi/cache'))).toBe(false)
-    expect((await quasi(['run', 'pipelines/example.yaml'], dir)).out).toContain('1 ran, 0 cached')
+    expect((await quasi(['run', 'pipelines/example.yaml'], dir)).out).toContain('6 ran, 0 cached')
   })
 
   test('usage errors exit 2 with a suggestion', async () => {
@@ -77,6 +89,6 @@ describe('commands', () => {
     expect(t.err).toContain('Expected `--threads` to be an integer >= 1, got `0`')
     const ok = await quasi(['run', 'pipelines/example.yaml', '--threads', '1', '--jobs', '2'], dir)
     expect(ok.code).toBe(0)
-    expect(ok.out).toContain('(1 stage, 2 jobs, 1 thread)')
+    expect(ok.out).toContain('(7 stages, 2 jobs, 1 thread)')
   })
 })

@@ -275,8 +275,8 @@ stages:
 
   test('a stage that produces no model is refused in `columns` and in `panels`', () => {
     const cols = errorsOf('  t: { uses: table, with: { columns: [base, panel] } }\n')
-    expect(cols.map((e) => e.message)).toEqual(['`columns` refers to stage `panel` (ingest), which produces no fitted models'])
+    expect(cols.map((e) => e.message)).toEqual(['`columns` refers to stage `panel` (ingest), which produces no fitted model'])
     const panels = errorsOf('  t: { uses: table, with: { panels: { A: [base], B: [panel] } } }\n')
-    expect(panels.map((e) => [e.message, e.pos?.col])).toEqual([['`panels` refers to stage `panel` (ingest), which produces no fitted models', 54]])
+    expect(panels.map((e) => [e.message, e.pos?.col])).toEqual([['`panels` refers to stage `panel` (ingest), which produces no fitted model', 54]])
   })
 })
