@@ -5,10 +5,15 @@
  * Data:
  * - Tone (2002), Table 1: six power plants, four inputs, two outputs (Doyle & Green's data;
  *   also deaR's `Power_plants`). Published input-oriented CRS super-SBM scores, Table 3.
+ * - Tone (2001), EJOR 130(3), 498–509, the worked example: five DMUs A–E, two inputs, two
+ *   outputs (test/fixtures/dea/tone2001_sbm.csv, exported from deaR's `Tone2001` data set,
+ *   data only). Published CRS SBM scores A 0.7980 (= 79/99), B 0.5682 (= 25/44), C 1,
+ *   D 0.6667 (= 2/3), E 1, and super-SBM scores of the efficient DMUs C 1.3333, E 1.4545.
  * - Tone (2003), GRIPS Research Report I-2003-0005, pp. 10–11 (also Cooper, Seiford & Tone
  *   2007, §13.3, and deaR's `Tone2003`): nine DMUs, one input fixed at 1, one good and one
  *   bad output; published SBM scores under variable returns.
  */
+import { readFileSync } from 'node:fs'
 import { describe, expect, test } from 'vitest'
 import { deaData, type DeaData } from '../../../../src/stats/dea/data.ts'
 import { layoutFor, type LpSpec } from '../../../../src/stats/dea/layout.ts'
@@ -33,6 +38,12 @@ const TONE_2003 = deaData(
   [[1], [1], [2], [4], [7], [2], [3], [4], [6]],
 )
 
+/** Tone (2001)'s five DMUs from the committed CSV (DMU, Input1, Input2, Output1, Output2). */
+const TONE_2001 = (() => {
+  const rows = readFileSync(new URL('../../../fixtures/dea/tone2001_sbm.csv', import.meta.url), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','))
+  return deaData(rows.map((r) => [Number(r[1]), Number(r[2])]), rows.map((r) => [Number(r[3]), Number(r[4])]))
+})()
+
 async function scoresWithHighs(data: DeaData, spec: LpSpec, excludeSelf: boolean): Promise<number[]> {
   const solver = new UnitSolver(data, layoutFor(spec, data))
   const ref = Int32Array.from({ length: data.n }, (_, j) => j)
@@ -56,6 +67,16 @@ describe('published examples', () => {
     const run = await runDea(POWER_PLANTS, new Int32Array(6), 1, { model: 'super-sbm', returns: 'constant', orientation: 'input', frontier: 'global' })
     expect(run.status).toEqual(['super', 'super', 'super', 'super', 'super', 'super'])
     run.score.forEach((v, k) => expectClose(v, published[k], { abs: PRINTED, label: `plant ${'ABCDEF'[k]} via runDea` }))
+  })
+
+  test('Tone (2001): SBM, constant returns, DMUs A–E, and the super-SBM of the efficient ones', async () => {
+    const sbm = await scoresWithHighs(TONE_2001, { kind: 'sbm', vrs: false, orientation: 'none' }, false)
+    const exact = [79 / 99, 25 / 44, 1, 2 / 3, 1]
+    sbm.forEach((v, k) => expectClose(v, exact[k], { abs: 1e-9, label: `DMU ${'ABCDE'[k]} (published ${[0.798, 0.5682, 1, 0.6667, 1][k]})` }))
+    const run = await runDea(TONE_2001, new Int32Array(5), 1, { model: 'super-sbm', returns: 'constant', orientation: 'none', frontier: 'global' })
+    expectClose(run.score[2], 1.3333, { abs: PRINTED, label: 'super-SBM of C' })
+    expectClose(run.score[4], 1.4545, { abs: PRINTED, label: 'super-SBM of E' })
+    ;[0, 1, 3].forEach((k) => expectClose(run.score[k], exact[k], { abs: 1e-9, label: `inefficient DMU ${'ABCDE'[k]} keeps its SBM score` }))
   })
 
   test('Tone (2003): SBM with one undesirable output, variable returns, DMUs A–I', async () => {
