@@ -15,5 +15,6 @@ import measureGie from './measure-gie/stage.ts'
 import merge from './merge/stage.ts'
 import regress from './regress/stage.ts'
 import table from './table/stage.ts'
+import trend from './trend/stage.ts'
 
-export const stageKinds: readonly StageDef[] = [ingest, merge, filter, impute, derive, measureGie, did, eventStudy, regress, table, coefplot, describe]
+export const stageKinds: readonly StageDef[] = [ingest, merge, filter, impute, derive, measureGie, did, eventStudy, regress, table, coefplot, describe, trend]
