@@ -197,11 +197,14 @@ export function trendPlot(points: readonly TrendPoint[], opts: { series: readonl
   const dash = { field: 'series', type: 'nominal' as const, sort: [...opts.series], scale: { domain: [...opts.series], range: cycle(DASHES) }, title: opts.legendTitle ?? null, ...legend }
   const shape = { field: 'marker', type: 'nominal' as const, sort: [...opts.series], scale: { domain: [...opts.series], range: cycle(SHAPES) }, legend: null }
   const titleSize = JOURNAL_CONFIG.title.fontSize
+  // A y title longer than the plot is tall (by Vega's estimate) would push the plot down: wrap it.
+  const height = 280
+  const yTitle = wrap(opts.yTitle, Math.floor(height / (TEXT_WIDTH_EM * JOURNAL_CONFIG.axis.titleFontSize)))
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: wrap(opts.title, Math.floor(width / (TEXT_WIDTH_EM * titleSize))), anchor: 'start', offset: 6, ...(opts.subtitle ? { subtitle: opts.subtitle, subtitleFontSize: 11, subtitleColor: '#333' } : {}) },
     width,
-    height: 280,
+    height,
     config: { ...JOURNAL_CONFIG, legend: { orient: 'bottom', direction: 'horizontal', labelFontSize: 11, titleFontSize: 11, titleFontWeight: 'normal', symbolStrokeWidth: 1.5, symbolSize: 500, symbolType: 'stroke', labelColor: 'black' } },
     data: { values },
     layer: [
@@ -210,11 +213,11 @@ export function trendPlot(points: readonly TrendPoint[], opts: { series: readonl
         mark: { type: 'area', opacity: many ? 0.1 : 0.18, interpolate: 'linear' },
         // `fill`, not `color`: a scale of its own (the same greys) without a legend, so the one
         // legend shows each line's grey and dash.
-        encoding: { x, y: { field: 'low', type: 'quantitative', title: opts.yTitle }, y2: { field: 'high' }, fill: { ...color, field: 'band', legend: null } },
+        encoding: { x, y: { field: 'low', type: 'quantitative', title: yTitle }, y2: { field: 'high' }, fill: { ...color, field: 'band', legend: null } },
       },
       {
         mark: { type: 'line', strokeWidth: 1.5, interpolate: 'linear', point: { filled: true, size: 30, opacity: 1 } },
-        encoding: { x, y: { field: 'value', type: 'quantitative', title: opts.yTitle }, color: { ...color, ...legend }, strokeDash: dash, shape },
+        encoding: { x, y: { field: 'value', type: 'quantitative', title: yTitle }, color: { ...color, ...legend }, strokeDash: dash, shape },
       },
     ],
   } as TopLevelSpec
