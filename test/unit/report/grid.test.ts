@@ -37,5 +37,5 @@ test('HTML escapes and spans; CSV quotes and keeps one row per table row', () =>
   const html = gridHtml(table)
   expect(html).toContain('<th class="c ruled" colspan="2">Pilot</th>')
   expect(html).toContain('<td class="l">a &quot;b&quot;</td>')
-  expect(gridCsv(table).split('\n')).toEqual([',Pilot,,', 'Variable,N,Mean,t', 'Control variables,,,', 'energy_int,"1,350",-0.5,2.10**', 'Other,,,', 'a ""b"",2,1.000,'.replace('a ""b""', '"a ""b"""'), ''])
+  expect(gridCsv(table).split('\n')).toEqual([',Pilot,,', 'Variable,N,Mean,t', 'Control variables,,,', 'energy_int,"1,350",-0.5,2.10**', 'Other,,,', '"a ""b""",2,1.000,', ''])
 })
