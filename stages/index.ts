@@ -5,6 +5,7 @@
 import type { StageDef } from '../src/stage.ts'
 import coefplot from './coefplot/stage.ts'
 import derive from './derive/stage.ts'
+import describe from './describe/stage.ts'
 import did from './did/stage.ts'
 import eventStudy from './event-study/stage.ts'
 import filter from './filter/stage.ts'
@@ -14,5 +15,6 @@ import measureGie from './measure-gie/stage.ts'
 import merge from './merge/stage.ts'
 import regress from './regress/stage.ts'
 import table from './table/stage.ts'
+import trend from './trend/stage.ts'
 
-export const stageKinds: readonly StageDef[] = [ingest, merge, filter, impute, derive, measureGie, did, eventStudy, regress, table, coefplot]
+export const stageKinds: readonly StageDef[] = [ingest, merge, filter, impute, derive, measureGie, did, eventStudy, regress, table, coefplot, describe, trend]

@@ -155,3 +155,70 @@ export function forestPlot(rows: readonly ForestRow[], opts: { title?: string; x
     ],
   } as TopLevelSpec
 }
+
+export interface TrendPoint {
+  /** The series (e.g. "All cities", "east"); legend entries follow the order of `series`. */
+  readonly series: string
+  readonly time: number
+  readonly value: number
+  /** The band around the value (NaN for none at this point). */
+  readonly low: number
+  readonly high: number
+}
+
+/** Line dashes of successive series: solid, dashed, dotted, dash-dot, long dash, … */
+const DASHES = [[1, 0], [6, 3], [1.5, 2.5], [7, 3, 1.5, 3], [12, 4], [3, 2], [9, 2, 2, 2, 2, 2]]
+/** Greys of successive series, dark to light; the first (overall) series is black. */
+const GREYS = ['#000000', '#3d3d3d', '#6b6b6b', '#8f8f8f', '#b0b0b0', '#555555', '#7a7a7a']
+/** Marker shapes of successive series. */
+const SHAPES = ['circle', 'square', 'triangle-up', 'diamond', 'cross', 'triangle-down', 'circle']
+
+/**
+ * The evolution of a statistic over time, one line per series (overall, then each group),
+ * each with a translucent band (± SD or the interquartile range), as papers draw the temporal
+ * evolution of efficiency scores. Series are told apart by dash, grey and marker shape, so the
+ * figure survives black-and-white printing; one tick per period when there are at most 20.
+ */
+export function trendPlot(points: readonly TrendPoint[], opts: { series: readonly string[]; title: string; subtitle?: string; yTitle: string; xTitle: string; legendTitle?: string | null }): TopLevelSpec {
+  // `band` and `marker` repeat `series` under other names: a channel with `legend: null` on the
+  // same field as the legend's channels would remove the merged legend (Vega-Lite 6).
+  const values = points.map((p) => ({ series: p.series, band: p.series, marker: p.series, time: p.time, value: p.value, low: Number.isFinite(p.low) ? p.low : null, high: Number.isFinite(p.high) ? p.high : null }))
+  const times = [...new Set(points.map((p) => p.time))].sort((a, b) => a - b)
+  const width = Math.max(380, Math.min(640, 34 * times.length))
+  const cycle = <T>(xs: readonly T[]) => opts.series.map((_, i) => xs[i % xs.length])
+  const x = {
+    field: 'time', type: 'quantitative' as const, title: opts.xTitle,
+    scale: { domain: times.length ? [times[0], times[times.length - 1]] : [0, 1], nice: false, zero: false },
+    axis: { format: 'd', ...(times.length <= 20 ? { values: times } : { tickCount: 10 }), labelFlush: false },
+  }
+  const color = { field: 'series', type: 'nominal' as const, sort: [...opts.series], scale: { domain: [...opts.series], range: cycle(GREYS) }, title: opts.legendTitle ?? null }
+  const many = opts.series.length > 1
+  const legend = many ? {} : { legend: null }
+  const dash = { field: 'series', type: 'nominal' as const, sort: [...opts.series], scale: { domain: [...opts.series], range: cycle(DASHES) }, title: opts.legendTitle ?? null, ...legend }
+  const shape = { field: 'marker', type: 'nominal' as const, sort: [...opts.series], scale: { domain: [...opts.series], range: cycle(SHAPES) }, legend: null }
+  const titleSize = JOURNAL_CONFIG.title.fontSize
+  // A y title longer than the plot is tall (by Vega's estimate) would push the plot down: wrap it.
+  const height = 280
+  const yTitle = wrap(opts.yTitle, Math.floor(height / (TEXT_WIDTH_EM * JOURNAL_CONFIG.axis.titleFontSize)))
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: wrap(opts.title, Math.floor(width / (TEXT_WIDTH_EM * titleSize))), anchor: 'start', offset: 6, ...(opts.subtitle ? { subtitle: opts.subtitle, subtitleFontSize: 11, subtitleColor: '#333' } : {}) },
+    width,
+    height,
+    config: { ...JOURNAL_CONFIG, legend: { orient: 'bottom', direction: 'horizontal', labelFontSize: 11, titleFontSize: 11, titleFontWeight: 'normal', symbolStrokeWidth: 1.5, symbolSize: 500, symbolType: 'stroke', labelColor: 'black' } },
+    data: { values },
+    layer: [
+      {
+        transform: [{ filter: 'datum.low !== null && datum.high !== null' }],
+        mark: { type: 'area', opacity: many ? 0.1 : 0.18, interpolate: 'linear' },
+        // `fill`, not `color`: a scale of its own (the same greys) without a legend, so the one
+        // legend shows each line's grey and dash.
+        encoding: { x, y: { field: 'low', type: 'quantitative', title: yTitle }, y2: { field: 'high' }, fill: { ...color, field: 'band', legend: null } },
+      },
+      {
+        mark: { type: 'line', strokeWidth: 1.5, interpolate: 'linear', point: { filled: true, size: 30, opacity: 1 } },
+        encoding: { x, y: { field: 'value', type: 'quantitative', title: yTitle }, color: { ...color, ...legend }, strokeDash: dash, shape },
+      },
+    ],
+  } as TopLevelSpec
+}

@@ -149,11 +149,15 @@ export function renderMarkdown(t: RegressionTable): string {
 /** Characters pdfLaTeX cannot typeset from UTF-8 text without extra packages. */
 const TEX_SYMBOLS: Record<string, string> = { '×': '$\\times$', '−': '$-$', '²': '$^2$', '≥': '$\\geq$', '≤': '$\\leq$' }
 
+/** Text as LaTeX: special characters escaped, and the symbols of TEX_SYMBOLS in math mode. */
+export function texText(s: string): string {
+  return s.replace(/\\/g, '\\textbackslash{}').replace(/([&%$#_{}])/g, '\\$1').replace(/~/g, '\\textasciitilde{}').replace(/\^/g, '\\textasciicircum{}')
+    .replace(/[×−²≥≤]/g, (c) => TEX_SYMBOLS[c])
+}
+
 export function renderLatex(t: RegressionTable): string {
   const g = layout(t)
-  const tex = (s: string) =>
-    s.replace(/\\/g, '\\textbackslash{}').replace(/([&%$#_{}])/g, '\\$1').replace(/~/g, '\\textasciitilde{}').replace(/\^/g, '\\textasciicircum{}')
-      .replace(/[×−²≥≤]/g, (c) => TEX_SYMBOLS[c])
+  const tex = texText
   const texStat = (s: string) => (s === 'R²' ? '$R^2$' : s === 'Within R²' ? 'Within $R^2$' : tex(s))
   const k = t.columns.length
   const out: string[] = []
