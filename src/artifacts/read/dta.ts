@@ -104,6 +104,7 @@ function parse(bytes: Uint8Array, opts: DtaReadOptions, file: string): ReadResul
   c.pos = h.end
   const vars = readDescriptors(c, h)
   const notes: string[] = []
+  const warnings: string[] = []
   const { columns, strls } = readData(c, h, vars)
   resolveStrls(c, h, vars, columns, strls, notes)
   const valueLabels = readValueLabels(c, h)
@@ -126,7 +127,7 @@ function parse(bytes: Uint8Array, opts: DtaReadOptions, file: string): ReadResul
     }
     return { name: v.name, cells: col.data, info }
   })
-  const { frame, columns: infos } = buildFrame(raw, h.n, opts, (i) => `observation ${i + 1}`, notes)
+  const { frame, columns: infos } = buildFrame(raw, h.n, opts, (i) => `observation ${i + 1}`, { notes, warnings })
   return {
     frame,
     info: {
@@ -134,6 +135,7 @@ function parse(bytes: Uint8Array, opts: DtaReadOptions, file: string): ReadResul
       rows: frame.nrows,
       columns: infos,
       notes,
+      warnings,
       meta: { release: h.layout.release, byteorder: h.le ? 'LSF' : 'MSF', label: h.label, timestamp: h.timestamp },
     },
   }

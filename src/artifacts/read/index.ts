@@ -18,7 +18,7 @@ import type { BinaryFormat } from './format.ts'
 
 /** Read with the reader of `format`; `sheet`, `range` and `header` are for Excel files only. */
 export async function readBinary(format: BinaryFormat, bytes: Uint8Array, opts: XlsxReadOptions = {}): Promise<ReadResult> {
-  if (format === 'xlsx') return readXlsx(bytes, opts)
+  if (format === 'xlsx' || format === 'xls') return readXlsx(bytes, opts)
   const { sheet, range, header, ...common } = opts
   for (const [key, value] of Object.entries({ sheet, range, header })) {
     if (value === undefined) continue

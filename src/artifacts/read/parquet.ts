@@ -72,6 +72,7 @@ export async function readParquet(bytes: Uint8Array, opts: ParquetReadOptions = 
     throw corrupt(file, message(e))
   }
   const notes: string[] = []
+  const warnings: string[] = []
   const nrows = Number(metadata.num_rows)
   const leaves = flatColumns(metadata, notes)
   checkCodecs(metadata, leaves.map((l) => l.name), file)
@@ -98,7 +99,7 @@ export async function readParquet(bytes: Uint8Array, opts: ParquetReadOptions = 
     const values = assemble(chunks.get(name) ?? [], nrows)
     return toRawColumn(name, element, values, opts, file, notes)
   })
-  const { frame, columns } = buildFrame(raw, nrows, opts, (i) => `row ${i + 1}`, notes)
+  const { frame, columns } = buildFrame(raw, nrows, opts, (i) => `row ${i + 1}`, { notes, warnings })
   const codecs = new Set(metadata.row_groups.flatMap((g) => g.columns.map((c) => c.meta_data?.codec ?? 'UNCOMPRESSED')))
   return {
     frame,
@@ -107,6 +108,7 @@ export async function readParquet(bytes: Uint8Array, opts: ParquetReadOptions = 
       rows: frame.nrows,
       columns,
       notes,
+      warnings,
       meta: { rowGroups: metadata.row_groups.length, codecs: [...codecs].sort().join(', '), createdBy: metadata.created_by ?? '' },
     },
   }

@@ -39,6 +39,7 @@ export async function readXlsx(bytes: Uint8Array, opts: XlsxReadOptions = {}): P
   const { sheet, parts } = openWorkbook(bytes, opts, file)
   const grid = await readGrid(bytes, sheet, file)
   const notes: string[] = []
+  const warnings: string[] = []
   const region = regionOf(grid, range)
   if (!region) throw new QuasiError('BAD_DATA', `${file}: sheet "${sheet.name}" has no cells${range ? ` in range ${opts.range}` : ''}`, {
     hint: 'check `sheet` and `range`; sheets are numbered from 1',
@@ -81,7 +82,7 @@ export async function readXlsx(bytes: Uint8Array, opts: XlsxReadOptions = {}): P
     rows.length,
     opts,
     (i, j) => `cell ${cellAddress(rows[i], colNumbers[j])}`,
-    notes,
+    { notes, warnings },
   )
   return {
     frame,
@@ -90,6 +91,7 @@ export async function readXlsx(bytes: Uint8Array, opts: XlsxReadOptions = {}): P
       rows: frame.nrows,
       columns,
       notes,
+      warnings,
       meta: { sheet: sheet.name, sheetNumber: sheet.index, range: rangeText(region), headerRows },
     },
   }
