@@ -96,7 +96,7 @@ describe('readHeader: binary formats from their metadata', () => {
   })
 
   test('Parquet: a file whose data the reader refuses still has readable names; a truncated one does not', () => {
-    expect(readHeader(join(fixtures, 'zstd-codec.parquet'))).toBeDefined()
+    expect(readHeader(join(fixtures, 'lzo-codec.parquet'))).toEqual(['x'])
     const bytes = fixture('sample.parquet')
     expect(readHeader(file('cut.parquet', bytes.subarray(0, bytes.length - 3)))).toBeUndefined()
   })
