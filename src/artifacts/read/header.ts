@@ -6,7 +6,7 @@
  * are applied by its `columns` hook, not here.
  *
  * Excel workbooks give undefined: a sheet's column names depend on its used area, merged
- * cells and which columns hold any data, which read-excel-file settles only by reading the
+ * cells and which columns hold any data, which the Excel reader settles only by reading the
  * whole sheet (and asynchronously, while planning is synchronous).
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs'

@@ -63,7 +63,7 @@ export interface ReadColumnInfo {
 }
 
 export interface ReadInfo {
-  format: 'xlsx' | 'dta' | 'parquet'
+  format: 'xlsx' | 'xls' | 'dta' | 'parquet'
   rows: number
   columns: ReadColumnInfo[]
   /** Things the user should know: conversions made, cells skipped, suspicious columns. */
