@@ -28,6 +28,12 @@ describe('Excel dates', () => {
     ])
   })
 
+  test('the 1904 date system (old Mac workbooks) is taken from the workbook, as readxl reads it', async () => {
+    const { frame, info } = await readExcel(fixture('date1904.xlsx'))
+    expectColumn(frame, 'date', ['1904-01-01', '1904-01-02', '1905-01-01T12:00:00'])
+    expect(info.meta.dateSystem).toBe(1904)
+  })
+
   test('excelDateText: rounding half away from zero, the 1904 system, impossible serials', () => {
     expect(excelDateText(43831 + 690 / 1440, false)).toBe('2020-01-01T11:30:00')
     expect(excelDateText(43831.5 + 0.0000000057, false)).toBe('2020-01-01T12:00:00') // 0.49 ms rounds down
