@@ -17,7 +17,8 @@ import { checkPanelKeys } from './panel-keys.ts'
 
 export default defineStage<IngestParams>({
   kind: 'ingest',
-  version: 1,
+  // 2: bad cells stop the read, Excel dates rounded to the millisecond, more formats (issue 18).
+  version: 2,
   description: 'Read a data file (CSV, TSV, Excel .xlsx/.xls, Stata .dta, Parquet) into a frame, with declared types and panel-key checks.',
   params: ingestParams,
   references: [],
