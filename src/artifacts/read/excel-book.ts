@@ -47,8 +47,10 @@ export interface SheetGrid {
   merges: Merge[]
   /** Cells holding a formula error (`#DIV/0!`), which the grid holds as empty. */
   errorCells: { row: number; col: number; value: string }[]
-  /** Number formats that make a cell a date, by 1904 or 1900 date system. */
+  /** Whether the workbook counts dates in the 1904 system (old Mac Excel) rather than 1900. */
   date1904: boolean
+  /** What SheetJS printed while parsing (it writes to the console on odd records); reported as notes. */
+  said: string[]
 }
 
 /** SheetJS's error codes (BIFF and SpreadsheetML share them). */
@@ -70,6 +72,8 @@ const PARSE: XLSX.ParsingOptions = {
 
 /** Open the workbook and read the sheet the user asked for (name or 1-based number; default the first worksheet). */
 export function readSheetGrid(bytes: Uint8Array, kind: 'xlsx' | 'xls', sheet: string | number | undefined, file: string): SheetGrid {
+  const said: string[] = []
+  const parse = (b: Uint8Array, opts: XLSX.ParsingOptions, f: string) => parseQuietly(b, opts, f, said)
   let data = bytes
   let sheets: SheetRef[] | undefined
   if (kind === 'xlsx') {
@@ -94,7 +98,7 @@ export function readSheetGrid(bytes: Uint8Array, kind: 'xlsx' | 'xls', sheet: st
     book = all
     ws = all.Sheets[all.SheetNames[picked.index - 1]]
   }
-  return { format: kind, sheet: picked, ...gridOf(ws), date1904: Boolean(book.Workbook?.WBProps?.date1904) }
+  return { format: kind, sheet: picked, ...gridOf(ws), date1904: Boolean(book.Workbook?.WBProps?.date1904), said }
 }
 
 function sheetKind(ws: XLSX.WorkSheet | undefined): SheetKind {
@@ -192,7 +196,19 @@ function repack(zip: ZipArchive, workbook: string): Uint8Array {
   return new Uint8Array(XLSX.CFB.write(cfb, { type: 'array', fileType: 'zip' }) as ArrayLike<number>)
 }
 
-function parse(bytes: Uint8Array, opts: XLSX.ParsingOptions, file: string): XLSX.WorkBook {
+/**
+ * XLSX.read with the console silenced: SheetJS prints to it on records it does not know
+ * (`Missing Info for XLS Record 0x…`) or names it cannot parse, which would break a renderer's
+ * output. What it says is kept for the notes. The call is synchronous, so nothing else runs
+ * while the console is swapped.
+ */
+function parseQuietly(bytes: Uint8Array, opts: XLSX.ParsingOptions, file: string, said: string[]): XLSX.WorkBook {
+  const saved = { error: console.error, warn: console.warn, log: console.log }
+  const keep = (...args: unknown[]) => {
+    const line = args.map(String).join(' ')
+    if (said.length < 5 && !said.includes(line)) said.push(line)
+  }
+  console.error = console.warn = console.log = keep
   try {
     return XLSX.read(bytes, opts)
   } catch (e) {
@@ -204,6 +220,8 @@ function parse(bytes: Uint8Array, opts: XLSX.ParsingOptions, file: string): XLSX
       })
     }
     throw corrupt(file, why)
+  } finally {
+    Object.assign(console, saved)
   }
 }
 

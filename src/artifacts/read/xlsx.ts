@@ -88,6 +88,7 @@ export async function readExcel(bytes: Uint8Array, opts: XlsxReadOptions = {}): 
     hint: 'check `sheet`, `range` and `header`',
   })
   reportErrorCells(book.errorCells, region, dataFirst, notes)
+  if (book.said.length > 0) notes.push(`the Excel library reported (the workbook may be damaged): ${book.said.join('; ')}`)
   if (fill.size > 0) notes.push(`${fill.size} cell(s) inside merged areas take the value of the area's top-left cell`)
 
   const colNumbers = raw.map((r) => r.col)
