@@ -6,6 +6,9 @@
 import Papa from 'papaparse'
 import { Frame, type Column } from './frame.ts'
 import { QuasiError } from '../errors.ts'
+import { badCellsError, DEFAULT_NA, mostlyNumbers, parseNumber, SHOW_CELLS, type BadCell, type DecimalMark } from './cells.ts'
+
+export { DEFAULT_NA, parseNumber }
 
 export type DeclaredType = 'number' | 'integer' | 'string'
 
@@ -16,8 +19,10 @@ export interface CsvReadOptions {
   delimiter?: string
   /** Declared column types; undeclared columns are numeric when every non-missing cell is a number. */
   types?: Record<string, DeclaredType>
-  /** Cells read as missing. */
+  /** Cells read as missing (compared after trimming the cell). Default: DEFAULT_NA. */
   na?: readonly string[]
+  /** Decimal mark of the numbers; with `,` the cell delimiter must not be a comma. Default: `.`. */
+  decimal?: DecimalMark
 }
 
 export interface ColumnInfo {
@@ -30,22 +35,16 @@ export interface ColumnInfo {
 export interface CsvReadResult {
   frame: Frame
   columns: ColumnInfo[]
-}
-
-export const DEFAULT_NA: readonly string[] = ['', 'NA', 'NaN', '.']
-
-const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/
-
-/** Parse one cell as a number; `undefined` when it is not one. */
-export function parseNumber(cell: string): number | undefined {
-  const s = cell.trim()
-  return NUMBER.test(s) ? Number(s) : undefined
+  /** What the user should know about the typing (text columns that also hold numbers). */
+  notes: string[]
 }
 
 /** papaparse with the reader's settings, written once for `readCsv` and `readCsvHeader`. */
-function parseRows(text: string, delimiter: string | undefined): Papa.ParseResult<string[]> {
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1) // UTF-8 byte order mark
-  return Papa.parse<string[]>(text, { delimiter: delimiter ?? '', skipEmptyLines: 'greedy', header: false })
+function parseRows(text: string, delimiter: string | undefined, decimal: DecimalMark = '.'): Papa.ParseResult<string[]> {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1) // byte order mark
+  // With decimal commas the comma cannot be the delimiter, so it is not among the guesses.
+  const guesses = decimal === ',' ? { delimitersToGuess: [';', '\t', '|'] } : {}
+  return Papa.parse<string[]>(text, { delimiter: delimiter ?? '', skipEmptyLines: 'greedy', header: false, ...guesses })
 }
 
 /**
@@ -53,8 +52,8 @@ function parseRows(text: string, delimiter: string | undefined): Papa.ParseResul
  * the file (the delimiter guess looks at the first 10 rows). Undefined when the header
  * itself is unreadable (an unclosed quote, an empty or repeated name): `readCsv` says why.
  */
-export function readCsvHeader(text: string, opts: { delimiter?: string } = {}): string[] | undefined {
-  const parsed = parseRows(text, opts.delimiter)
+export function readCsvHeader(text: string, opts: { delimiter?: string; decimal?: DecimalMark } = {}): string[] | undefined {
+  const parsed = parseRows(text, opts.delimiter, opts.decimal)
   if (parsed.errors.some((e) => e.type === 'Quotes' && (e.row ?? 0) === 0)) return undefined
   const first = parsed.data[0]
   if (!first) return undefined
@@ -64,7 +63,13 @@ export function readCsvHeader(text: string, opts: { delimiter?: string } = {}): 
 }
 
 export function readCsv(text: string, opts: CsvReadOptions): CsvReadResult {
-  const parsed = parseRows(text, opts.delimiter)
+  if (opts.decimal === ',' && opts.delimiter === ',') {
+    throw new QuasiError('INVALID_VALUE', `\`decimal: ","\` needs another cell delimiter than the comma`, {
+      param: ['decimal'],
+      hint: 'files with decimal commas separate cells with `;` or a tab: set `delimiter` to it',
+    })
+  }
+  const parsed = parseRows(text, opts.delimiter, opts.decimal)
   const fatal = parsed.errors.find((e) => e.type === 'Quotes' || e.code === 'TooFewFields' || e.code === 'TooManyFields')
   if (fatal) {
     const row = (fatal.row ?? 0) + 1
@@ -97,49 +102,67 @@ export function readCsv(text: string, opts: CsvReadOptions): CsvReadResult {
     }
   }
   const na = new Set(opts.na ?? DEFAULT_NA)
+  const decimal = opts.decimal ?? '.'
   const n = rows.length - 1
   const columns: [string, Column][] = []
   const info: ColumnInfo[] = []
+  const notes: string[] = []
   header.forEach((name, j) => {
     const declared = opts.types?.[name]
     const cells = new Array<string | null>(n)
+    const values = new Float64Array(n)
     let missing = 0
-    let numeric = true
+    let numbers = 0
+    let others = 0
+    let firstOther = -1
     for (let i = 0; i < n; i++) {
       const raw = rows[i + 1][j] ?? ''
       const cell = na.has(raw.trim()) ? null : raw
       cells[i] = cell
-      if (cell === null) missing++
-      else if (numeric && parseNumber(cell) === undefined) numeric = false
+      if (cell === null) {
+        missing++
+        values[i] = NaN
+        continue
+      }
+      const v = parseNumber(cell, decimal)
+      if (v === undefined || (declared === 'integer' && !Number.isInteger(v))) {
+        others++
+        if (firstOther < 0) firstOther = i
+        values[i] = NaN
+      } else {
+        numbers++
+        values[i] = v
+      }
     }
-    const asNumber = declared === undefined ? numeric && n - missing > 0 : declared !== 'string'
+    const asNumber = declared === undefined ? numbers > 0 && (others === 0 || mostlyNumbers(numbers, others)) : declared !== 'string'
     if (!asNumber) {
+      if (declared === undefined && numbers > 0) {
+        notes.push(`column "${name}" is read as text: ${others} of its ${numbers + others} cells are not numbers (first: row ${firstOther + 2} \`${cells[firstOther]}\`)`)
+      }
       columns.push([name, { type: 'string', data: cells }])
       info.push({ name, type: 'string', declared: declared !== undefined, missing })
       return
     }
-    const data = new Float64Array(n)
-    for (let i = 0; i < n; i++) {
-      const cell = cells[i]
-      if (cell === null) {
-        data[i] = NaN
-        continue
+    if (others > 0) {
+      const bad: BadCell[] = []
+      for (let i = 0; i < n && bad.length < SHOW_CELLS; i++) {
+        if (cells[i] !== null && Number.isNaN(values[i])) bad.push({ place: `row ${i + 2}`, value: cells[i]! })
       }
-      const v = parseNumber(cell)
-      if (v === undefined || (declared === 'integer' && !Number.isInteger(v))) {
-        throw new QuasiError('BAD_DATA', `${opts.file}: row ${i + 2}, column "${name}": \`${cell}\` is not ${declared === 'integer' ? 'an integer' : 'a number'}`, {
-          param: declared ? ['types', name] : undefined,
-          expected: `${declared === 'integer' ? 'an integer' : 'a number'} or a missing cell (${[...na].map((s) => JSON.stringify(s)).join(', ')})`,
-          found: `\`${cell}\``,
-          hint: `fix the cell, add its text to \`na\`, or declare \`${name}: string\` under \`types\``,
-        })
-      }
-      data[i] = v
+      throw badCellsError({
+        file: opts.file,
+        column: name,
+        declared: declared === 'string' ? undefined : declared,
+        bad,
+        count: others,
+        numbers,
+        na: [...na],
+        decimal,
+      })
     }
-    columns.push([name, { type: 'number', data }])
+    columns.push([name, { type: 'number', data: values }])
     info.push({ name, type: 'number', declared: declared !== undefined, missing })
   })
-  return { frame: new Frame(columns, n), columns: info }
+  return { frame: new Frame(columns, n), columns: info, notes }
 }
 
 /** Write a frame as CSV (or TSV with `delimiter: '\t'`), `\n` line ends, header first. */
@@ -162,5 +185,7 @@ export function writeCsv(frame: Frame, opts: { delimiter?: string; columns?: rea
     }
     data[i] = row
   }
-  return Papa.unparse({ fields: [...names], data }, { delimiter: opts.delimiter ?? ',', newline: '\n' }) + '\n'
+  // Papa.unparse ends a table without rows with a line break of its own: the header line is all there is.
+  const text = Papa.unparse({ fields: [...names], data }, { delimiter: opts.delimiter ?? ',', newline: '\n' })
+  return frame.nrows === 0 ? text.replace(/\n$/, '') + '\n' : text + '\n'
 }

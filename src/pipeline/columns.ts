@@ -7,6 +7,7 @@
  * a pipeline that would run never fails this rule.
  */
 import { readHeader } from '../artifacts/read/header.ts'
+import type { Encoding } from '../artifacts/encoding.ts'
 import type { QuasiError, SourcePos } from '../errors.ts'
 import type { ColumnContext } from '../stage.ts'
 import type { PlannedStage } from './plan.ts'
@@ -19,7 +20,12 @@ export type HeaderReader = (file: { readonly rel: string; readonly abs: string }
 export const readFileHeader: HeaderReader = (file, params) => {
   const text = (v: unknown) => (typeof v === 'string' ? v : undefined)
   // An unknown `format` (another kind's parameter of that name) makes readHeader return undefined.
-  return readHeader(file.abs, { format: text(params.format) as 'auto' | undefined, delimiter: text(params.delimiter) })
+  return readHeader(file.abs, {
+    format: text(params.format) as 'auto' | undefined,
+    delimiter: text(params.delimiter),
+    encoding: text(params.encoding) as Encoding | undefined,
+    decimal: params.decimal === ',' ? ',' : undefined,
+  })
 }
 
 export interface ColumnCheckOptions {

@@ -1,12 +1,15 @@
 import type { JsonSchema } from '../../src/stage.ts'
+import { ENCODINGS, type Encoding } from '../../src/artifacts/encoding.ts'
 
 export interface IngestParams {
   file: string
-  format: 'auto' | 'csv' | 'tsv' | 'xlsx' | 'dta' | 'parquet'
+  format: 'auto' | 'csv' | 'tsv' | 'xlsx' | 'xls' | 'dta' | 'parquet'
   sheet?: string | number
   range?: string
   header?: boolean | number
   delimiter?: string
+  encoding: Encoding
+  decimal: '.' | ','
   types?: Record<string, 'number' | 'integer' | 'string'>
   na: string[]
   select?: string[]
@@ -20,14 +23,15 @@ export const ingestParams: JsonSchema = {
   required: ['file'],
   properties: {
     file: {
-      description: 'Data file, relative to the pipeline file: CSV or TSV (UTF-8, with or without BOM), Excel .xlsx, Stata .dta (formats 117–119) or Parquet.',
+      description:
+        'Data file, relative to the pipeline file: CSV or TSV (UTF-8 by default; see `encoding`), Excel .xlsx or .xls, Stata .dta (formats 104–119) or Parquet.',
       type: 'string',
       minLength: 1,
       examples: ['data/cluster_gie_panel.csv'],
     },
     format: {
-      description: 'File format. Default: auto (from the extension: .csv/.txt, .tsv/.tab, .xlsx, .dta, .parquet).',
-      enum: ['auto', 'csv', 'tsv', 'xlsx', 'dta', 'parquet'],
+      description: 'File format. Default: auto (from the extension: .csv/.txt, .tsv/.tab, .xlsx/.xlsm, .xls, .dta, .parquet).',
+      enum: ['auto', 'csv', 'tsv', 'xlsx', 'xls', 'dta', 'parquet'],
       default: 'auto',
     },
     delimiter: {
@@ -36,9 +40,22 @@ export const ingestParams: JsonSchema = {
       minLength: 1,
       maxLength: 1,
     },
+    encoding: {
+      description:
+        'CSV/TSV only: the text encoding of the file. "latin1" is read as Windows-1252 (its superset); "utf-16" goes by the byte order mark (little-endian without one). A file that is not valid in its encoding is an error naming the encoding it most likely has. Default: utf-8 (a UTF-8 byte order mark is allowed).',
+      enum: [...ENCODINGS],
+      default: 'utf-8',
+    },
+    decimal: {
+      description:
+        'Decimal mark of numbers written as text: "." or "," ("12,5"). With "," the cell delimiter cannot be a comma (it is then guessed among ";", tab and "|"). Default: ".".',
+      enum: ['.', ','],
+      default: '.',
+    },
     sheet: {
-      description: 'Excel only: the worksheet, by name or by 1-based position. Default: the first sheet.',
-      anyOf: [{ type: 'string', minLength: 1 }, { type: 'integer', minimum: 1 }],
+      // Integers below 1 pass the schema and are refused by the stage's check, which can say why.
+      description: 'Excel only: the worksheet, by name or by position from 1 (chart sheets count in the position but cannot be read). Default: the first worksheet.',
+      type: ['string', 'integer'],
       examples: ['panel', 2],
     },
     range: {
@@ -48,16 +65,18 @@ export const ingestParams: JsonSchema = {
     },
     header: {
       description: 'Excel only: how many rows at the top of the range hold column names (joined with "_" when more than one); false for none (columns named A, B, …). Default: 1.',
-      anyOf: [{ type: 'boolean' }, { type: 'integer', minimum: 0, maximum: 10 }],
+      type: ['boolean', 'integer'],
     },
     types: {
-      description: 'Declared column types; other columns are numeric when every non-missing cell is a number, else text.',
+      description:
+        'Declared column types; they override inference. An undeclared column is numeric when every non-missing cell is a number, text when fewer than half are, and an error naming the offending cells when at least half are numbers but not all.',
       type: 'object',
       additionalProperties: { enum: ['number', 'integer', 'string'] },
       examples: [{ city: 'string', year: 'integer' }],
     },
     na: {
-      description: 'Cell texts read as missing. Default: "", "NA", "NaN", ".".',
+      description:
+        'Cell texts read as missing, compared with the cell after trimming its leading and trailing spaces (so "NA " and a cell of spaces are missing too). Numbers stored as numbers (Excel, Stata, Parquet) are never compared. Default: "", "NA", "NaN", ".".',
       type: 'array',
       items: { type: 'string' },
       default: ['', 'NA', 'NaN', '.'],

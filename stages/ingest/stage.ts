@@ -4,6 +4,7 @@
  */
 import { extname } from 'node:path'
 import { readCsv } from '../../src/artifacts/csv.ts'
+import { decodeText } from '../../src/artifacts/encoding.ts'
 import { dataFormatOf, type DataFormat } from '../../src/artifacts/read/format.ts'
 import type { ReadColumnInfo } from '../../src/artifacts/read/types.ts'
 import type { Frame } from '../../src/artifacts/frame.ts'
@@ -16,14 +17,16 @@ import { checkPanelKeys } from './panel-keys.ts'
 
 export default defineStage<IngestParams>({
   kind: 'ingest',
-  version: 1,
-  description: 'Read a data file (CSV, TSV, Excel .xlsx, Stata .dta, Parquet) into a frame, with declared types and panel-key checks.',
+  // 2: bad cells stop the read, Excel dates rounded to the millisecond, more formats (issue 18).
+  version: 2,
+  description: 'Read a data file (CSV, TSV, Excel .xlsx/.xls, Stata .dta, Parquet) into a frame, with declared types and panel-key checks.',
   params: ingestParams,
   references: [],
   files: ['file'],
   produces: ['frame'],
   facts: ['rows', 'columns', 'missing(<column>)', 'units', 'periods'],
   columns: knownColumns,
+  check: checkParams,
   async run(ctx) {
     try {
       return await ingestFile(ctx)
@@ -39,19 +42,22 @@ async function ingestFile(ctx: StageContext<IngestParams>): Promise<StageResult>
   const p = ctx.params
   const input = ctx.files.file
   const format = p.format === 'auto' ? formatOf(input.rel) : p.format
-  let read: { frame: Frame; columns: readonly ReadColumnInfo[]; notes: readonly string[] }
+  let read: { frame: Frame; columns: readonly ReadColumnInfo[]; notes: readonly string[]; warnings: readonly string[] }
   if (format === 'csv' || format === 'tsv') {
     for (const key of ['sheet', 'range', 'header'] as const) {
       if (p[key] !== undefined) throw new QuasiError('INVALID_VALUE', `\`${key}\` applies to Excel workbooks only; ${input.rel} is read as ${format.toUpperCase()}`, { param: [key], hint: `remove \`${key}\`` })
     }
-    const text = decodeUtf8(input.bytes, input.rel)
-    const r = readCsv(text, { file: input.rel, delimiter: p.delimiter ?? (format === 'tsv' ? '\t' : undefined), types: p.types, na: p.na })
-    read = { frame: r.frame, columns: r.columns, notes: [] }
+    const text = decodeText(input.bytes, input.rel, p.encoding)
+    const r = readCsv(text, { file: input.rel, delimiter: p.delimiter ?? (format === 'tsv' ? '\t' : undefined), types: p.types, na: p.na, decimal: p.decimal })
+    read = { frame: r.frame, columns: r.columns, notes: r.notes, warnings: [] }
   } else {
+    if (p.encoding !== undefined && p.encoding !== 'utf-8') {
+      throw new QuasiError('INVALID_VALUE', `\`encoding\` applies to CSV and TSV files only; ${input.rel} is read as ${format}, which records its own encoding`, { param: ['encoding'], hint: 'remove `encoding`' })
+    }
     // The binary readers (and their libraries) load only when a binary file is read.
     const { readBinary } = await import('../../src/artifacts/read/index.ts')
-    const r = await readBinary(format, input.bytes, { file: input.rel, types: p.types, na: p.na, sheet: p.sheet, range: p.range, header: p.header })
-    read = { frame: r.frame, columns: r.info.columns, notes: r.info.notes }
+    const r = await readBinary(format, input.bytes, { file: input.rel, types: p.types, na: p.na, decimal: p.decimal, sheet: p.sheet, range: p.range, header: p.header })
+    read = { frame: r.frame, columns: r.info.columns, notes: r.info.notes, warnings: r.info.warnings }
   }
   let frame = read.frame
   if (p.select) frame = frame.select(p.select.map((c, i) => need(frame, c, ['select', i], input.rel)))
@@ -72,6 +78,7 @@ async function ingestFile(ctx: StageContext<IngestParams>): Promise<StageResult>
   ctx.log.info(`${input.rel}: ${frame.nrows} rows, ${frame.ncols} columns (${format})`)
   for (const c of describeColumns(read.columns, frame)) ctx.log.info(c)
   for (const n of read.notes) ctx.log.info(`note: ${n}`)
+  for (const w of read.warnings) ctx.log.warn(`${input.rel}: ${w}`)
   const facts: Record<string, number> = { rows: frame.nrows, columns: frame.ncols }
   for (const c of read.columns) if (frame.has(p.rename?.[c.name] ?? c.name)) facts[`missing(${p.rename?.[c.name] ?? c.name})`] = c.missing
   if (hasKeys) {
@@ -87,19 +94,31 @@ function formatOf(rel: string): DataFormat {
   const ext = extname(rel).toLowerCase()
   throw new QuasiError('BAD_DATA', `cannot tell the format of \`${rel}\` from its extension \`${ext}\``, {
     param: ['format'],
-    expected: '.csv, .tsv, .tab, .xlsx, .dta or .parquet, or an explicit `format:`',
-    hint: 'set `format:` to one of csv, tsv, xlsx, dta, parquet',
+    expected: '.csv, .tsv, .tab, .xlsx, .xls, .dta or .parquet, or an explicit `format:`',
+    hint: 'set `format:` to one of csv, tsv, xlsx, xls, dta, parquet',
   })
 }
 
-function decodeUtf8(bytes: Uint8Array, rel: string): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
-  } catch {
-    throw new QuasiError('BAD_DATA', `${rel} is not valid UTF-8 text`, {
-      hint: 'save the file as UTF-8 (spreadsheets: "CSV UTF-8"); files exported as GBK need converting first',
-    })
+/** What the schema cannot say well: positions count from 1, header rows from 0. */
+function checkParams(p: IngestParams): QuasiError[] {
+  const errors: QuasiError[] = []
+  if (typeof p.sheet === 'number' && p.sheet < 1) {
+    errors.push(new QuasiError('INVALID_VALUE', `Expected \`sheet\` to be a sheet name or a position of at least 1, got \`${p.sheet}\``, {
+      param: ['sheet'],
+      expected: 'a sheet name, or its position counting from 1 (the first sheet is 1)',
+      found: `\`${p.sheet}\``,
+      hint: p.sheet === 0 ? 'sheets are numbered from 1: the first sheet is `sheet: 1`' : 'give the sheet\'s name or its position from 1',
+    }))
   }
+  if (p.sheet === '') errors.push(new QuasiError('INVALID_VALUE', 'Expected `sheet` to be a sheet name or a position of at least 1, got an empty name', { param: ['sheet'] }))
+  if (typeof p.header === 'number' && (p.header < 0 || p.header > 10)) {
+    errors.push(new QuasiError('INVALID_VALUE', `Expected \`header\` to be a number of header rows of at least 0 and at most 10 (or true/false), got \`${p.header}\``, {
+      param: ['header'],
+      expected: 'true (one header row), false or 0 (none), or the number of header rows, 1 to 10',
+      found: `\`${p.header}\``,
+    }))
+  }
+  return errors
 }
 
 function need(frame: Frame, col: string, param: (string | number)[], rel: string): string {

@@ -38,6 +38,8 @@ const cases: [string, 'validate' | 'run', number, string, string, string][] = [
   ['bad-expression', 'run', 2, '15:18', 'MISSING_COLUMN', 'column eco, 1:5: unknown column "gpd"'],
   ['bad-filter', 'validate', 2, '11:57', 'BAD_EXPRESSION', 'where, 1:24: expected ")" to close the parenthesis'],
   ['corrupt-xlsx', 'run', 2, '7:19', 'BAD_DATA', 'the Excel workbook cannot be read'],
+  ['sheet-zero', 'validate', 2, '7:45', 'INVALID_VALUE', 'Expected `sheet` to be a sheet name or a position of at least 1, got `0`'],
+  ['undeclared-bad-cell', 'run', 2, '9:13', 'BAD_DATA', 'row 3, column "y": `n/a` is not a number (the column is read as numbers: 2 of its cells are numbers)'],
   ['corrupt-dta', 'run', 2, '7:19', 'BAD_DATA', 'the Stata file cannot be read'],
   ['merge-duplicates', 'run', 2, '10:60', 'BAD_DATA', '`right` (stage `attrs`) has 1 duplicated key: "a" (rows 1, 3)'],
   ['did-missing-outcome', 'run', 2, '9:35', 'MISSING_COLUMN', 'unknown column `yy`; did you mean `y`?'],

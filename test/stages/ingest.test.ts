@@ -4,9 +4,10 @@ import { describe, expect, test } from 'vitest'
 import ingest from '../../stages/ingest/stage.ts'
 import type { IngestParams } from '../../stages/ingest/params.ts'
 import { makeTestContext } from '../helpers/context.ts'
+import type { QuasiError } from '../../src/errors.ts'
 
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../fixtures/read/${name}`, import.meta.url)))
-const defaults: IngestParams = { file: '', format: 'auto', na: ['', 'NA', 'NaN', '.'], panel: 'auto' }
+const defaults: IngestParams = { file: '', format: 'auto', encoding: 'utf-8', decimal: '.', na: ['', 'NA', 'NaN', '.'], panel: 'auto' }
 
 function run(rel: string, bytes: Uint8Array | string, params: Partial<IngestParams> = {}, panel?: { unit: string; time: string }) {
   const ctx = makeTestContext<IngestParams>({ params: { ...defaults, file: rel, ...params }, files: { file: { rel, bytes } }, panel })
@@ -47,12 +48,12 @@ describe('ingest', () => {
   })
 
   test('not UTF-8, or an unknown extension, is a clear error', async () => {
-    await expect(run('p.csv', new Uint8Array([0x61, 0x0a, 0xc4, 0xe3, 0x0a])).result).rejects.toMatchObject({ code: 'BAD_DATA', message: 'p.csv is not valid UTF-8 text' })
+    await expect(run('p.csv', new Uint8Array([0x61, 0x0a, 0xc4, 0xe3, 0x0a])).result).rejects.toMatchObject({ code: 'BAD_DATA', message: expect.stringContaining('p.csv is not valid UTF-8 text (line 2)'), param: ['file'] })
     await expect(run('p.sav', 'a\n1\n').result).rejects.toMatchObject({ code: 'BAD_DATA', param: ['format'] })
   })
 
   test('Excel: a sheet by name, a range with two header rows, dash as missing', async () => {
-    const r = await run('panel.xlsx', fixture('panel.xlsx'), { sheet: 'panel', range: 'A3:G10', header: 2, na: ['—'] }).result
+    const r = await run('panel.xlsx', fixture('panel.xlsx'), { sheet: 'panel', range: 'A3:G10', header: 2, na: ['—'], types: { GDP_2019: 'number' } }).result
     expect(r.frame!.names).toEqual(['city', 'province', 'GDP_2019', 'GDP_2020', 'Population', 'flag', 'date'])
     expect(Array.from(r.frame!.numbers('GDP_2020'))).toEqual([1 / 3, 123456789.12345679, 5e-324, -2.5, 7.25])
     expect(r.facts!['missing(Population)']).toBe(2)
@@ -71,5 +72,82 @@ describe('ingest', () => {
     const bytes = fixture('sample118.dta').slice(0, 300)
     await expect(run('cut.dta', bytes).result).rejects.toMatchObject({ code: 'BAD_DATA' })
     await expect(run('fake.xlsx', 'city,year\n').result).rejects.toMatchObject({ code: 'BAD_DATA' })
+  })
+
+  test('bad cells surface at ingest with the column and rows, pointing at `file:`', async () => {
+    await expect(run('p.csv', 'city,year,y\na,2019,1.5\na,2020,n/a\nb,2019,2\n').result).rejects.toMatchObject({
+      code: 'BAD_DATA',
+      param: ['file'],
+      message: expect.stringContaining('p.csv: row 3, column "y": `n/a` is not a number'),
+    })
+    const r = await run('p.csv', 'city;y\na;1,5\nb;2\n', { decimal: ',' }).result
+    expect(Array.from(r.frame!.numbers('y'))).toEqual([1.5, 2])
+  })
+
+  test('sheet: 0 and header: -1 are integers out of range, not of the wrong type', () => {
+    const errors = ingest.check!({ ...defaults, file: 'p.xlsx', sheet: 0, header: -1 })
+    expect(errors.map((e) => [e.code, e.param, e.message])).toEqual([
+      ['INVALID_VALUE', ['sheet'], 'Expected `sheet` to be a sheet name or a position of at least 1, got `0`'],
+      ['INVALID_VALUE', ['header'], 'Expected `header` to be a number of header rows of at least 0 and at most 10 (or true/false), got `-1`'],
+    ])
+    expect(errors[0].hint).toContain('the first sheet is `sheet: 1`')
+    expect(ingest.check!({ ...defaults, file: 'p.xlsx', sheet: 1, header: 0 })).toEqual([])
+  })
+})
+
+describe('ingest: text encodings (fixtures: test/fixtures/read/make_text.py)', () => {
+  const text = (name: string) => fixture(`text/${name}`)
+  const chinese = [{ 城市: '北京', 年份: 2019, 国内生产总值: 35371.3 }, { 城市: '上海', 年份: 2019, 国内生产总值: 38155.3 }]
+
+  test.each([
+    ['gbk.csv', 'gbk'],
+    ['gb18030.csv', 'gb18030'],
+    ['utf16le-bom.csv', 'utf-16'],
+    ['utf16be-bom.csv', 'utf-16'],
+    ['utf16le-nobom.csv', 'utf-16le'],
+    ['utf8-bom.csv', 'utf-8'],
+  ] as const)('%s with encoding: %s', async (name, encoding) => {
+    const r = await run(name, text(name), { encoding }).result
+    expect(r.frame!.toRows().slice(0, 2)).toEqual(chinese)
+    expect(r.frame!.nrows).toBe(4)
+  })
+
+  test('big5 and latin1', async () => {
+    const big5 = await run('b.csv', text('big5.csv'), { encoding: 'big5' }).result
+    expect(big5.frame!.strings('城市')).toEqual(['臺北', '高雄', '臺中', '新竹'])
+    const latin = await run('l.csv', text('latin1.csv'), { encoding: 'latin1' }).result
+    expect(latin.frame!.names).toEqual(['ville', 'année', 'pib'])
+    expect(latin.frame!.strings('ville')).toEqual(['Zürich', 'Genève', 'São Paulo', 'Köln'])
+  })
+
+  test.each([
+    ['gbk.csv', 'gb18030'],
+    ['big5.csv', 'big5'],
+    ['latin1.csv', 'latin1'],
+    ['utf16le-bom.csv', 'utf-16'],
+    ['utf16le-nobom.csv', 'utf-16le'],
+  ])('%s read as UTF-8: the error names the likely encoding (%s) and the parameter', async (name, guess) => {
+    const e = await run(name, text(name)).result.catch((x: unknown) => x as QuasiError)
+    expect(e).toMatchObject({ code: 'BAD_DATA', param: ['file'], message: expect.stringContaining(`${name} is not valid UTF-8 text`) })
+    expect((e as QuasiError).message).toContain(`it looks like ${guess}`)
+    expect((e as QuasiError).hint).toContain(`set \`encoding: ${guess}\``)
+  })
+
+  test('a byte outside the declared encoding is an error at `encoding`, never a replacement character', async () => {
+    await expect(run('g.csv', text('gbk.csv'), { encoding: 'shift_jis' }).result).rejects.toMatchObject({
+      code: 'BAD_DATA',
+      param: ['encoding'],
+      message: expect.stringContaining('g.csv is not valid shift_jis text (line 1); it looks like gb18030'),
+    })
+    // UTF-16 read as Big5 decodes, but to NUL characters: refused as well.
+    await expect(run('u.csv', text('utf16le-nobom.csv'), { encoding: 'big5' }).result).rejects.toMatchObject({
+      code: 'BAD_DATA',
+      param: ['encoding'],
+      message: expect.stringContaining('it looks like utf-16le'),
+    })
+  })
+
+  test('`encoding` is for text files only', async () => {
+    await expect(run('sample.parquet', fixture('sample.parquet'), { encoding: 'gbk' }).result).rejects.toMatchObject({ code: 'INVALID_VALUE', param: ['encoding'] })
   })
 })

@@ -8,13 +8,16 @@
  *   the value. A `string` column formats numbers in shortest round-trip form (`String(x)`).
  * - An undeclared column is numeric when every non-missing cell is a number *as stored in the
  *   file* (a text cell that looks like a number does not count: spreadsheets keep codes such
- *   as `"0101"` as text on purpose); otherwise it is text, and a note says which cells made it so.
+ *   as `"0101"` as text on purpose). A column of numbers with a few text cells (at least half
+ *   numbers: `mostlyNumbers` in ../cells.ts) is a `BAD_DATA` error naming the first of them
+ *   and their count; a column with fewer numbers than texts is text, and a note says so.
  * - Text cells equal (after trimming) to one of `na` are missing. Numeric cells are never
  *   compared with `na`: a stored number is data.
+ * - A stored infinity is missing, with a warning naming its rows: Infinity is never a value.
  */
 import { Frame, type Column } from '../frame.ts'
 import { QuasiError } from '../../errors.ts'
-import { DEFAULT_NA, parseNumber } from '../csv.ts'
+import { badCellsError, DEFAULT_NA, mostlyNumbers, parseNumber, SHOW_CELLS, type BadCell, type DecimalMark } from '../cells.ts'
 import { suggest } from '../../suggest.ts'
 import type { DeclaredType, ReadColumnInfo, ReadOptions } from './types.ts'
 
@@ -36,13 +39,19 @@ export function fileLabel(opts: ReadOptions): string {
   return opts.file ?? 'the file'
 }
 
-/** Build the frame; `notes` receives what the user should know about the typing. */
+/** What a reader tells the user besides the table: notes (information) and warnings (values it changed). */
+export interface ReadLog {
+  notes: string[]
+  warnings: string[]
+}
+
+/** Build the frame; `log` receives what the user should know about the typing. */
 export function buildFrame(
   raw: readonly RawColumn[],
   nrows: number,
   opts: ReadOptions,
   locate: Locate,
-  notes: string[],
+  log: ReadLog,
 ): { frame: Frame; columns: ReadColumnInfo[] } {
   const file = fileLabel(opts)
   checkDeclaredColumns(raw.map((c) => c.name), opts, file)
@@ -51,8 +60,8 @@ export function buildFrame(
   const infos: ReadColumnInfo[] = []
   raw.forEach((rc, j) => {
     const declared = opts.types?.[rc.name]
-    const ctx: ColumnContext = { file, name: rc.name, j, declared, na, locate }
-    const col = rc.cells instanceof Float64Array ? typeNumeric(rc.cells, ctx) : typeCells(rc.cells, ctx, notes)
+    const ctx: ColumnContext = { file, name: rc.name, j, declared, na, locate, decimal: opts.decimal ?? '.' }
+    const col = rc.cells instanceof Float64Array ? typeNumeric(rc.cells, ctx, log) : typeCells(rc.cells, ctx, log)
     columns.push([rc.name, col])
     infos.push({ name: rc.name, type: col.type, declared: declared !== undefined, missing: countMissing(col), ...rc.info })
   })
@@ -66,6 +75,7 @@ interface ColumnContext {
   declared: DeclaredType | undefined
   na: ReadonlySet<string>
   locate: Locate
+  decimal: DecimalMark
 }
 
 function checkDeclaredColumns(names: readonly string[], opts: ReadOptions, file: string): void {
@@ -81,26 +91,46 @@ function checkDeclaredColumns(names: readonly string[], opts: ReadOptions, file:
 }
 
 /** A column the file types as numeric. */
-function typeNumeric(data: Float64Array, ctx: ColumnContext): Column {
+function typeNumeric(data: Float64Array, ctx: ColumnContext, log: ReadLog): Column {
+  dropInfinities(data, ctx, log)
   if (ctx.declared === 'string') {
     return { type: 'string', data: Array.from(data, (v) => (Number.isNaN(v) ? null : String(v))) }
   }
   if (ctx.declared === 'integer') {
+    const bad: number[] = []
+    let count = 0
     for (let i = 0; i < data.length; i++) {
-      if (!Number.isNaN(data[i]) && !Number.isInteger(data[i])) throw notNumber(ctx, i, String(data[i]))
+      if (Number.isNaN(data[i]) || Number.isInteger(data[i])) continue
+      count++
+      if (bad.length < SHOW_CELLS) bad.push(i)
     }
+    if (count > 0) throw notNumbers(ctx, bad.map((i) => ({ place: ctx.locate(i, ctx.j), value: String(data[i]) })), count)
   }
   return { type: 'number', data }
 }
 
+/** ±Infinity → missing, with a warning naming the rows. */
+function dropInfinities(data: Float64Array, ctx: ColumnContext, log: ReadLog): void {
+  const rows: string[] = []
+  let count = 0
+  for (let i = 0; i < data.length; i++) {
+    if (data[i] !== Infinity && data[i] !== -Infinity) continue
+    count++
+    if (rows.length < SHOW_CELLS) rows.push(`${ctx.locate(i, ctx.j)} (${data[i] > 0 ? '' : '-'}Infinity)`)
+    data[i] = NaN
+  }
+  if (count > 0) log.warnings.push(`column "${ctx.name}": ${count} infinite value(s) read as missing: ${rows.join(', ')}${count > rows.length ? ', …' : ''}`)
+}
+
 /** A column of cells as found (numbers and texts mixed). */
-function typeCells(cells: readonly Cell[], ctx: ColumnContext, notes: string[]): Column {
+function typeCells(cells: readonly Cell[], ctx: ColumnContext, log: ReadLog): Column {
   const n = cells.length
   const clean = new Array<Cell>(n)
   let numbers = 0
   let texts = 0
   let firstText = -1
   let numericTexts = 0
+  const infinite: number[] = []
   for (let i = 0; i < n; i++) {
     const c = cells[i]
     if (typeof c === 'string') {
@@ -110,9 +140,10 @@ function typeCells(cells: readonly Cell[], ctx: ColumnContext, notes: string[]):
       }
       texts++
       if (firstText < 0) firstText = i
-      if (parseNumber(c) !== undefined) numericTexts++
+      if (parseNumber(c, ctx.decimal) !== undefined) numericTexts++
     } else if (typeof c === 'number') {
-      if (Number.isNaN(c)) {
+      if (!Number.isFinite(c)) {
+        if (!Number.isNaN(c)) infinite.push(i)
         clean[i] = null
         continue
       }
@@ -120,13 +151,25 @@ function typeCells(cells: readonly Cell[], ctx: ColumnContext, notes: string[]):
     }
     clean[i] = c
   }
+  if (infinite.length > 0) {
+    const data = Float64Array.from(infinite, (i) => cells[i] as number)
+    dropInfinities(data, { ...ctx, locate: (k) => ctx.locate(infinite[k], ctx.j) }, log)
+  }
   const declared = ctx.declared
+  if (declared === undefined && numbers > 0 && texts > 0 && mostlyNumbers(numbers, texts)) {
+    const bad: BadCell[] = []
+    for (let i = 0; i < n && bad.length < SHOW_CELLS; i++) {
+      const c = clean[i]
+      if (typeof c === 'string') bad.push({ place: ctx.locate(i, ctx.j), value: c, numericText: parseNumber(c, ctx.decimal) !== undefined })
+    }
+    throw badCellsError({ file: ctx.file, column: ctx.name, bad, count: texts, numbers, na: [...ctx.na], decimal: ctx.decimal })
+  }
   const asNumber = declared === undefined ? texts === 0 && numbers > 0 : declared !== 'string'
   if (!asNumber) {
     if (declared === undefined && numbers > 0 && texts > 0) {
       const example = `${ctx.locate(firstText, ctx.j)} \`${clean[firstText]}\``
       const kind = numericTexts === texts ? 'text that looks like a number' : 'text'
-      notes.push(
+      log.notes.push(
         `column "${ctx.name}" is read as text: ${numbers} numeric cells but ${texts} cell(s) of ${kind} (first: ${example}); ` +
           `declare \`${ctx.name}: number\` under \`types\` to read it as numbers${numericTexts === texts ? '' : ', after adding missing-value markers to `na`'}`,
       )
@@ -134,23 +177,30 @@ function typeCells(cells: readonly Cell[], ctx: ColumnContext, notes: string[]):
     return { type: 'string', data: clean.map((c) => (c === null ? null : typeof c === 'number' ? String(c) : c)) }
   }
   const data = new Float64Array(n)
+  const bad: number[] = []
+  let count = 0
   for (let i = 0; i < n; i++) {
     const c = clean[i]
-    const v = c === null ? NaN : typeof c === 'number' ? c : parseNumber(c)
-    if (v === undefined || (declared === 'integer' && !Number.isNaN(v) && !Number.isInteger(v))) throw notNumber(ctx, i, String(c))
-    data[i] = v
+    const v = c === null ? NaN : typeof c === 'number' ? c : parseNumber(c, ctx.decimal)
+    if (v === undefined || (declared === 'integer' && !Number.isNaN(v) && !Number.isInteger(v))) {
+      count++
+      if (bad.length < SHOW_CELLS) bad.push(i)
+      data[i] = NaN
+    } else data[i] = v
   }
+  if (count > 0) throw notNumbers(ctx, bad.map((i) => ({ place: ctx.locate(i, ctx.j), value: String(clean[i]) })), count)
   return { type: 'number', data }
 }
 
-function notNumber(ctx: ColumnContext, i: number, cell: string): QuasiError {
-  const what = ctx.declared === 'integer' ? 'an integer' : 'a number'
-  const na = [...ctx.na].map((s) => JSON.stringify(s)).join(', ')
-  return new QuasiError('BAD_DATA', `${ctx.file}: ${ctx.locate(i, ctx.j)}, column "${ctx.name}": \`${short(cell)}\` is not ${what}`, {
-    param: ctx.declared ? ['types', ctx.name] : undefined,
-    expected: `${what} or a missing cell (${na})`,
-    found: `\`${short(cell)}\``,
-    hint: `fix the cell, add its text to \`na\`, or declare \`${ctx.name}: string\` under \`types\``,
+function notNumbers(ctx: ColumnContext, bad: BadCell[], count: number): Error {
+  return badCellsError({
+    file: ctx.file,
+    column: ctx.name,
+    declared: ctx.declared === 'integer' ? 'integer' : 'number',
+    bad,
+    count,
+    na: [...ctx.na],
+    decimal: ctx.decimal,
   })
 }
 
@@ -162,8 +212,4 @@ function countMissing(col: Column): number {
     for (const v of col.data) if (v === null) m++
   }
   return m
-}
-
-function short(s: string): string {
-  return s.length > 60 ? s.slice(0, 57) + '…' : s
 }

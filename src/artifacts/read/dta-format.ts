@@ -12,7 +12,8 @@ export type Release = 117 | 118 | 119
 
 /** Field widths that change between releases (bytes). */
 export interface Layout {
-  release: Release
+  /** The format number (104–119); 104–115 are read by dta-old.ts with their own widths. */
+  release: number
   /** `<K>`: number of variables. */
   kBytes: 2 | 4
   /** Entries of `<sortlist>` (K+1 of them). */
@@ -22,20 +23,26 @@ export interface Layout {
   /** Length prefix of the dataset `<label>`. */
   labelLenBytes: 1 | 2
   /** Variable names, value-label names: 32 characters, UTF-8 from 118 on, plus \0. */
-  nameLen: 33 | 129
-  formatLen: 49 | 57
-  varLabelLen: 81 | 321
+  nameLen: 9 | 33 | 129
+  formatLen: 7 | 12 | 49 | 57
+  varLabelLen: 32 | 81 | 321
   /** A strL's (v,o) in `<data>` is 8 bytes split as v then o: 4+4 (117), 2+6 (118), 3+5 (119). */
   strlVBytes: 4 | 2 | 3
   /** `o` in a GSO record: 4 bytes (117) or 8 (118, 119). */
   gsoOBytes: 4 | 8
   /** 117 predates Stata's switch to UTF-8: its strings are in the writer's 8-bit encoding. */
   utf8: boolean
+  /**
+   * Formats before 113 (Stata 7 and earlier) have one missing value, `.`, stored as the
+   * largest value of each integer type (byte 127, int 32,767, long 2,147,483,647); 101–126
+   * are ordinary bytes there. Floats and doubles mark `.` as from 113 on.
+   */
+  oldMissing: boolean
 }
 
 export function layoutOf(release: Release): Layout {
   if (release === 117) {
-    return { release, kBytes: 2, sortBytes: 2, nBytes: 4, labelLenBytes: 1, nameLen: 33, formatLen: 49, varLabelLen: 81, strlVBytes: 4, gsoOBytes: 4, utf8: false }
+    return { release, kBytes: 2, sortBytes: 2, nBytes: 4, labelLenBytes: 1, nameLen: 33, formatLen: 49, varLabelLen: 81, strlVBytes: 4, gsoOBytes: 4, utf8: false, oldMissing: false }
   }
   return {
     release,
@@ -49,6 +56,7 @@ export function layoutOf(release: Release): Layout {
     strlVBytes: release === 119 ? 3 : 2,
     gsoOBytes: 8,
     utf8: true,
+    oldMissing: false,
   }
 }
 
@@ -89,6 +97,8 @@ export function typeName(code: number): string {
  * are counted under the code below them; IEEE NaNs, which Stata never writes, count as `.`.
  */
 export const INT_MAX_NONMISSING = { byte: 100, int: 32740, long: 2147483620 } as const
+/** Formats before 113: only the largest value of each integer type is missing (`.`). */
+export const OLD_INT_MAX_NONMISSING = { byte: 126, int: 32766, long: 2147483646 } as const
 const FLOAT_MISSING_DOT = 0x7f000000
 const FLOAT_CODE_STEP = 0x800
 const DOUBLE_MISSING_DOT_HI = 0x7fe00000
@@ -212,6 +222,11 @@ export class Cursor {
     const s = decodeText(this.bytes.subarray(this.pos, this.pos + width), this.layout.utf8)
     this.pos += width
     return s
+  }
+
+  /** Bytes up to the first \0, decoded as this file's strings are. */
+  decodeAt(field: Uint8Array): string {
+    return decodeText(field, this.layout.utf8)
   }
 
   advance(n: number, what: string): void {

@@ -25,16 +25,17 @@
  */
 import { QuasiError } from '../../errors.ts'
 import { buildFrame, fileLabel, type RawColumn } from './columns.ts'
-import { Cursor, DtaError, TYPE, decodeText, doubleMissingCode, floatMissingCode, INT_MAX_NONMISSING, layoutOf, missingName, typeName, typeWidth, type Layout, type Release } from './dta-format.ts'
+import { Cursor, DtaError, TYPE, decodeText, doubleMissingCode, floatMissingCode, INT_MAX_NONMISSING, layoutOf, missingName, OLD_INT_MAX_NONMISSING, typeName, typeWidth, type Layout, type Release } from './dta-format.ts'
+import { OLD_FORMATS, readOldDta, readOldDtaNames } from './dta-old.ts'
 import { sniff, wrongFormat } from './sniff.ts'
 import type { DtaReadOptions, ReadResult } from './types.ts'
 
-const SUPPORTED = 'formats 117 (Stata 13), 118 (Stata 14 and later) and 119 (Stata 15 and later, over 32,767 variables)'
+const SUPPORTED = 'formats 104–115 (Stata 4–12), 117 (Stata 13), 118 (Stata 14 and later) and 119 (Stata 15 and later, over 32,767 variables)'
 const RESAVE_HINT =
   'save it again in a supported format: in Stata 13 or later `use` it and `save` it again; ' +
   'in R `haven::write_dta(haven::read_dta(f), f2)`; in Python `pandas.read_stata(f).to_stata(f2, version=118)`'
 
-interface Header {
+export interface Header {
   layout: Layout
   le: boolean
   k: number
@@ -45,7 +46,7 @@ interface Header {
   end: number
 }
 
-interface Variable {
+export interface Variable {
   name: string
   type: number
   width: number
@@ -57,14 +58,14 @@ interface Variable {
 export async function readDta(bytes: Uint8Array, opts: DtaReadOptions = {}): Promise<ReadResult> {
   const file = fileLabel(opts)
   const kind = sniff(bytes)
-  if (kind.kind === 'dta-old') {
+  if (kind.kind === 'dta-old' && !OLD_FORMATS.has(bytes[0])) {
     throw new QuasiError('BAD_DATA', `${file}: ${kind.description} is not supported; quasi reads Stata ${SUPPORTED}`, {
       expected: `a Stata .dta file of ${SUPPORTED}`,
       found: kind.description,
       hint: RESAVE_HINT,
     })
   }
-  if (kind.kind !== 'dta') throw wrongFormat(file, 'a Stata .dta file', bytes)
+  if (kind.kind !== 'dta' && kind.kind !== 'dta-old') throw wrongFormat(file, 'a Stata .dta file', bytes)
   try {
     return parse(bytes, opts, file)
   } catch (e) {
@@ -85,6 +86,7 @@ export async function readDta(bytes: Uint8Array, opts: DtaReadOptions = {}): Pro
  * start of the file only: a DtaError says when it is too short (or the file is damaged).
  */
 export function readDtaNames(bytes: Uint8Array): string[] {
+  if (bytes[0] !== 0x3c) return readOldDtaNames(bytes)
   const h = readHeader(bytes, 'the file')
   const c = new Cursor(bytes, h.le, h.layout)
   c.pos = h.end
@@ -98,15 +100,35 @@ export function readDtaNames(bytes: Uint8Array): string[] {
   return names
 }
 
+/** What both the XML-like (117–119) and the old (104–115) formats give. */
+export interface Parsed {
+  header: Header
+  vars: Variable[]
+  columns: ColumnData[]
+  valueLabels: Map<string, Record<string, string>>
+  notes: string[]
+}
+
 function parse(bytes: Uint8Array, opts: DtaReadOptions, file: string): ReadResult {
+  return finish(bytes[0] === 0x3c ? parseXml(bytes, file) : readOldDta(bytes), opts)
+}
+
+function parseXml(bytes: Uint8Array, file: string): Parsed {
   const h = readHeader(bytes, file)
   const c = new Cursor(bytes, h.le, h.layout)
   c.pos = h.end
   const vars = readDescriptors(c, h)
   const notes: string[] = []
-  const { columns, strls } = readData(c, h, vars)
+  c.tag('<data>')
+  const { columns, strls } = readRows(c, h, vars)
+  c.tag('</data>')
   resolveStrls(c, h, vars, columns, strls, notes)
   const valueLabels = readValueLabels(c, h)
+  return { header: h, vars, columns, valueLabels, notes }
+}
+
+function finish({ header: h, vars, columns, valueLabels, notes }: Parsed, opts: DtaReadOptions): ReadResult {
+  const warnings: string[] = []
 
   const raw: RawColumn[] = vars.map((v, j) => {
     const col = columns[j]
@@ -126,7 +148,7 @@ function parse(bytes: Uint8Array, opts: DtaReadOptions, file: string): ReadResul
     }
     return { name: v.name, cells: col.data, info }
   })
-  const { frame, columns: infos } = buildFrame(raw, h.n, opts, (i) => `observation ${i + 1}`, notes)
+  const { frame, columns: infos } = buildFrame(raw, h.n, opts, (i) => `observation ${i + 1}`, { notes, warnings })
   return {
     frame,
     info: {
@@ -134,6 +156,7 @@ function parse(bytes: Uint8Array, opts: DtaReadOptions, file: string): ReadResul
       rows: frame.nrows,
       columns: infos,
       notes,
+      warnings,
       meta: { release: h.layout.release, byteorder: h.le ? 'LSF' : 'MSF', label: h.label, timestamp: h.timestamp },
     },
   }
@@ -236,17 +259,17 @@ function readDescriptors(c: Cursor, h: Header): Variable[] {
   }))
 }
 
-type ColumnData =
+export type ColumnData =
   | { kind: 'number'; data: Float64Array; codes: Record<string, number> }
   | { kind: 'string'; data: (string | null)[] }
 
-/** strL references: per strL variable, the (v,o) key of each observation. */
-type StrlRefs = Map<number, string[]>
+/** strL references: per strL variable, the byte offset of each observation's 8-byte (v,o). */
+type StrlRefs = Map<number, number[]>
 
-function readData(c: Cursor, h: Header, vars: Variable[]): { columns: ColumnData[]; strls: StrlRefs } {
+/** The N fixed-width rows at the cursor (section 5.10; the data of formats 104–115 alike). */
+export function readRows(c: Cursor, h: Header, vars: Variable[]): { columns: ColumnData[]; strls: StrlRefs } {
   const { n, le, layout } = h
   const rowWidth = vars.reduce((s, v) => s + v.width, 0)
-  c.tag('<data>')
   if (rowWidth > 0 && n > (c.length - c.pos) / rowWidth) {
     throw new DtaError(`the header promises ${n} observations of ${rowWidth} bytes, more than the file holds (it is truncated or corrupt)`)
   }
@@ -266,13 +289,7 @@ function readData(c: Cursor, h: Header, vars: Variable[]): { columns: ColumnData
   vars.forEach((v, j) => {
     const col = columns[j]
     if (v.type === TYPE.strL) {
-      const keys = new Array<string>(n)
-      const vb = layout.strlVBytes
-      for (let i = 0; i < n; i++) {
-        const p = start + i * rowWidth + offsets[j]
-        keys[i] = `${uintAt(bytes, p, vb, le)},${uintAt(bytes, p + vb, 8 - vb, le)}`
-      }
-      strls.set(j, keys)
+      strls.set(j, Array.from({ length: n }, (_, i) => start + i * rowWidth + offsets[j]))
       return
     }
     if (col.kind === 'string') {
@@ -284,6 +301,7 @@ function readData(c: Cursor, h: Header, vars: Variable[]): { columns: ColumnData
       return
     }
     const { data, codes } = col
+    const ints = layout.oldMissing ? OLD_INT_MAX_NONMISSING : INT_MAX_NONMISSING
     const miss = (i: number, code: number) => {
       data[i] = NaN
       const name = missingName(code)
@@ -294,19 +312,19 @@ function readData(c: Cursor, h: Header, vars: Variable[]): { columns: ColumnData
       switch (v.type) {
         case TYPE.byte: {
           const x = view.getInt8(p)
-          if (x > INT_MAX_NONMISSING.byte) miss(i, x - INT_MAX_NONMISSING.byte - 1)
+          if (x > ints.byte) miss(i, x - ints.byte - 1)
           else data[i] = x
           break
         }
         case TYPE.int: {
           const x = view.getInt16(p, le)
-          if (x > INT_MAX_NONMISSING.int) miss(i, x - INT_MAX_NONMISSING.int - 1)
+          if (x > ints.int) miss(i, x - ints.int - 1)
           else data[i] = x
           break
         }
         case TYPE.long: {
           const x = view.getInt32(p, le)
-          if (x > INT_MAX_NONMISSING.long) miss(i, x - INT_MAX_NONMISSING.long - 1)
+          if (x > ints.long) miss(i, x - ints.long - 1)
           else data[i] = x
           break
         }
@@ -328,7 +346,6 @@ function readData(c: Cursor, h: Header, vars: Variable[]): { columns: ColumnData
     }
   })
   c.pos = start + n * rowWidth
-  c.tag('</data>')
   return { columns, strls }
 }
 
@@ -339,7 +356,14 @@ function uintAt(bytes: Uint8Array, p: number, n: number, le: boolean): number {
   return v
 }
 
-/** Read the GSO table (section 5.11.2) and fill every strL variable, following cross-links. */
+/**
+ * Read the GSO table (section 5.11.2) and fill every strL variable, following cross-links.
+ *
+ * A (v,o) in the data is 8 bytes: 4+4 (117), 2+6 (118), 3+5 (119, Stata's `help dta_119`,
+ * section 5.11.1). ReadStat, and so R haven's `write_dta(version = 15)`, writes format 119
+ * with the 2+6 split of format 118; when the file's references resolve only that way, they
+ * are read that way, with a note.
+ */
 function resolveStrls(c: Cursor, h: Header, vars: Variable[], columns: ColumnData[], refs: StrlRefs, notes: string[]): void {
   c.tag('<strls>')
   const gso = new Map<string, string>()
@@ -361,13 +385,27 @@ function resolveStrls(c: Cursor, h: Header, vars: Variable[], columns: ColumnDat
   }
   c.tag('</strls>')
   if (binary > 0) notes.push(`${binary} binary strL value(s) read as UTF-8 text`)
-  for (const [j, keys] of refs) {
+  const keysFor = (vBytes: number) => {
+    const keys = new Map<number, string[]>()
+    for (const [j, offsets] of refs) keys.set(j, offsets.map((p) => `${uintAt(c.bytes, p, vBytes, h.le)},${uintAt(c.bytes, p + vBytes, 8 - vBytes, h.le)}`))
+    return keys
+  }
+  const resolves = (keys: Map<number, string[]>) => [...keys.values()].every((ks) => ks.every((k) => k === '0,0' || gso.has(k)))
+  let keys = keysFor(h.layout.strlVBytes)
+  if (h.layout.release === 119 && !resolves(keys)) {
+    const readstat = keysFor(2)
+    if (resolves(readstat)) {
+      keys = readstat
+      notes.push("the strL references are in format 118's layout (2+6 bytes, as ReadStat and R haven write format 119), not the 3+5 of Stata's description of format 119; read that way")
+    }
+  }
+  for (const [j, ks] of keys) {
     const col = columns[j]
     if (col.kind !== 'string') continue
-    for (let i = 0; i < keys.length; i++) {
-      if (keys[i] === '0,0') continue // Stata's predefined empty string: missing
-      const s = gso.get(keys[i])
-      if (s === undefined) throw new DtaError(`variable "${vars[j].name}", observation ${i + 1} refers to strL (${keys[i]}), which the file does not define`)
+    for (let i = 0; i < ks.length; i++) {
+      if (ks[i] === '0,0') continue // Stata's predefined empty string: missing
+      const s = gso.get(ks[i])
+      if (s === undefined) throw new DtaError(`variable "${vars[j].name}", observation ${i + 1} refers to strL (${ks[i]}), which the file does not define`)
       col.data[i] = s === '' ? null : s
     }
   }

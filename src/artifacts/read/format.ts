@@ -1,16 +1,18 @@
 /** Which reader a file extension calls for; kept apart so callers need not load the readers. */
 import { extname } from 'node:path'
 
-export type BinaryFormat = 'xlsx' | 'dta' | 'parquet'
+export type BinaryFormat = 'xlsx' | 'xls' | 'dta' | 'parquet'
 export type DataFormat = 'csv' | 'tsv' | BinaryFormat
 
 /**
- * The format a file extension names, or undefined. `.xls` maps to `xlsx` on purpose: the
- * xlsx reader recognises an old .xls workbook and tells the user how to convert it.
+ * The format a file extension names, or undefined. Either Excel extension reads a workbook of
+ * the other kind too (the Excel reader goes by the file's first bytes), so a mislabelled
+ * workbook still reads.
  */
 export function binaryFormatOf(path: string): BinaryFormat | undefined {
   const ext = /\.([A-Za-z0-9]+)$/.exec(path)?.[1]?.toLowerCase()
-  if (ext === 'xlsx' || ext === 'xlsm' || ext === 'xls') return 'xlsx'
+  if (ext === 'xlsx' || ext === 'xlsm') return 'xlsx'
+  if (ext === 'xls') return 'xls'
   if (ext === 'dta') return 'dta'
   if (ext === 'parquet' || ext === 'pq') return 'parquet'
   return undefined

@@ -6,11 +6,13 @@
  * are applied by its `columns` hook, not here.
  *
  * Excel workbooks give undefined: a sheet's column names depend on its used area, merged
- * cells and which columns hold any data, which read-excel-file settles only by reading the
+ * cells and which columns hold any data, which the Excel reader settles only by reading the
  * whole sheet (and asynchronously, while planning is synchronous).
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
 import { readCsvHeader } from '../csv.ts'
+import type { DecimalMark } from '../cells.ts'
+import { textDecoder, type Encoding } from '../encoding.ts'
 import { readDtaNames } from './dta.ts'
 import { dataFormatOf, type DataFormat } from './format.ts'
 import { readParquetNames } from './parquet-columns.ts'
@@ -21,6 +23,10 @@ export interface HeaderOptions {
   readonly format?: 'auto' | DataFormat
   /** CSV cell delimiter; guessed by papaparse when absent (TSV: a tab). */
   readonly delimiter?: string
+  /** CSV text encoding. Default: utf-8. */
+  readonly encoding?: Encoding
+  /** CSV decimal mark (with `,` the comma is not a delimiter guess). Default: `.`. */
+  readonly decimal?: DecimalMark
 }
 
 /** First read of a file's start; doubled while it is too short. */
@@ -45,7 +51,7 @@ export function readHeader(path: string, opts: HeaderOptions = {}): readonly str
     const file = { fd, size }
     if (format === 'dta') return dtaNames(file)
     if (format === 'parquet') return parquetNames(file)
-    return csvNames(file, opts.delimiter ?? (format === 'tsv' ? '\t' : undefined))
+    return csvNames(file, { delimiter: opts.delimiter ?? (format === 'tsv' ? '\t' : undefined), decimal: opts.decimal }, opts.encoding ?? 'utf-8')
   } catch {
     // Missing, unreadable, damaged or not the format it claims: the run says which.
     return undefined
@@ -70,17 +76,18 @@ function readAt(f: OpenFile, start: number, length: number): Uint8Array {
   return buf.subarray(0, done)
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true })
-
-function csvNames(f: OpenFile, delimiter: string | undefined): readonly string[] | undefined {
+function csvNames(f: OpenFile, opts: { delimiter?: string; decimal?: DecimalMark }, encoding: Encoding): readonly string[] | undefined {
   for (let n = FIRST_READ; ; n *= 2) {
     const bytes = readAt(f, 0, n)
-    if (bytes.length === f.size) return readCsvHeader(utf8.decode(bytes), { delimiter })
-    // Whole lines only, enough of them for the same delimiter guess as on the whole file.
-    const end = bytes.lastIndexOf(0x0a)
+    const decoder = textDecoder(encoding, bytes)
+    if (bytes.length === f.size) return readCsvHeader(decoder.decode(bytes), opts)
+    // Whole lines only (a character cut at the end waits in the decoder), enough of them for
+    // the same delimiter guess as on the whole file.
+    const text = decoder.decode(bytes, { stream: true })
+    const end = text.lastIndexOf('\n')
     let lines = 0
-    for (let i = 0; i <= end && lines < GUESS_LINES; i++) if (bytes[i] === 0x0a) lines++
-    if (lines >= GUESS_LINES) return readCsvHeader(utf8.decode(bytes.subarray(0, end + 1)), { delimiter })
+    for (let i = 0; i <= end && lines < GUESS_LINES; i++) if (text.charCodeAt(i) === 0x0a) lines++
+    if (lines >= GUESS_LINES) return readCsvHeader(text.slice(0, end + 1), opts)
     if (n >= MAX_READ) return undefined
   }
 }

@@ -5,11 +5,11 @@
  */
 import { readDta } from './dta.ts'
 import { readParquet } from './parquet.ts'
-import { readXlsx } from './xlsx.ts'
+import { readExcel, readXlsx } from './xlsx.ts'
 import { QuasiError } from '../../errors.ts'
 import type { ReadResult, XlsxReadOptions } from './types.ts'
 
-export { readDta, readParquet, readXlsx }
+export { readDta, readExcel, readParquet, readXlsx }
 export { sniff } from './sniff.ts'
 export type { DeclaredType, DtaReadOptions, ParquetReadOptions, ReadColumnInfo, ReadInfo, ReadOptions, ReadResult, XlsxReadOptions } from './types.ts'
 
@@ -18,7 +18,7 @@ import type { BinaryFormat } from './format.ts'
 
 /** Read with the reader of `format`; `sheet`, `range` and `header` are for Excel files only. */
 export async function readBinary(format: BinaryFormat, bytes: Uint8Array, opts: XlsxReadOptions = {}): Promise<ReadResult> {
-  if (format === 'xlsx') return readXlsx(bytes, opts)
+  if (format === 'xlsx' || format === 'xls') return readExcel(bytes, opts)
   const { sheet, range, header, ...common } = opts
   for (const [key, value] of Object.entries({ sheet, range, header })) {
     if (value === undefined) continue

@@ -17,11 +17,18 @@ export function flatColumns(metadata: FileMetaData, notes: string[]): Leaf[] {
   const skipped: string[] = []
   for (const child of parquetSchema(metadata).children) {
     const e = child.element
-    if (child.children.length > 0 || e.repetition_type === 'REPEATED') skipped.push(e.name)
+    if (child.children.length > 0 || e.repetition_type === 'REPEATED') skipped.push(`${e.name} (${nestedKind(e, child.children.length > 0)})`)
     else leaves.push({ name: e.name, element: e })
   }
-  if (skipped.length > 0) notes.push(`nested column(s) skipped (lists, structs and maps are not tables): ${skipped.join(', ')}`)
+  if (skipped.length > 0) notes.push(`nested column(s) skipped, since a list, struct or map has no single value per row: ${skipped.join(', ')}`)
   return leaves
+}
+
+function nestedKind(e: SchemaElement, group: boolean): string {
+  const t = String(e.logical_type?.type ?? e.converted_type ?? '')
+  if (t === 'LIST' || (!group && e.repetition_type === 'REPEATED')) return 'list'
+  if (t === 'MAP' || t === 'MAP_KEY_VALUE') return 'map'
+  return e.repetition_type === 'REPEATED' ? 'repeated group' : 'struct'
 }
 
 /**

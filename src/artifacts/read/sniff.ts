@@ -60,7 +60,7 @@ function looksLikeText(bytes: Uint8Array): boolean {
 
 const HINTS: Partial<Record<SniffedKind, string>> = {
   'xlsx-or-zip': 'if it is an Excel workbook, name it `.xlsx`',
-  xls: 'open it in Excel or LibreOffice and save it as an Excel Workbook (.xlsx)',
+  xls: 'if it is an Excel workbook, name it `.xls`',
   dta: 'name it `.dta`',
   'dta-old': 'name it `.dta`',
   parquet: 'name it `.parquet`',

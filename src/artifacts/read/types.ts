@@ -5,6 +5,7 @@
  */
 import type { Frame } from '../frame.ts'
 import type { DeclaredType } from '../csv.ts'
+import type { DecimalMark } from '../cells.ts'
 
 export type { DeclaredType }
 
@@ -19,6 +20,8 @@ export interface ReadOptions {
   types?: Record<string, DeclaredType>
   /** Text cells read as missing (compared after trimming). Default: `DEFAULT_NA` of the CSV reader. */
   na?: readonly string[]
+  /** Decimal mark of numbers stored as text (`12,5`). Default: `.`. */
+  decimal?: DecimalMark
 }
 
 export interface XlsxReadOptions extends ReadOptions {
@@ -60,11 +63,13 @@ export interface ReadColumnInfo {
 }
 
 export interface ReadInfo {
-  format: 'xlsx' | 'dta' | 'parquet'
+  format: 'xlsx' | 'xls' | 'dta' | 'parquet'
   rows: number
   columns: ReadColumnInfo[]
   /** Things the user should know: conversions made, cells skipped, suspicious columns. */
   notes: string[]
+  /** Values the reader could not keep and read as missing (out-of-range dates, infinities…). */
+  warnings: string[]
   /** Format details: sheet and range read, Stata release and byte order, Parquet codecs… */
   meta: Record<string, string | number>
 }

@@ -1,11 +1,11 @@
 /**
- * Excel .xlsx → Frame, through read-excel-file (its `universal` entry: in memory, no worker
- * threads) for cell values, plus a small look at the SpreadsheetML for merged cells and
- * formula-error cells (xlsx-parts.ts).
+ * Excel .xlsx and .xls → Frame: excel-book.ts gives the sheet's cells (through SheetJS), this
+ * file turns the range the user asked for into named, typed columns. Both formats go through
+ * the same code, so a workbook saved as .xls and as .xlsx gives the same frame.
  *
  * ## Conventions
- * - Numbers are read from the text Excel stores (`<v>0.1</v>`) with `Number`, which is
- *   correctly rounded, so every double comes back bit-for-bit.
+ * - Numbers are the doubles Excel stored (.xlsx: `<v>0.1</v>` parsed with correct rounding),
+ *   so every double comes back bit-for-bit.
  * - Merged cells: the value of a merged area's top-left cell is repeated in every cell of
  *   the area, as Excel displays it (a province name merged down its cities, a group header
  *   merged across its years).
@@ -16,34 +16,37 @@
  * - Rows: without `range`, leading empty rows and columns are skipped. Rows with no value of
  *   their own (a merged cell reaching into them does not count) are dropped and reported.
  * - Cell kinds: TRUE/FALSE → 1/0; dates → ISO 8601 text (`2020-03-01`, or
- *   `2021-07-15T12:30:00` when there is a time of day; Excel dates carry no time zone);
+ *   `2021-07-15T12:30:00` when there is a time of day; Excel dates carry no time zone),
+ *   rounded to the millisecond, with Excel's 1900 leap-year convention (excel-dates.ts);
  *   formula errors (`#DIV/0!`) → missing, reported; text is trimmed.
+ * - The file's first bytes decide the format (a ZIP is .xlsx, an OLE2 file .xls), not its
+ *   extension.
  */
-import { readSheet, InvalidInputError, InvalidSpreadsheetError, SheetNotFoundError } from 'read-excel-file/universal'
 import { QuasiError } from '../../errors.ts'
 import { buildFrame, fileLabel, type Cell, type RawColumn } from './columns.ts'
+import { ExcelDate, readSheetGrid, type Merge, type Raw } from './excel-book.ts'
+import { excelDateText } from './excel-dates.ts'
 import { sniff, wrongFormat } from './sniff.ts'
-import { ZipArchive, ZipError } from './zip.ts'
-import { listSheets, pickSheet, readSheetParts, type Merge, type SheetParts, type SheetRef } from './xlsx-parts.ts'
 import { cellAddress, columnLetters, parseRange, type CellRange } from './xlsx-range.ts'
 import type { ReadResult, XlsxReadOptions } from './types.ts'
 
-type Raw = string | number | boolean | Date | null
-
-export async function readXlsx(bytes: Uint8Array, opts: XlsxReadOptions = {}): Promise<ReadResult> {
+/** Read an Excel workbook, .xlsx or .xls (by its first bytes). */
+export async function readExcel(bytes: Uint8Array, opts: XlsxReadOptions = {}): Promise<ReadResult> {
   const file = fileLabel(opts)
   const range = opts.range === undefined ? undefined : parseRange(opts.range)
   const headerRows = headerCount(opts.header)
-  if (sniff(bytes).kind !== 'xlsx-or-zip') throw wrongFormat(file, 'an Excel .xlsx workbook', bytes)
+  const kind = sniff(bytes).kind
+  if (kind !== 'xlsx-or-zip' && kind !== 'xls') throw wrongFormat(file, 'an Excel workbook (.xlsx or .xls)', bytes)
 
-  const { sheet, parts } = openWorkbook(bytes, opts, file)
-  const grid = await readGrid(bytes, sheet, file)
+  const book = readSheetGrid(bytes, kind === 'xls' ? 'xls' : 'xlsx', opts.sheet, file)
+  const { sheet, grid } = book
   const notes: string[] = []
+  const warnings: string[] = []
   const region = regionOf(grid, range)
   if (!region) throw new QuasiError('BAD_DATA', `${file}: sheet "${sheet.name}" has no cells${range ? ` in range ${opts.range}` : ''}`, {
     hint: 'check `sheet` and `range`; sheets are numbered from 1',
   })
-  const fill = mergeFill(grid, parts.merges, region)
+  const fill = mergeFill(grid, book.merges, region)
   const at = (r: number, c: number): Raw => fill.get(key(r, c)) ?? grid[r - 1]?.[c - 1] ?? null
 
   // Column names from the header rows.
@@ -68,11 +71,24 @@ export async function readXlsx(bytes: Uint8Array, opts: XlsxReadOptions = {}): P
   }
   if (emptyRows > 0) notes.push(`${emptyRows} empty row(s) skipped`)
 
-  const raw = namedColumns(cols, rows, at, headerRows, notes)
+  const dates = (serial: number, row: number, col: number): string | null => {
+    const text = excelDateText(serial, book.date1904)
+    if (text === undefined) impossible.push(`${cellAddress(row, col)} (${serial})`)
+    return text ?? null
+  }
+  const impossible: string[] = []
+  const raw = namedColumns(cols, rows, at, headerRows, notes, dates)
+  if (impossible.length > 0) {
+    warnings.push(
+      `${impossible.length} date cell(s) name no real day and are read as missing: ${impossible.slice(0, 5).join(', ')}${impossible.length > 5 ? ', …' : ''} ` +
+        '(serial 60 is 1900-02-29, which Excel counts but which never was; negative serials are before Excel\'s first day)',
+    )
+  }
   if (raw.length === 0) throw new QuasiError('BAD_DATA', `${file}: sheet "${sheet.name}" has no columns with data in ${rangeText(region)}`, {
     hint: 'check `sheet`, `range` and `header`',
   })
-  reportErrorCells(parts, region, dataFirst, notes)
+  reportErrorCells(book.errorCells, region, dataFirst, notes)
+  if (book.said.length > 0) notes.push(`the Excel library reported (the workbook may be damaged): ${book.said.join('; ')}`)
   if (fill.size > 0) notes.push(`${fill.size} cell(s) inside merged areas take the value of the area's top-left cell`)
 
   const colNumbers = raw.map((r) => r.col)
@@ -81,16 +97,17 @@ export async function readXlsx(bytes: Uint8Array, opts: XlsxReadOptions = {}): P
     rows.length,
     opts,
     (i, j) => `cell ${cellAddress(rows[i], colNumbers[j])}`,
-    notes,
+    { notes, warnings },
   )
   return {
     frame,
     info: {
-      format: 'xlsx',
+      format: book.format,
       rows: frame.nrows,
       columns,
       notes,
-      meta: { sheet: sheet.name, sheetNumber: sheet.index, range: rangeText(region), headerRows },
+      warnings,
+      meta: { sheet: sheet.name, sheetNumber: sheet.index, range: rangeText(region), headerRows, dateSystem: book.date1904 ? 1904 : 1900 },
     },
   }
 }
@@ -103,46 +120,6 @@ function headerCount(header: XlsxReadOptions['header']): number {
     param: ['header'],
     expected: 'true, false, or an integer from 0 to 100',
     found: `\`${header}\``,
-  })
-}
-
-function openWorkbook(bytes: Uint8Array, opts: XlsxReadOptions, file: string): { sheet: SheetRef; parts: SheetParts } {
-  try {
-    const zip = new ZipArchive(bytes)
-    if (!zip.has('xl/workbook.xml')) {
-      const some = zip.names().slice(0, 4).join(', ')
-      throw new QuasiError('BAD_DATA', `${file}: expected an Excel .xlsx workbook, but the file is a ZIP archive of something else (it holds ${some}${zip.names().length > 4 ? ', …' : ''})`, {
-        expected: 'an Excel .xlsx workbook (a ZIP archive with xl/workbook.xml)',
-        found: 'a ZIP archive without xl/workbook.xml',
-        hint: 'open the file in its program and save or export the table as an Excel Workbook (.xlsx)',
-      })
-    }
-    const sheet = pickSheet(listSheets(zip), opts.sheet, file)
-    return { sheet, parts: readSheetParts(zip, sheet) }
-  } catch (e) {
-    if (e instanceof ZipError) throw corrupt(file, e.message)
-    throw e
-  }
-}
-
-async function readGrid(bytes: Uint8Array, sheet: SheetRef, file: string): Promise<Raw[][]> {
-  // read-excel-file's universal entry wants an ArrayBuffer of exactly the file.
-  const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer
-  try {
-    return (await readSheet(ab, sheet.name, { trim: true })) as unknown as Raw[][]
-  } catch (e) {
-    if (e instanceof InvalidInputError || e instanceof InvalidSpreadsheetError || e instanceof SheetNotFoundError) {
-      throw corrupt(file, e.message)
-    }
-    throw corrupt(file, e instanceof Error ? e.message : String(e))
-  }
-}
-
-function corrupt(file: string, why: string): QuasiError {
-  return new QuasiError('BAD_DATA', `${file}: the Excel workbook cannot be read: ${why}`, {
-    expected: 'a complete, valid .xlsx workbook',
-    found: why,
-    hint: 'the file may be truncated or damaged: copy it again from its source, or open it in Excel or LibreOffice and save it again',
   })
 }
 
@@ -187,9 +164,9 @@ function mergeFill(grid: Raw[][], merges: readonly Merge[], region: Required<Cel
 
 const key = (r: number, c: number) => `${r},${c}`
 
-function headerText(v: Raw): string {
+function headerText(v: Raw, date1904 = false): string {
   if (v === null) return ''
-  const t = v instanceof Date ? isoDate(v) : typeof v === 'boolean' ? (v ? 'TRUE' : 'FALSE') : String(v)
+  const t = v instanceof ExcelDate ? (excelDateText(v.serial, date1904) ?? String(v.serial)) : typeof v === 'boolean' ? (v ? 'TRUE' : 'FALSE') : String(v)
   return t.replace(/\s+/g, ' ').trim()
 }
 
@@ -199,6 +176,7 @@ function namedColumns(
   at: (r: number, c: number) => Raw,
   headerRows: number,
   notes: string[],
+  dateText: (serial: number, row: number, col: number) => string | null,
 ): { col: number; column: RawColumn }[] {
   const out: { col: number; column: RawColumn }[] = []
   const used = new Map<string, number>()
@@ -211,8 +189,8 @@ function namedColumns(
     let bools = 0
     for (let i = 0; i < rows.length; i++) {
       const v = at(rows[i], col)
-      if (v instanceof Date) {
-        cells[i] = isoDate(v)
+      if (v instanceof ExcelDate) {
+        cells[i] = dateText(v.serial, rows[i], col)
         dates++
         kinds.add('date')
       } else if (typeof v === 'boolean') {
@@ -248,17 +226,10 @@ function namedColumns(
   return out
 }
 
-function reportErrorCells(parts: SheetParts, region: Required<CellRange>, dataFirst: number, notes: string[]): void {
-  const inside = parts.errorCells.filter(({ address }) => {
-    const m = /^([A-Z]+)(\d+)$/.exec(address)
-    if (!m) return false
-    const row = Number(m[2])
-    let col = 0
-    for (const ch of m[1]) col = col * 26 + ch.charCodeAt(0) - 64
-    return row >= dataFirst && row <= region.lastRow && col >= region.firstCol && col <= region.lastCol
-  })
+function reportErrorCells(errorCells: readonly { row: number; col: number; value: string }[], region: Required<CellRange>, dataFirst: number, notes: string[]): void {
+  const inside = errorCells.filter(({ row, col }) => row >= dataFirst && row <= region.lastRow && col >= region.firstCol && col <= region.lastCol)
   if (inside.length === 0) return
-  const shown = inside.slice(0, 5).map((e) => `${e.address} ${e.value}`).join(', ')
+  const shown = inside.slice(0, 5).map((e) => `${cellAddress(e.row, e.col)} ${e.value}`).join(', ')
   notes.push(`${inside.length} cell(s) hold formula errors and are read as missing: ${shown}${inside.length > 5 ? ', …' : ''}`)
 }
 
@@ -266,9 +237,5 @@ function rangeText(r: Required<CellRange>): string {
   return `${cellAddress(r.firstRow, r.firstCol)}:${cellAddress(r.lastRow, r.lastCol)}`
 }
 
-/** `2020-03-01` at midnight, else `2021-07-15T12:30:00` (seconds and milliseconds as needed). */
-export function isoDate(d: Date): string {
-  const iso = d.toISOString() // read-excel-file builds dates in UTC from the serial number
-  if (iso.endsWith('T00:00:00.000Z')) return iso.slice(0, 10)
-  return iso.endsWith('.000Z') ? iso.slice(0, 19) : iso.slice(0, 23)
-}
+/** The .xlsx reader's former name; it reads .xls too. */
+export const readXlsx = readExcel

@@ -1,9 +1,9 @@
 /**
  * A minimal ZIP reader (PKWARE APPNOTE 6.3: end-of-central-directory record, central
  * directory, local headers; methods 0 "stored" and 8 "deflate"), enough to look inside an
- * .xlsx before read-excel-file does: it validates the archive up front, so a truncated or
- * corrupt workbook becomes one clear error, and it gives access to the parts read-excel-file
- * does not expose (merged cells, formula-error cells).
+ * .xlsx before SheetJS does: it validates the archive up front (SheetJS checks no CRC), so a
+ * truncated or corrupt workbook becomes one clear error, and it finds the workbook part and
+ * the kinds of its sheets (xlsx-parts.ts).
  *
  * Every offset is bounds-checked and every entry's inflated size is capped at its declared
  * size, so a hostile or broken archive fails fast instead of allocating without limit.

@@ -6,9 +6,9 @@ import { fixture } from './helpers.ts'
 
 const at = (i: number, j: number) => `cell ${'ABC'[j]}${i + 2}`
 const build = (raw: RawColumn[], opts = {}) => {
-  const notes: string[] = []
-  const out = buildFrame(raw, raw[0].cells.length, { file: 'f.xlsx', ...opts }, at, notes)
-  return { ...out, notes }
+  const log = { notes: [] as string[], warnings: [] as string[] }
+  const out = buildFrame(raw, raw[0].cells.length, { file: 'f.xlsx', ...opts }, at, log)
+  return { ...out, ...log }
 }
 
 describe('buildFrame: the typing rules shared by the xlsx, dta and parquet readers', () => {
@@ -24,10 +24,39 @@ describe('buildFrame: the typing rules shared by the xlsx, dta and parquet reade
     expect(Array.from(frame.numbers('x'))).toEqual([-99, 1])
   })
 
-  test('text among numbers makes a text column, and a note names the first text cell', () => {
-    const { frame, notes } = build([{ name: 'x', cells: [1, '2.5', 3] }])
-    expect(frame.strings('x')).toEqual(['1', '2.5', '3'])
-    expect(notes[0]).toContain('column "x" is read as text: 2 numeric cells but 1 cell(s) of text that looks like a number (first: cell A3 `2.5`)')
+  test('a few text cells among numbers stop the read, naming them (numeric text: declare the column)', () => {
+    let err: unknown
+    try {
+      build([{ name: 'x', cells: [1, '2.5', 3, '—'] }])
+    } catch (e) {
+      err = e
+    }
+    const q = err as QuasiError
+    expect(q.code).toBe('BAD_DATA')
+    expect(q.message).toBe('f.xlsx: cell A3, column "x": `2.5` is not a number (the column is read as numbers: 2 of its cells are numbers); 2 cells of the column are not numbers: cell A3 `2.5`, cell A5 `—`')
+    expect(q.hint).toContain('declare `x: number` under `types` to read text cells that hold numbers (`2.5`) as numbers')
+    expect(q.hint).toContain('`na: ["—"]`')
+  })
+
+  test('more texts than numbers make a text column, and a note names the first text cell', () => {
+    const { frame, notes } = build([{ name: 'x', cells: [1, '2.5', 'b'] }])
+    expect(frame.strings('x')).toEqual(['1', '2.5', 'b'])
+    expect(notes[0]).toContain('column "x" is read as text: 1 numeric cells but 2 cell(s) of text (first: cell A3 `2.5`)')
+  })
+
+  test('stored infinities are missing, with a warning naming the rows', () => {
+    const { frame, warnings } = build([{ name: 'x', cells: Float64Array.of(1, Infinity, -Infinity) }, { name: 'y', cells: [1, Infinity, 2] }])
+    expect(Array.from(frame.numbers('x'))).toEqual([1, NaN, NaN])
+    expect(Array.from(frame.numbers('y'))).toEqual([1, NaN, 2])
+    expect(warnings).toEqual([
+      'column "x": 2 infinite value(s) read as missing: cell A3 (Infinity), cell A4 (-Infinity)',
+      'column "y": 1 infinite value(s) read as missing: cell B3 (Infinity)',
+    ])
+  })
+
+  test('`decimal: ","` reads numeric text with a decimal comma in a declared column', () => {
+    const { frame } = build([{ name: 'x', cells: ['2,5', 1, null] }], { types: { x: 'number' }, decimal: ',' })
+    expect(Array.from(frame.numbers('x'))).toEqual([2.5, 1, NaN])
   })
 
   test('declared types override inference', () => {

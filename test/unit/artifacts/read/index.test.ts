@@ -3,8 +3,8 @@ import { binaryFormatOf, readBinary } from '../../../../src/artifacts/read/index
 import { expectUserError, fixture } from './helpers.ts'
 
 describe('read/index: choosing a reader', () => {
-  test('extensions map to formats, case-insensitively; .xls goes to the xlsx reader, which explains it', () => {
-    expect(['a.xlsx', 'b.XLSX', 'c.xls', 'd.dta', 'e.parquet', 'f.csv', 'g'].map(binaryFormatOf)).toEqual(['xlsx', 'xlsx', 'xlsx', 'dta', 'parquet', undefined, undefined])
+  test('extensions map to formats, case-insensitively', () => {
+    expect(['a.xlsx', 'b.XLSX', 'c.xls', 'd.dta', 'e.parquet', 'f.csv', 'g'].map(binaryFormatOf)).toEqual(['xlsx', 'xlsx', 'xls', 'dta', 'parquet', undefined, undefined])
   })
 
   test('readBinary dispatches, and refuses sheet/range/header for non-Excel files', async () => {

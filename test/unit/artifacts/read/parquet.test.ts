@@ -50,15 +50,56 @@ describe('readParquet (fixtures: make_parquet.py, and pyarrow-simple.parquet wri
   })
 })
 
+describe('readParquet: codecs, row counts, dates and types beyond the basics (make_parquet.py)', () => {
+  test('ZSTD, LZ4 (Hadoop framing), LZ4_RAW and gzip pages on any Node.js ≥ 20', async () => {
+    const want = expected['codecs.parquet']
+    const { frame, info } = await readParquet(fixture('codecs.parquet'))
+    expect(frame.names).toEqual(want.names)
+    for (const name of want.names) expectColumn(frame, name, want.columns[name])
+    expect(info.meta.codecs).toBe('GZIP, LZ4, LZ4_RAW, ZSTD')
+  })
+
+  test('a footer row count of 0 over a row group of 6 rows: the 6 rows are read, with a warning', async () => {
+    const { frame, info } = await readParquet(fixture('footer-rows-zero.parquet'))
+    expect(Array.from(frame.numbers('x'))).toEqual([1, 2, 3, 4, 5, 6])
+    expect(info.warnings).toEqual(["the file's footer says 0 rows, but its 1 row group(s) hold 6: all 6 are read"])
+  })
+
+  test('an INT96 timestamp in the year 290000 is missing with a warning, never text of a number', async () => {
+    const { frame, info } = await readParquet(fixture('int96.parquet'))
+    expectColumn(frame, 't', expected['int96.parquet'].t)
+    expect(info.warnings).toHaveLength(1)
+    expect(info.warnings[0]).toMatch(/^column "t": 1 INT96 value\(s\) beyond the dates JavaScript can represent .* read as missing: row 2 \(\d+ days after 1970\)$/)
+  })
+
+  test('INTERVAL reads as ISO 8601 durations, TIME as text of the time of day, each with a note', async () => {
+    const want = expected['interval-time.parquet']
+    const { frame, info } = await readParquet(fixture('interval-time.parquet'))
+    for (const name of ['span', 't_ms', 't_us']) expectColumn(frame, name, want[name])
+    expectColumn(frame, 'id', [1, 2, 3])
+    const notes = info.notes.join('\n')
+    expect(notes).toContain('column "span": INTERVAL values read as ISO 8601 durations')
+    expect(notes).toContain('column "t_us": INT64 (TIME_MICROS) values (time of day) read as text HH:MM:SS')
+  })
+
+  test('a file of nested columns only is an error naming each and why', async () => {
+    const e = await expectUserError(readParquet(fixture('nested-only.parquet'), { file: 'n.parquet' }), 'BAD_DATA', [
+      'n.parquet: the Parquet file has no flat columns to read',
+      's (struct), r (list)',
+      'no single value per row',
+    ])
+    expect(e.hint).toContain('flatten')
+  })
+})
+
 describe('readParquet: bad files', () => {
   const good = fixture('sample.parquet')
 
-  test('a codec quasi cannot decompress is named, with how to rewrite the file', async () => {
-    const e = await readParquet(fixture('zstd-codec.parquet'), { file: 'z.parquet' }).catch((x: unknown) => x)
-    expect(e).toBeInstanceOf(QuasiError)
-    expect((e as QuasiError).code).toBe('BAD_DATA')
-    // Node < 22.15 has no zstd: the codec is refused up front; with zstd the raw page fails to decompress.
-    expect((e as QuasiError).message).toMatch(/compressed with ZSTD|cannot be read/)
+  test('a codec quasi cannot decompress (LZO) is named, with the codecs that would work', async () => {
+    const e = await expectUserError(readParquet(fixture('lzo-codec.parquet'), { file: 'z.parquet' }), 'BAD_DATA', [
+      'z.parquet: column "x" is compressed with LZO, which quasi cannot decompress; it reads uncompressed, snappy, gzip, brotli, zstd, lz4, lz4_raw',
+    ])
+    expect(e.hint).toContain("compression='zstd'")
   })
 
   test('truncation anywhere gives BAD_DATA', async () => {

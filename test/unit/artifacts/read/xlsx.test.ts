@@ -5,10 +5,12 @@ import { expected, expectColumn, expectUserError, fixture, referenceR } from './
 
 const panel = fixture('panel.xlsx')
 const want = expected['panel.xlsx']
+/** GDP_2019 holds the text "12.5" among numbers (C9): read as text here, as expected.json has it. */
+const asText = { ...want.panel.options, types: { GDP_2019: 'string' as const } }
 
 describe('readXlsx: a yearbook-style sheet (fixture made by make_xlsx.py with openpyxl)', () => {
   test('two merged header rows, a range, `na`: names, exact doubles, missing counts', async () => {
-    const { frame, info } = await readXlsx(panel, { file: 'panel.xlsx', ...want.panel.options })
+    const { frame, info } = await readXlsx(panel, { file: 'panel.xlsx', ...asText })
     expect(frame.names).toEqual(want.panel.names)
     expect(frame.nrows).toBe(want.panel.rows)
     for (const name of want.panel.names) expectColumn(frame, name, want.panel.columns[name])
@@ -16,13 +18,16 @@ describe('readXlsx: a yearbook-style sheet (fixture made by make_xlsx.py with op
     expect(info.meta).toMatchObject({ sheet: 'panel', sheetNumber: 2, range: 'A3:G10', headerRows: 2 })
   })
 
-  test('notes report the formula error, merged fills, the skipped blank row and the text number', async () => {
-    const { info } = await readXlsx(panel, { file: 'panel.xlsx', ...want.panel.options })
+  test('notes report the formula error, merged fills and the skipped blank row; the text number stops an undeclared read', async () => {
+    const { info } = await readXlsx(panel, { file: 'panel.xlsx', ...asText })
     const notes = info.notes.join('\n')
     expect(notes).toContain('formula errors and are read as missing: E10 #DIV/0!')
     expect(notes).toContain('1 empty row(s) skipped')
     expect(notes).toContain('inside merged areas')
-    expect(notes).toMatch(/column "GDP_2019" is read as text: .*cell C9 `12\.5`/)
+    const e = await expectUserError(readXlsx(panel, { file: 'panel.xlsx', ...want.panel.options }), 'BAD_DATA', [
+      'panel.xlsx: cell C9, column "GDP_2019": `12.5` is not a number (the column is read as numbers: 3 of its cells are numbers)',
+    ])
+    expect(e.hint).toContain('declare `GDP_2019: number` under `types`')
     expect(notes).toContain('column "date": 2 date cell(s) read as ISO 8601 text')
     expect(notes).toContain('column "flag": 4 TRUE/FALSE cell(s) read as 1/0')
   })
@@ -33,19 +38,20 @@ describe('readXlsx: a yearbook-style sheet (fixture made by make_xlsx.py with op
     expect(info.columns.find((c) => c.name === 'GDP_2019')).toMatchObject({ type: 'number', declared: true, missing: 1 })
   })
 
-  test('without `na` for the dash, Population is text and a note says why', async () => {
-    const { frame, info } = await readXlsx(panel, { sheet: 'panel', range: 'A3:G10', header: 2 })
-    expect(frame.column('Population')?.type).toBe('string')
-    expect(info.notes.join('\n')).toMatch(/column "Population" is read as text: .*cell E6 `—`/)
+  test('without `na` for the dash, Population (numbers and one dash) stops the read naming the cell', async () => {
+    const e = await expectUserError(readXlsx(panel, { sheet: 'panel', range: 'A3:G10', header: 2, types: { GDP_2019: 'number' } }), 'BAD_DATA', [
+      'cell E6, column "Population": `—` is not a number',
+    ])
+    expect(e.hint).toContain('`na: ["—"]`')
   })
 
   test('one header row read inside merged areas takes the merged value (A4 → "city")', async () => {
-    const { frame } = await readXlsx(panel, { sheet: 'panel', range: 'A4:G10', header: 1, na: ['—'] })
+    const { frame } = await readXlsx(panel, { sheet: 'panel', range: 'A4:G10', header: 1, na: ['—'], types: { '2019': 'string' } })
     expect(frame.names).toEqual(['city', 'province', '2019', '2020', 'Population', 'flag', 'date'])
   })
 
   test('header: false names columns by letter; an open range `C5:D` reads to the last row', async () => {
-    const { frame, info } = await readXlsx(panel, { sheet: 'panel', range: 'C5:D', header: false })
+    const { frame, info } = await readXlsx(panel, { sheet: 'panel', range: 'C5:D', header: false, types: { C: 'string' } })
     expect(frame.names).toEqual(['C', 'D'])
     expect(frame.nrows).toBe(5)
     expect(info.meta.range).toBe('C5:D12') // rows 8, 11 and 12 have nothing in C:D and are skipped
@@ -70,7 +76,7 @@ describe('readXlsx: a yearbook-style sheet (fixture made by make_xlsx.py with op
 describe('readXlsx agrees with R readxl cell by cell (reference-r.json, make_reference.R)', () => {
   /** readxl cells: {n: "<17 digits>"} numbers, text, or null; our frame by sheet row. */
   const compare = async (sheet: string, range: string, ref: unknown[][], firstRow: number, merged: Record<string, string>) => {
-    const { frame } = await readXlsx(panel, { sheet, range, header: false })
+    const { frame } = await readXlsx(panel, { sheet, range, header: false, types: sheet === 'panel' ? { C: 'string', E: 'string' } : {} })
     const rows = frame.nrows
     let compared = 0
     const ourRow = new Map<number, number>()
@@ -115,7 +121,7 @@ describe('readXlsx agrees with R readxl cell by cell (reference-r.json, make_ref
 
 describe('readXlsx: user errors', () => {
   test('a declared number column with text names the cell, column and value', async () => {
-    const e = await expectUserError(readXlsx(panel, { file: 'data/panel.xlsx', ...want.panel.options, types: { city: 'number' } }), 'BAD_DATA', [
+    const e = await expectUserError(readXlsx(panel, { file: 'data/panel.xlsx', ...asText, types: { GDP_2019: 'string', city: 'number' } }), 'BAD_DATA', [
       'data/panel.xlsx',
       'cell A5',
       'column "city"',
@@ -126,7 +132,7 @@ describe('readXlsx: user errors', () => {
   })
 
   test('a declared integer column with a fraction names the cell', async () => {
-    await expectUserError(readXlsx(panel, { ...want.panel.options, types: { GDP_2020: 'integer' } }), 'BAD_DATA', ['cell D5', 'is not an integer'])
+    await expectUserError(readXlsx(panel, { ...asText, types: { GDP_2019: 'string', GDP_2020: 'integer' } }), 'BAD_DATA', ['cell D5', 'is not an integer'])
   })
 
   test('a declared column that does not exist suggests the nearest name', async () => {
@@ -177,8 +183,9 @@ describe('readXlsx: bad files give BAD_DATA with what was found and a hint, neve
   test('files that are not workbooks say what they are', async () => {
     const text = new TextEncoder().encode('city,year,gdp\nBeijing,2019,1.5\n')
     expect((await bad(text, ['a text file starting with `city,year,gdp`'])).hint).toContain('.csv')
+    // An OLE2 header with nothing behind it: read as .xls (by its first bytes), and damaged.
     const xls = new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, ...new Array(504).fill(0)])
-    expect((await bad(xls, ['old Excel .xls'])).hint).toContain('.xlsx')
+    expect((await bad(xls, ['the Excel workbook cannot be read'])).hint).toContain('copy it again')
     expect((await bad(fixture('sample118.dta'), ['a Stata .dta file (format 118)'])).hint).toContain('.dta')
     await bad(new Uint8Array(0), ['an empty file'])
     await bad(storedZip({ 'word/document.xml': '<w/>' }), ['ZIP archive of something else', 'word/document.xml'])
