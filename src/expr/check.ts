@@ -90,8 +90,18 @@ function typeOf(e: Expr, cx: CheckContext): ColumnType | undefined {
       }
       return t && 'number'
     }
-    case 'binary':
-      return binaryType(e, cx)
+    case 'binary': {
+      // A left-nested chain (a + b + c …) in a loop: the parser does not count it as depth.
+      const spine: Binary[] = []
+      let bottom: Expr = e
+      while (bottom.kind === 'binary') {
+        spine.push(bottom)
+        bottom = bottom.left
+      }
+      let t = typeOf(bottom, cx)
+      for (let i = spine.length - 1; i >= 0; i--) t = binaryType(spine[i], t, cx)
+      return t
+    }
     case 'in': {
       const t = typeOf(e.arg, cx)
       let ok = t !== undefined
@@ -118,8 +128,8 @@ function typeOf(e: Expr, cx: CheckContext): ColumnType | undefined {
   }
 }
 
-function binaryType(e: Binary, cx: CheckContext): ColumnType | undefined {
-  const l = typeOf(e.left, cx)
+/** The type of `e` given the type of its left operand (checked already). */
+function binaryType(e: Binary, l: ColumnType | undefined, cx: CheckContext): ColumnType | undefined {
   const r = typeOf(e.right, cx)
   if (l === undefined || r === undefined) return undefined
   const mismatch = (message: string, expected: string, found: string) => {

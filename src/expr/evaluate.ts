@@ -121,8 +121,21 @@ function evalNode(e: Expr, ex: EvalContext, options: EvaluateOptions): Column {
       else out.set(x)
       return num(out)
     }
-    case 'binary':
-      return binary(e, evalNode(e.left, ex, options), evalNode(e.right, ex, options), ex)
+    case 'binary': {
+      // A left-nested chain (a + b + c …) in a loop: the parser does not count it as depth.
+      const spine: Binary[] = []
+      let bottom: Expr = e
+      while (bottom.kind === 'binary') {
+        spine.push(bottom)
+        bottom = bottom.left
+      }
+      let acc = evalNode(bottom, ex, options)
+      for (let i = spine.length - 1; i >= 0; i--) {
+        if (options.signal?.aborted) throw new QuasiError('CANCELLED', 'cancelled')
+        acc = binary(spine[i], acc, evalNode(spine[i].right, ex, options), ex)
+      }
+      return acc
+    }
     case 'in': {
       const a = evalNode(e.arg, ex, options)
       const items = e.list.items.map((it) => evalNode(it, ex, options))

@@ -32,6 +32,11 @@ describe('arithmetic and missing values', () => {
   test('no warning when the inputs were already missing', () => {
     expect(run('x + y', f).warnings).toEqual([])
   })
+
+  test('a flat chain of 50,000 terms is checked and evaluated in a loop, not by recursion', () => {
+    expect(values('x' + ' + 1'.repeat(50_000), f)).toEqual([50_001, 50_002, null, 50_004, 50_000])
+    expect(values('x' + ' - 1 + 1'.repeat(50_000) + ' - y', f)).toEqual([-1, 2, null, null, 1])
+  })
 })
 
 describe('comparisons and logic', () => {
