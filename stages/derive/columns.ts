@@ -14,8 +14,9 @@ export function knownColumns(p: DeriveParams, ctx: ColumnContext): KnownColumns 
   // One typed map for all expressions: rebuilding it per column made this quadratic.
   const columns = numberColumns(input)
   const errors: QuasiError[] = []
-  for (const [name, source] of Object.entries(p.columns)) {
-    errors.push(...unknownColumnsIn(String(source), columns, ctx.panel).map((e) => inParam(e, ['columns', name], `column ${name}`)))
+  // Object.keys and a lookup, not Object.entries: a mapping of 300,000 columns is a dictionary-mode object, where entries costs five times as much.
+  for (const name of Object.keys(p.columns)) {
+    errors.push(...unknownColumnsIn(String(p.columns[name]), columns, ctx.panel).map((e) => inParam(e, ['columns', name], `column ${name}`)))
     // A name that exists is replaced in place; a new one is appended, even after an error, so later columns don't cascade.
     columns.set(name, 'number')
   }

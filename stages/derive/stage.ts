@@ -32,9 +32,9 @@ export default defineStage<DeriveParams>({
   columns: knownColumns,
   check(params) {
     const errors: QuasiError[] = []
-    for (const [name, source] of Object.entries(params.columns)) {
+    for (const name of Object.keys(params.columns)) {
       try {
-        parseExpression(String(source))
+        parseExpression(String(params.columns[name]))
       } catch (err) {
         errors.push(...asQuasiErrors(err).map((e) => inParam(e, ['columns', name], `column ${name}`)))
       }
@@ -101,8 +101,8 @@ function planColumns(ctx: StageContext<DeriveParams>, frame: Frame): Planned[] {
   const columns = new Map(schema.columns)
   const errors: QuasiError[] = []
   const plan: Planned[] = []
-  for (const [name, value] of Object.entries(ctx.params.columns)) {
-    const source = String(value)
+  for (const name of Object.keys(ctx.params.columns)) {
+    const source = String(ctx.params.columns[name])
     const label = `column ${name}`
     try {
       const expr = parseExpression(source)
