@@ -30,7 +30,8 @@ Options:
   --root DIR      project folder (default: the working directory)
   --allow-outside allow data paths outside the project folder`
 
-export async function runCommand(argv: string[], io: Io, signal: AbortSignal): Promise<number> {
+/** `arm` installs the interrupt handlers (see main.ts); it is called after planning, before the lock. */
+export async function runCommand(argv: string[], io: Io, signal: AbortSignal, arm?: () => void): Promise<number> {
   const { values, positionals } = parse('run', splitForce(argv), {
     ...common,
     only: { type: 'string', multiple: true },
@@ -68,6 +69,7 @@ export async function runCommand(argv: string[], io: Io, signal: AbortSignal): P
   const threads = intOption('threads', values.threads, 1) ?? availableParallelism()
   const waitS = intOption('wait', values.wait, 0) ?? 0
   const renderer = await pickRenderer(values.reporter, io)
+  arm?.()
   const result = await runPipeline(plan, {
     ...sel,
     quasiDir: p.quasiDir,
