@@ -49,6 +49,10 @@ export async function runCommand(argv: string[], io: Io, signal: AbortSignal, ar
     io.out(runHelp + '\n')
     return 0
   }
+  // Numbers first: a mistyped --jobs should not wait for a large file to be planned.
+  const jobs = intOption('jobs', values.jobs, 1) ?? availableParallelism()
+  const threads = intOption('threads', values.threads, 1) ?? availableParallelism()
+  const waitS = intOption('wait', values.wait, 0) ?? 0
   const p = project(io, values.root)
   const plan = await loadPlan(io, positionals[0], p, values['allow-outside'] ?? false)
   const force = values['force-all'] ? true : values.force
@@ -65,9 +69,6 @@ export async function runCommand(argv: string[], io: Io, signal: AbortSignal, ar
     return 0
   }
 
-  const jobs = intOption('jobs', values.jobs, 1) ?? availableParallelism()
-  const threads = intOption('threads', values.threads, 1) ?? availableParallelism()
-  const waitS = intOption('wait', values.wait, 0) ?? 0
   const renderer = await pickRenderer(values.reporter, io)
   arm?.()
   const result = await runPipeline(plan, {
