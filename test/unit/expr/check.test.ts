@@ -33,6 +33,27 @@ describe('names', () => {
     expect(e.expected).toBe('gdp')
   })
 
+  test('a bare word compared with text is suggested in quotes', () => {
+    const e = oneError('admin_level == prefectur')
+    expect(e.code).toBe('MISSING_COLUMN')
+    expect(e.message).toBe('1:16: unknown column "prefectur"')
+    expect(e.hint).toBe('to compare with the text prefectur, put it in quotes: admin_level == "prefectur"')
+    expect(oneError('city != a2 and gdp > 0').hint).toBe('to compare with the text a2, put it in quotes: city != "a2"')
+    // Lists after `in`: every bare word is quoted in the suggestion.
+    const [x, y] = errorsOf('admin_level in [prefecture, "city", county]')
+    expect(x.hint).toBe('to compare with the text prefecture, put it in quotes: admin_level in ["prefecture", "city", "county"]')
+    expect(y.offset).toBe(36)
+  })
+
+  test('a bare word far from every column is suggested in quotes even when types are unknown (all numbers)', () => {
+    const numbers = { columns: new Map([['region', 'number' as const], ['gdp', 'number' as const]]) }
+    expect(oneError('region == north', numbers).hint).toBe('to compare with the text north, put it in quotes: region == "north"')
+    // A near miss of a column is a typo, not text.
+    const typo = oneError('region == gdpp', numbers)
+    expect(typo.message).toBe('1:11: unknown column "gdpp" — did you mean "gdp"?')
+    expect(typo.hint).toBeUndefined()
+  })
+
   test('unknown column far from every name lists the columns in the hint', () => {
     const e = oneError('population')
     expect(e.message).toBe('1:1: unknown column "population"')
