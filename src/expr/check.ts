@@ -10,6 +10,7 @@ import { suggest } from '../suggest.ts'
 import type { Binary, Call, ColumnRef, Expr, In } from './ast.ts'
 import { exprError, q } from './errors.ts'
 import { FUNCTIONS } from './functions/index.ts'
+import { SYNONYMS } from './functions/synonyms.ts'
 import type { CheckContext } from './spec.ts'
 
 export interface Schema {
@@ -193,14 +194,20 @@ function callType(e: Call, cx: CheckContext): ColumnType | undefined {
   const spec = FUNCTIONS.get(e.name)
   const argTypes = e.args.map((a) => typeOf(a, cx))
   if (!spec) {
-    const near = suggest(e.name, FUNCTIONS.keys())
+    // Another language's name for one of ours (ln → log) first, then the nearest spelling.
+    const synonym = SYNONYMS.get(e.name.toLowerCase())
+    const near = synonym?.name ?? suggest(e.name, FUNCTIONS.keys())
     const isColumn = cx.columns.has(e.name)
     cx.errors.push(
       exprError('BAD_EXPRESSION', cx.source, e.nameSpan,
         isColumn
           ? `${e.name} is a column, not a function`
           : `unknown function ${q(e.name)}${near ? ` — did you mean ${q(near)}?` : ''}`,
-        { found: e.name, ...(near ? { expected: near } : { hint: `functions: ${listNames([...FUNCTIONS.keys()])}` }) }),
+        {
+          found: e.name,
+          ...(near ? { expected: near } : {}),
+          ...(synonym?.note ? { hint: synonym.note } : near ? {} : { hint: `functions: ${listNames([...FUNCTIONS.keys()])}` }),
+        }),
     )
     return undefined
   }

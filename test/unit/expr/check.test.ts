@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { QuasiError, QuasiErrors } from '../../../src/errors.ts'
-import { checkExpression, compileExpression, parseExpression, schemaOf } from '../../../src/expr/index.ts'
+import { checkExpression, compileExpression, FUNCTIONS, parseExpression, schemaOf } from '../../../src/expr/index.ts'
+import { SYNONYMS } from '../../../src/expr/functions/synonyms.ts'
 import { Frame } from './run.ts'
 
 const frame = Frame.from({
@@ -66,6 +67,19 @@ describe('names', () => {
     expect(oneError('lgo(gdp)').message).toBe('1:1: unknown function "lgo" — did you mean "log"?')
     expect(oneError('Log(gdp)').message).toBe('1:1: unknown function "Log" — did you mean "log"?')
     expect(oneError('gdp(2)').message).toBe('1:1: gdp is a column, not a function')
+  })
+
+  test('other languages\' names for our functions are suggested (ln → log), with a note where they differ', () => {
+    expect(oneError('ln(gdp)').message).toBe('1:1: unknown function "ln" — did you mean "log"?')
+    expect(oneError('ln(gdp)').hint).toBe('log is the natural logarithm')
+    expect(oneError('LN(gdp)').message).toBe('1:1: unknown function "LN" — did you mean "log"?')
+    expect(oneError('log10(gdp)').hint).toBe('log is the natural logarithm: write log(x) / log(10)')
+    expect(oneError('avg(gdp) by year').message).toBe('1:1: unknown function "avg" — did you mean "mean"?')
+    expect(oneError('ifelse(gdp > 1, 1, 0)').message).toContain('did you mean "if"?')
+    expect(oneError('isna(gdp)').message).toContain('did you mean "is_missing"?')
+    expect(oneError('var(gdp)').hint).toBe('the variance is sd(x) ^ 2')
+    // Every synonym names a function that exists.
+    for (const [from, s] of SYNONYMS) expect(FUNCTIONS.has(s.name), `${from} → ${s.name}`).toBe(true)
   })
 
   test('names from Object.prototype are not functions or columns', () => {
