@@ -81,7 +81,7 @@ export async function main(argv: string[], io: Partial<Io> = {}, signal?: AbortS
   } catch (e) {
     const errors = asQuasiErrors(e)
     printErrors(errors, full)
-    return Math.max(...errors.map((x) => x.exitStatus))
+    return errors.reduce<number>((s, x) => Math.max(s, x.exitStatus), 0)
   } finally {
     ctrlC?.dispose()
   }

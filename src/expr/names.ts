@@ -25,10 +25,11 @@ export function columnsRead(expr: Expr, panel?: { readonly unit: string; readonl
         stack.push(e.arg, e.list)
         break
       case 'list':
-        stack.push(...e.items)
+        for (const x of e.items) stack.push(x) // loops, not push(...): a list may be very long
         break
       case 'call':
-        stack.push(...e.args, ...e.options.map((o) => o.value))
+        for (const x of e.args) stack.push(x)
+        for (const o of e.options) stack.push(o.value)
         for (const k of e.by?.keys ?? []) names.add(k.name)
         if (panel && FUNCTIONS.get(e.name)?.panel) names.add(panel.unit).add(panel.time)
         break

@@ -232,7 +232,7 @@ export function makePlan(src: SourceFile, registry: readonly StageDef[], opts: P
               report(new QuasiError('INVALID_VALUE', `\`${p}\` names the matrix stage \`${target}\`, which has ${group.length} instances; \`${p}\` takes one stage`, {
                 pos: where(target), stage: name, kind: def.kind, expected: `one instance, e.g. ${group.slice(0, 3).map((g) => '`' + g + '`').join(', ')}`,
               }))
-            } else resolved.push(...group)
+            } else for (const g of group) resolved.push(g)
           } else if (!nameSet.has(target)) {
             const near = suggest(target, referable.filter((n) => n !== name))
             report(new QuasiError('MISSING_STAGE', `\`${p}\` refers to stage \`${target}\`, which does not exist${near ? `; did you mean \`${near}\`?` : ''}`, {

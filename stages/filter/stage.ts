@@ -128,7 +128,7 @@ function conjuncts(e: Expr): Expr[] {
   const out: Expr[] = []
   let x = e
   while (x.kind === 'binary' && x.op === 'and') {
-    out.push(...conjuncts(x.right).reverse())
+    for (const c of conjuncts(x.right).reverse()) out.push(c)
     x = x.left
   }
   out.push(x)

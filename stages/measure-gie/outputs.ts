@@ -111,13 +111,25 @@ interface YearStats {
   max: number
 }
 
-function stats(xs: readonly number[]): YearStats {
-  const v = xs.filter(Number.isFinite)
-  const n = v.length
+/** Count, mean, sd (n − 1), min and max of the finite values. Loops, not Math.min(...v): spreading 125,000 values into a call overflows the stack. */
+export function stats(xs: ArrayLike<number>): YearStats {
+  let n = 0
+  let sum = 0
+  let min = Infinity
+  let max = -Infinity
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i]
+    if (!Number.isFinite(x)) continue
+    n++
+    sum += x
+    if (x < min) min = x
+    if (x > max) max = x
+  }
   if (n === 0) return { n, mean: NaN, sd: NaN, min: NaN, max: NaN }
-  const mean = v.reduce((s, x) => s + x, 0) / n
-  const sd = n > 1 ? Math.sqrt(v.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1)) : NaN
-  return { n, mean, sd, min: Math.min(...v), max: Math.max(...v) }
+  const mean = sum / n
+  let ss = 0
+  for (let i = 0; i < xs.length; i++) if (Number.isFinite(xs[i])) ss += (xs[i] - mean) ** 2
+  return { n, mean, sd: n > 1 ? Math.sqrt(ss / (n - 1)) : NaN, min, max }
 }
 
 /** Scores by year (plus `all`): count, mean, sd, min, max, share efficient. */
