@@ -171,7 +171,8 @@ export class QuasiErrors extends Error {
     this.errors = errors
   }
   get exitStatus(): ExitStatus {
-    return Math.max(...this.errors.map((e) => e.exitStatus)) as ExitStatus
+    // reduce, not Math.max(...): a large file can give 100,000s of errors, too many arguments for a call
+    return this.errors.reduce<number>((s, e) => Math.max(s, e.exitStatus), 0) as ExitStatus
   }
 }
 

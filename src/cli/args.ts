@@ -18,7 +18,7 @@ type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; o
 export function parse<const O extends Options>(command: string, argv: string[], options: O, positionals: { min: number; max: number; names: string }): Parsed<O> {
   let parsed: Parsed<O>
   try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true })
+    parsed = parseArgs({ args: attachNegativeValues(argv, options), allowPositionals: true, options, strict: true })
   } catch (e) {
     const msg = (e as Error).message
     const flag = /'(--?[\w-]+)'/.exec(msg)?.[1]
@@ -32,6 +32,34 @@ export function parse<const O extends Options>(command: string, argv: string[], 
     throw new QuasiError('USAGE', `quasi ${command} takes ${positionals.names}`, { hint: `see \`quasi ${command} --help\`` })
   }
   return parsed
+}
+
+/**
+ * `--jobs -1` as `--jobs=-1`: parseArgs takes a value starting with `-` for the next option
+ * and reports the value as "ambiguous", which named the wrong problem. A negative number
+ * after an option that takes a value is that option's value; intOption then judges it.
+ */
+function attachNegativeValues(argv: readonly string[], options: Options): string[] {
+  const takesValue = new Set<string>()
+  for (const [name, o] of Object.entries(options)) {
+    if (o.type !== 'string') continue
+    takesValue.add(`--${name}`)
+    if (o.short) takesValue.add(`-${o.short}`)
+  }
+  const out: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]
+    const next = argv[i + 1]
+    if (takesValue.has(a) && next !== undefined && /^-(\d|\.\d)/.test(next)) {
+      out.push(`${a.startsWith('--') ? a : `--${shortToLong(a, options)}`}=${next}`)
+      i++
+    } else out.push(a)
+  }
+  return out
+}
+
+function shortToLong(flag: string, options: Options): string {
+  return Object.entries(options).find(([, o]) => o.short === flag.slice(1))![0]
 }
 
 export function intOption(name: string, v: string | undefined, min: number): number | undefined {

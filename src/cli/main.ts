@@ -47,7 +47,7 @@ export async function main(argv: string[], io: Partial<Io> = {}, signal?: AbortS
   try {
     switch (command) {
       case 'run':
-        return await runCommand(rest, full, signal ?? ctrlC!.signal)
+        return await runCommand(rest, full, signal ?? ctrlC!.signal, ctrlC?.arm)
       case 'validate':
         return await validateCommand(rest, full)
       case 'status':
@@ -81,24 +81,36 @@ export async function main(argv: string[], io: Partial<Io> = {}, signal?: AbortS
   } catch (e) {
     const errors = asQuasiErrors(e)
     printErrors(errors, full)
-    return Math.max(...errors.map((x) => x.exitStatus))
+    return errors.reduce<number>((s, x) => Math.max(s, x.exitStatus), 0)
   } finally {
     ctrlC?.dispose()
   }
 }
 
-/** Ctrl-C aborts the run cleanly (locks released, cache intact); a second Ctrl-C exits at once. */
-function interruptSignal(io: Io): { signal: AbortSignal; dispose(): void } {
+/**
+ * Ctrl-C (or SIGTERM) aborts the run cleanly (locks released, cache intact); a second one
+ * exits at once. The handlers are installed by `arm()`, which `run` calls once the plan is
+ * loaded, just before it takes the lock. Until then the signals keep their default action,
+ * which ends the process at once: a JavaScript handler runs only when the event loop is
+ * free, so during the seconds that reading and planning a 10 MB file take it would leave
+ * the process running, and before the lock there is nothing to clean up.
+ */
+function interruptSignal(io: Io): { signal: AbortSignal; arm(): void; dispose(): void } {
   const ac = new AbortController()
+  let armed = false
   const onInt = () => {
     if (ac.signal.aborted) process.exit(130)
     io.err('\ninterrupted: stopping running stages (Ctrl-C again to quit at once)\n')
     ac.abort()
   }
-  process.on('SIGINT', onInt)
-  process.on('SIGTERM', onInt)
   return {
     signal: ac.signal,
+    arm: () => {
+      if (armed) return
+      armed = true
+      process.on('SIGINT', onInt)
+      process.on('SIGTERM', onInt)
+    },
     dispose: () => {
       process.off('SIGINT', onInt)
       process.off('SIGTERM', onInt)

@@ -30,7 +30,8 @@ Options:
   --root DIR      project folder (default: the working directory)
   --allow-outside allow data paths outside the project folder`
 
-export async function runCommand(argv: string[], io: Io, signal: AbortSignal): Promise<number> {
+/** `arm` installs the interrupt handlers (see main.ts); it is called after planning, before the lock. */
+export async function runCommand(argv: string[], io: Io, signal: AbortSignal, arm?: () => void): Promise<number> {
   const { values, positionals } = parse('run', splitForce(argv), {
     ...common,
     only: { type: 'string', multiple: true },
@@ -48,6 +49,10 @@ export async function runCommand(argv: string[], io: Io, signal: AbortSignal): P
     io.out(runHelp + '\n')
     return 0
   }
+  // Numbers first: a mistyped --jobs should not wait for a large file to be planned.
+  const jobs = intOption('jobs', values.jobs, 1) ?? availableParallelism()
+  const threads = intOption('threads', values.threads, 1) ?? availableParallelism()
+  const waitS = intOption('wait', values.wait, 0) ?? 0
   const p = project(io, values.root)
   const plan = await loadPlan(io, positionals[0], p, values['allow-outside'] ?? false)
   const force = values['force-all'] ? true : values.force
@@ -64,10 +69,8 @@ export async function runCommand(argv: string[], io: Io, signal: AbortSignal): P
     return 0
   }
 
-  const jobs = intOption('jobs', values.jobs, 1) ?? availableParallelism()
-  const threads = intOption('threads', values.threads, 1) ?? availableParallelism()
-  const waitS = intOption('wait', values.wait, 0) ?? 0
   const renderer = await pickRenderer(values.reporter, io)
+  arm?.()
   const result = await runPipeline(plan, {
     ...sel,
     quasiDir: p.quasiDir,

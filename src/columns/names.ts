@@ -51,21 +51,34 @@ export function refsOf(param: string, value: string | readonly string[] | undefi
   return value.map((name, i) => ({ name, param: [param, i] }))
 }
 
+/** Column names typed as numbers, as unknownColumnsIn judges them. */
+export type NumberColumns = Map<string, 'number'>
+
+/**
+ * The typed map unknownColumnsIn builds from a list; a caller that checks many expressions
+ * against a growing list (derive) keeps one and adds to it, rather than paying for the
+ * whole list once per expression.
+ */
+export function numberColumns(names: Iterable<string>): NumberColumns {
+  const types: NumberColumns = new Map()
+  for (const c of names) types.set(c, 'number')
+  return types
+}
+
 /**
  * The unknown-column errors the expression checker finds in `source` (with `offset`s into
  * it), as the stage reports them at run time. Every column counts as a number here, and
  * only MISSING_COLUMN errors are kept: a type error judged on a guessed type could be a
  * false alarm. A syntax error gives nothing (the kind's `check` reports it).
  */
-export function unknownColumnsIn(source: string, columns: Iterable<string>, panel?: { unit: string; time: string }): QuasiError[] {
+export function unknownColumnsIn(source: string, columns: Iterable<string> | NumberColumns, panel?: { unit: string; time: string }): QuasiError[] {
   let expr
   try {
     expr = parseExpression(source)
   } catch {
     return []
   }
-  const types = new Map<string, 'number'>()
-  for (const c of columns) types.set(c, 'number')
+  const types = columns instanceof Map ? columns : numberColumns(columns)
   const { errors } = checkExpression(expr, source, { columns: types, ...(panel ? { panel } : {}) })
   return errors.filter((e) => e.code === 'MISSING_COLUMN')
 }

@@ -1,8 +1,9 @@
 /**
  * The syntax tree of a quasi expression. Every node carries the character offsets of its
  * source span (`start` inclusive, `end` exclusive) so that errors point into the text.
- * `depth` is the height of the subtree; the parser caps it so that checking and
- * evaluation never recurse deeper than MAX_DEPTH.
+ * `depth` is the height of the subtree, a left-nested chain of binary operators counting as
+ * one level (tree walkers follow a binary node's left spine in a loop, not by recursion); the
+ * parser caps it so that checking and evaluation never recurse deeper than MAX_DEPTH.
  */
 
 export interface Span {
@@ -57,5 +58,5 @@ export interface Call extends NodeBase {
 
 export type Expr = NumberLit | StringLit | ColumnRef | Unary | Binary | In | List | Call
 
-/** Deepest tree the parser builds (nesting and operator chains); beyond it, BAD_EXPRESSION. */
+/** Deepest tree the parser builds (real nesting; a flat chain is one level); beyond it, BAD_EXPRESSION. */
 export const MAX_DEPTH = 200

@@ -7,9 +7,10 @@
 import type { ColumnType } from '../artifacts/frame.ts'
 import type { QuasiError } from '../errors.ts'
 import { suggest } from '../suggest.ts'
-import type { Binary, Call, Expr } from './ast.ts'
+import type { Binary, Call, ColumnRef, Expr, In } from './ast.ts'
 import { exprError, q } from './errors.ts'
 import { FUNCTIONS } from './functions/index.ts'
+import { SYNONYMS } from './functions/synonyms.ts'
 import type { CheckContext } from './spec.ts'
 
 export interface Schema {
@@ -67,14 +68,7 @@ function typeOf(e: Expr, cx: CheckContext): ColumnType | undefined {
     case 'column': {
       const t = cx.columns.get(e.name)
       if (t !== undefined) return t
-      const near = suggest(e.name, cx.columns.keys())
-      cx.errors.push(
-        exprError('MISSING_COLUMN', cx.source, e, `unknown column ${q(e.name)}${near ? ` — did you mean ${q(near)}?` : ''}`, {
-          found: e.name,
-          ...(near ? { expected: near } : {}),
-          ...(near ? {} : { hint: `columns: ${listNames([...cx.columns.keys()])}` }),
-        }),
-      )
+      cx.errors.push(unknownColumn(e, cx))
       return undefined
     }
     case 'unary': {
@@ -90,11 +84,22 @@ function typeOf(e: Expr, cx: CheckContext): ColumnType | undefined {
       }
       return t && 'number'
     }
-    case 'binary':
-      return binaryType(e, cx)
+    case 'binary': {
+      // A left-nested chain (a + b + c …) in a loop: the parser does not count it as depth.
+      const spine: Binary[] = []
+      let bottom: Expr = e
+      while (bottom.kind === 'binary') {
+        spine.push(bottom)
+        bottom = bottom.left
+      }
+      let t = typeOf(bottom, cx)
+      for (let i = spine.length - 1; i >= 0; i--) t = binaryType(spine[i], t, cx)
+      return t
+    }
     case 'in': {
       const t = typeOf(e.arg, cx)
       let ok = t !== undefined
+      const before = cx.errors.length
       for (const item of e.list.items) {
         const ti = typeOf(item, cx)
         if (ti === undefined) ok = false
@@ -108,6 +113,7 @@ function typeOf(e: Expr, cx: CheckContext): ColumnType | undefined {
           )
         }
       }
+      if (cx.errors.length > before) hintQuotes(e, e.list.items, t, cx)
       return ok ? 'number' : undefined
     }
     case 'list':
@@ -118,9 +124,12 @@ function typeOf(e: Expr, cx: CheckContext): ColumnType | undefined {
   }
 }
 
-function binaryType(e: Binary, cx: CheckContext): ColumnType | undefined {
-  const l = typeOf(e.left, cx)
+/** The type of `e` given the type of its left operand (checked already). */
+function binaryType(e: Binary, l: ColumnType | undefined, cx: CheckContext): ColumnType | undefined {
   const r = typeOf(e.right, cx)
+  if ((l === undefined) !== (r === undefined) && (e.op === '==' || e.op === '!=')) {
+    hintQuotes(e, l === undefined ? [e.left] : [e.right], l ?? r, cx)
+  }
   if (l === undefined || r === undefined) return undefined
   const mismatch = (message: string, expected: string, found: string) => {
     cx.errors.push(exprError('BAD_EXPRESSION', cx.source, e.opSpan, `type mismatch: ${message}`, { expected, found }))
@@ -146,18 +155,59 @@ function binaryType(e: Binary, cx: CheckContext): ColumnType | undefined {
   return 'number'
 }
 
+function unknownColumn(e: ColumnRef, cx: CheckContext, quoted?: string): QuasiError {
+  const near = suggest(e.name, cx.columns.keys())
+  const hint = quoted
+    ? `to compare with the text ${e.name}, put it in quotes: ${quoted}`
+    : near ? undefined : `columns: ${listNames([...cx.columns.keys()])}`
+  return exprError('MISSING_COLUMN', cx.source, e, `unknown column ${q(e.name)}${near ? ` — did you mean ${q(near)}?` : ''}`, {
+    found: e.name,
+    ...(near ? { expected: near } : {}),
+    ...(hint ? { hint } : {}),
+  })
+}
+
+/**
+ * `region == north`, `region in [north, south]`: a bare word where text was meant. An
+ * unknown name compared with text, or one that is no column's near miss (when types are not
+ * known, as in `quasi validate`, every column counts as a number), gets a hint that writes
+ * the comparison with the word in quotes.
+ */
+function hintQuotes(e: Binary | In, words: readonly Expr[], other: ColumnType | undefined, cx: CheckContext): void {
+  const meant = words.filter((w): w is ColumnRef =>
+    w.kind === 'column' && !cx.columns.has(w.name) && (other === 'string' || suggest(w.name, cx.columns.keys()) === undefined))
+  if (meant.length === 0) return
+  let quoted = ''
+  let at = e.start
+  for (const w of meant) {
+    quoted += cx.source.slice(at, w.start) + q(w.name)
+    at = w.end
+  }
+  quoted += cx.source.slice(at, e.end)
+  for (const w of meant) {
+    const i = cx.errors.findIndex((x) => x.code === 'MISSING_COLUMN' && x.offset === w.start)
+    if (i >= 0) cx.errors[i] = unknownColumn(w, cx, quoted)
+  }
+}
+
 function callType(e: Call, cx: CheckContext): ColumnType | undefined {
   const spec = FUNCTIONS.get(e.name)
   const argTypes = e.args.map((a) => typeOf(a, cx))
   if (!spec) {
-    const near = suggest(e.name, FUNCTIONS.keys())
+    // Another language's name for one of ours (ln → log) first, then the nearest spelling.
+    const synonym = SYNONYMS.get(e.name.toLowerCase())
+    const near = synonym?.name ?? suggest(e.name, FUNCTIONS.keys())
     const isColumn = cx.columns.has(e.name)
     cx.errors.push(
       exprError('BAD_EXPRESSION', cx.source, e.nameSpan,
         isColumn
           ? `${e.name} is a column, not a function`
           : `unknown function ${q(e.name)}${near ? ` — did you mean ${q(near)}?` : ''}`,
-        { found: e.name, ...(near ? { expected: near } : { hint: `functions: ${listNames([...FUNCTIONS.keys()])}` }) }),
+        {
+          found: e.name,
+          ...(near ? { expected: near } : {}),
+          ...(synonym?.note ? { hint: synonym.note } : near ? {} : { hint: `functions: ${listNames([...FUNCTIONS.keys()])}` }),
+        }),
     )
     return undefined
   }

@@ -77,6 +77,7 @@ export function evaluate(expr: Expr, frame: Frame, options: EvaluateOptions): Ev
       }
       return t.data
     },
+    live: undefined,
     warn: (at, message) => {
       const w = exprError('BAD_EXPRESSION', source, at, `${source.slice(at.start, at.end)}: ${message}`)
       warnings.push({ offset: at.start, message: w.message })
@@ -121,8 +122,21 @@ function evalNode(e: Expr, ex: EvalContext, options: EvaluateOptions): Column {
       else out.set(x)
       return num(out)
     }
-    case 'binary':
-      return binary(e, evalNode(e.left, ex, options), evalNode(e.right, ex, options), ex)
+    case 'binary': {
+      // A left-nested chain (a + b + c …) in a loop: the parser does not count it as depth.
+      const spine: Binary[] = []
+      let bottom: Expr = e
+      while (bottom.kind === 'binary') {
+        spine.push(bottom)
+        bottom = bottom.left
+      }
+      let acc = evalNode(bottom, ex, options)
+      for (let i = spine.length - 1; i >= 0; i--) {
+        if (options.signal?.aborted) throw new QuasiError('CANCELLED', 'cancelled')
+        acc = binary(spine[i], acc, evalNode(spine[i].right, ex, options), ex)
+      }
+      return acc
+    }
     case 'in': {
       const a = evalNode(e.arg, ex, options)
       const items = e.list.items.map((it) => evalNode(it, ex, options))
@@ -151,22 +165,51 @@ function evalNode(e: Expr, ex: EvalContext, options: EvaluateOptions): Column {
     case 'call': {
       const spec = FUNCTIONS.get(e.name)
       if (!spec) throw exprError('BAD_EXPRESSION', ex.source, e.nameSpan, `unknown function ${JSON.stringify(e.name)}`)
-      const args = e.args.map((a) => evalNode(a, ex, options))
+      const args = spec.branches ? branches(e, ex, options) : e.args.map((a) => evalNode(a, ex, options))
       const out = spec.evaluate(e, args, ex)
       if (out.type === 'number') {
         // Statistics can overflow (a sum or sd of values near 1e308): not finite → missing.
         let overflow = 0
         const d = out.data
+        const live = ex.live
         for (let i = 0; i < d.length; i++) {
           if (d[i] - d[i] !== 0 && d[i] === d[i]) {
             d[i] = NaN
-            overflow++
+            if (!live || live[i]) overflow++
           }
         }
         if (overflow > 0) ex.warn(e, `${overflow} value(s) missing: result too large`)
       }
       return out
     }
+  }
+}
+
+/**
+ * The arguments of `if(c, a, b)`: `a` is evaluated with the rows where c is true as live,
+ * `b` with those where it is false (within the rows already live), so a warning about
+ * `1/0` in a branch counts the rows that branch gives the result, not every row.
+ */
+function branches(e: Call, ex: EvalContext, options: EvaluateOptions): Column[] {
+  const cond = evalNode(e.args[0], ex, options)
+  const c = nums(cond)
+  const outer = ex.live
+  const yes = new Uint8Array(ex.n)
+  const no = new Uint8Array(ex.n)
+  for (let i = 0; i < ex.n; i++) {
+    const v = c[i]
+    if ((outer && !outer[i]) || v !== v) continue
+    if (v !== 0) yes[i] = 1
+    else no[i] = 1
+  }
+  try {
+    ex.live = yes
+    const a = evalNode(e.args[1], ex, options)
+    ex.live = no
+    const b = evalNode(e.args[2], ex, options)
+    return [cond, a, b]
+  } finally {
+    ex.live = outer
   }
 }
 
@@ -210,12 +253,13 @@ function binary(e: Binary, a: Column, b: Column, ex: EvalContext): Column {
       break
     default: {
       let invalid = 0
+      const live = ex.live
       for (let i = 0; i < n; i++) {
         const u = x[i]
         const v = y[i]
         const r = op === '+' ? u + v : op === '-' ? u - v : op === '*' ? u * v : op === '/' ? u / v : Math.pow(u, v)
         out[i] = finite(r)
-        if (u === u && v === v && out[i] !== out[i]) invalid++
+        if (u === u && v === v && out[i] !== out[i] && (!live || live[i])) invalid++
       }
       if (invalid > 0) ex.warn(e, `${invalid} value(s) missing: ${INVALID[op]}`)
     }

@@ -26,6 +26,7 @@ export { FUNCTIONS } from './functions/index.ts'
 export { quantileSorted, quantileType7, quantileStata, QUANTILE_DEFINITIONS } from './quantile.ts'
 export type { QuantileDefinition } from './quantile.ts'
 export { exprError, inParam, lineCol } from './errors.ts'
+export { columnsRead } from './names.ts'
 
 /** The columns of a frame and their types, with the panel keys, for checking. */
 export function schemaOf(frame: Frame, panel?: { readonly unit: string; readonly time: string }): Schema {

@@ -81,11 +81,22 @@ class Parser {
     return exprError('BAD_EXPRESSION', this.source, at, message, hint === undefined ? {} : { hint })
   }
 
-  node<T extends Expr>(n: Omit<T, 'depth'>, children: readonly (Expr | undefined)[]): T {
+  /**
+   * `n` with its height set (it is written with `depth: 0`, so every node of a kind has one
+   * shape; spreading into a new object here was most of the parse time). A chain of binary
+   * operators nesting to the left (`a + b - c …`, `x > 0 and y > 0 and …`) counts as one
+   * level, as if it were one node with many operands: the checker and the evaluator walk
+   * its left spine in a loop, so a 500-term sum is long, not deep. Operands, parentheses on
+   * the right, unary operators and calls still nest.
+   */
+  node<T extends Expr>(n: T, children: readonly (Expr | undefined)[]): T {
     let depth = 0
     for (const c of children) if (c && c.depth > depth) depth = c.depth
-    if (depth + 1 > MAX_DEPTH) throw this.tooDeep(n)
-    return { ...n, depth: depth + 1 } as T
+    depth++
+    if (n.kind === 'binary' && n.left.depth > depth) depth = n.left.depth
+    if (depth > MAX_DEPTH) throw this.tooDeep(n)
+    ;(n as { depth: number }).depth = depth
+    return n
   }
 
   tooDeep(at: Span): QuasiError {
@@ -118,13 +129,13 @@ class Parser {
         if (op === 'in') {
           if (!this.isPunct('[')) throw this.error(this.peek(), '`in` needs a list, as in `x in ["a", "b"]`')
           const list = this.list()
-          left = this.node<In>({ kind: 'in', arg: left, list, opSpan, start: left.start, end: list.end }, [left, list])
+          left = this.node<In>({ kind: 'in', arg: left, list, opSpan, start: left.start, end: list.end, depth: 0 }, [left, list])
         } else {
           // `^` is right-associative and lets a unary minus into its exponent (2^-1).
           const right = this.expression(op === '^' ? BP_POW - 1 : bp, inArgs)
           left = this.node<Binary>(
-            { kind: 'binary', op: op as BinaryOp, left, right, opSpan, start: left.start, end: right.end },
-            [left, right],
+            { kind: 'binary', op: op as BinaryOp, left, right, opSpan, start: left.start, end: right.end, depth: 0 },
+            left.kind === 'binary' ? [right] : [left, right],
           )
         }
         if (bp === BP_COMPARE) comparedAt = t
@@ -139,23 +150,23 @@ class Parser {
     const t = this.next()
     switch (t.type) {
       case 'number':
-        return this.node<NumberLit>({ kind: 'number', value: t.value!, start: t.start, end: t.end }, [])
+        return { kind: 'number', value: t.value!, start: t.start, end: t.end, depth: 1 } satisfies NumberLit
       case 'string':
-        return this.node<StringLit>({ kind: 'string', value: t.text, start: t.start, end: t.end }, [])
+        return { kind: 'string', value: t.text, start: t.start, end: t.end, depth: 1 } satisfies StringLit
       case 'ident':
         if (this.isPunct('(')) return this.call(t, inArgs)
-        return this.node<ColumnRef>({ kind: 'column', name: t.text, start: t.start, end: t.end }, [])
+        return { kind: 'column', name: t.text, start: t.start, end: t.end, depth: 1 } satisfies ColumnRef
       case 'keyword':
         if (t.text === 'not') {
           const arg = this.expression(BP_NOT, inArgs)
-          return this.node<Unary>({ kind: 'unary', op: 'not', arg, start: t.start, end: arg.end }, [arg])
+          return this.node<Unary>({ kind: 'unary', op: 'not', arg, start: t.start, end: arg.end, depth: 0 }, [arg])
         }
         throw this.error(t, `expected a value, found ${describe(t)}`,
           `to use a column named ${t.text}, write it in backticks: \`${t.text}\``)
       case 'punct':
         if (t.text === '-' || t.text === '+') {
           const arg = this.expression(BP_UNARY_MINUS, inArgs)
-          return this.node<Unary>({ kind: 'unary', op: t.text, arg, start: t.start, end: arg.end }, [arg])
+          return this.node<Unary>({ kind: 'unary', op: t.text, arg, start: t.start, end: arg.end, depth: 0 }, [arg])
         }
         if (t.text === '(') {
           const inner = this.expression(0, false)
@@ -188,7 +199,7 @@ class Parser {
       }
     }
     const close = this.expectPunct(']', 'to close the list')
-    return this.node<List>({ kind: 'list', items, start: open.start, end: close.end }, items)
+    return this.node<List>({ kind: 'list', items, start: open.start, end: close.end, depth: 0 }, items)
   }
 
   /** name ( args [; options] ) [by keys]; the name already consumed. */
@@ -242,6 +253,7 @@ class Parser {
         ...(by ? { by } : {}),
         start: name.start,
         end,
+        depth: 0,
       },
       [...args, ...options.map((o) => o.value)],
     )

@@ -66,6 +66,12 @@ export interface EvalContext {
   /** The panel time of each row. */
   panelTime(call: Call): Float64Array
   warn(at: Expr, message: string): void
+  /**
+   * The rows whose values can reach the result (1), while a branch of `if()` is evaluated;
+   * undefined when all can. Counts of values made missing ("3 value(s) missing: division
+   * by zero") count only these rows: a branch is computed on every row, but kept on some.
+   */
+  live: Uint8Array | undefined
   readonly entropy: EntropyReport[]
 }
 
@@ -82,6 +88,11 @@ export interface FnSpec {
   readonly options?: readonly string[]
   /** Accepts `by keys` (computed within groups). */
   readonly group?: boolean
+  /**
+   * `if`: argument 0 is a condition, argument 1 is kept where it is true and argument 2 where
+   * it is false, so each is evaluated with those rows as `live` (EvalContext).
+   */
+  readonly branches?: true
   /** Needs the pipeline's `panel:`: 'unit-time' for lag/lead/diff, 'time' for treatment helpers. */
   readonly panel?: 'unit-time' | 'time'
   /** Result type; default 'number'. */

@@ -121,7 +121,7 @@ export class StageGraph {
       const n = todo.pop()!
       if (seen.has(n)) continue
       seen.add(n)
-      todo.push(...next(n))
+      for (const m of next(n)) todo.push(m) // not push(...): a stage may have 100,000s of dependents
     }
     return seen
   }

@@ -7,7 +7,7 @@ export function renderDag(g: StageGraph, kinds: ReadonlyMap<string, string>, for
   const order = g.order()
   switch (format) {
     case 'text': {
-      const width = Math.max(...order.map((n) => n.length))
+      const width = order.reduce((w, n) => Math.max(w, n.length), 0)
       return order
         .map((n) => {
           const deps = g.deps(n)

@@ -1,12 +1,14 @@
 /**
  * Read a pipeline file: YAML with source positions, duplicate keys rejected, custom tags
- * off (only the core schema's tags resolve), one document, aliases bounded.
+ * off (only the core schema's tags resolve), one document, aliases bounded. Duplicate keys
+ * are found by ./unique-keys.ts rather than by yaml's `uniqueKeys`, which is quadratic.
  */
 import { readFile } from 'node:fs/promises'
 import { relative, resolve, isAbsolute } from 'node:path'
 import { LineCounter, parseDocument, type YAMLError } from 'yaml'
 import { QuasiError, QuasiErrors, type ErrorCode } from '../errors.ts'
 import { positionAt, type SourceFile } from './source.ts'
+import { duplicateKeys } from './unique-keys.ts'
 
 export async function readPipelineFile(file: string, cwd = process.cwd()): Promise<SourceFile> {
   const abs = resolve(cwd, file)
@@ -33,7 +35,7 @@ export function parsePipelineText(text: string, display: string, abs = display):
   const doc = parseDocument(text, {
     lineCounter: lines,
     prettyErrors: false,
-    uniqueKeys: true,
+    uniqueKeys: false,
     schema: 'core',
     customTags: [],
     merge: false,
@@ -41,9 +43,20 @@ export function parsePipelineText(text: string, display: string, abs = display):
     keepSourceTokens: false,
   })
   const src: SourceFile = { display, abs, text, lines, doc }
-  const problems = [...doc.errors, ...doc.warnings].map((e) => yamlError(src, e))
+  const problems = [...inOrder(doc.errors, duplicateKeys(doc)), ...doc.warnings].map((e) => yamlError(src, e))
   if (problems.length > 0) throw new QuasiErrors(problems)
   return src
+}
+
+/** yaml's errors in its order, with the duplicate keys merged in where they stand in the file. */
+function inOrder(errors: readonly YAMLError[], duplicates: readonly YAMLError[]): YAMLError[] {
+  const out: YAMLError[] = []
+  let d = 0
+  for (const e of errors) {
+    while (d < duplicates.length && duplicates[d].pos[0] < e.pos[0]) out.push(duplicates[d++])
+    out.push(e)
+  }
+  return out.concat(duplicates.slice(d))
 }
 
 function yamlError(src: SourceFile, e: YAMLError): QuasiError {

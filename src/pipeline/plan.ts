@@ -123,6 +123,8 @@ export function makePlan(src: SourceFile, registry: readonly StageDef[], opts: P
   // ---- expand matrix templates -------------------------------------------------------
   const entries: Entry[] = []
   const groups = new Map<string, string[]>()
+  // Looking for placeholders in every value of every stage costs a walk of the whole file; none can be there without `${{` in its text.
+  const placeholders = src.text.includes('${{')
   for (const name of Object.keys(stagesIn)) {
     const raw = stagesIn[name]
     if (!raw || typeof raw !== 'object') continue
@@ -133,7 +135,7 @@ export function makePlan(src: SourceFile, registry: readonly StageDef[], opts: P
         errors.push(new QuasiError('INVALID_VALUE', '`names` names the instances of a matrix, but the stage has no `matrix:`', { pos: locate(src, [...path, 'names'], { key: true }), stage: name, kind }))
       }
       for (const part of ['with', 'expect'] as const) {
-        if (hasPlaceholder(raw[part])) {
+        if (placeholders && hasPlaceholder(raw[part])) {
           errors.push(new QuasiError('INVALID_VALUE', '`${{ matrix.… }}` is used, but the stage has no `matrix:`', {
             pos: locate(src, [...path, part]), stage: name, kind, hint: 'add `matrix: { key: [values] }` to the stage, or write the value itself',
           }))
@@ -187,7 +189,9 @@ export function makePlan(src: SourceFile, registry: readonly StageDef[], opts: P
         else expectRaw = r.value
       }
     }
-    const withValue = structuredClone(withRaw) as Record<string, unknown>
+    // Validation fills in defaults and group references become lists, in place: instances of
+    // one template need their own copy; an ordinary stage's value is read by this stage alone.
+    const withValue = (entry.instance ? structuredClone(withRaw) : withRaw) as Record<string, unknown>
     if (typeof withValue !== 'object' || Array.isArray(withValue)) continue // envelope reported it
     const schemaErrors = check(paramsSchema(def), withValue, { src, base: [...path, 'with'], noun: 'parameter', stage: name, kind: def.kind })
     for (const e of schemaErrors) {
@@ -228,7 +232,7 @@ export function makePlan(src: SourceFile, registry: readonly StageDef[], opts: P
               report(new QuasiError('INVALID_VALUE', `\`${p}\` names the matrix stage \`${target}\`, which has ${group.length} instances; \`${p}\` takes one stage`, {
                 pos: where(target), stage: name, kind: def.kind, expected: `one instance, e.g. ${group.slice(0, 3).map((g) => '`' + g + '`').join(', ')}`,
               }))
-            } else resolved.push(...group)
+            } else for (const g of group) resolved.push(g)
           } else if (!nameSet.has(target)) {
             const near = suggest(target, referable.filter((n) => n !== name))
             report(new QuasiError('MISSING_STAGE', `\`${p}\` refers to stage \`${target}\`, which does not exist${near ? `; did you mean \`${near}\`?` : ''}`, {

@@ -58,8 +58,9 @@ function translate(errors: ErrorObject[], root: JsonSchema, value: unknown, w: W
   const seen = new Set<string>()
   for (const e of kept) {
     if (e.keyword === 'required' && suggested.has(`${e.instancePath}/${(e.params as { missingProperty: string }).missingProperty}`)) continue
-    if (e.keyword === 'if') continue
-    const q = one(e, root, value, w)
+    // ajv wraps each bad key name in a `propertyNames` error beside the specific one (a pattern): keep the specific one.
+    if (e.keyword === 'if' || e.keyword === 'propertyNames') continue
+    const q = e.propertyName === undefined ? one(e, root, value, w) : badKeyName(e, e.propertyName, w)
     const k = `${q.code}|${q.pos?.line}:${q.pos?.col}|${q.message}`
     if (!seen.has(k)) {
       seen.add(k)
@@ -139,13 +140,10 @@ function one(e: ErrorObject, root: JsonSchema, value: unknown, w: Where): QuasiE
       const expected = describeSchema(subschema)
       return init('WRONG_TYPE', `Expected \`${name}\` to be ${expected}, got ${describeValue(found)}`, { expected, found: describeValue(found) })
     }
-    case 'propertyNames':
     case 'pattern': {
-      if (e.keyword === 'propertyNames') return init('INVALID_VALUE', `invalid name in \`${name}\`: ${e.message ?? ''}`)
       const pattern = (e.params as { pattern: string }).pattern
-      const bad = path[path.length - 2] === 'stages' || e.schemaPath.includes('propertyNames')
       return init('INVALID_VALUE', `Expected \`${name}\` to match ${pattern}, got ${describeValue(found)}`, {
-        hint: bad ? 'stage names start with a letter or _ and use letters, digits, _ and -' : 'pipeline names use lower-case letters, digits, - and _',
+        hint: path[0] === 'name' ? 'pipeline names use lower-case letters, digits, - and _' : undefined,
       })
     }
     default: {
@@ -153,6 +151,34 @@ function one(e: ErrorObject, root: JsonSchema, value: unknown, w: Where): QuasiE
       return init('INVALID_VALUE', message, { found: describeValue(found) })
     }
   }
+}
+
+/**
+ * A key whose name the schema refuses (`propertyNames`): pointed at that key, not at the
+ * mapping, and said in words for stage names, the one case a user meets often.
+ */
+function badKeyName(e: ErrorObject, key: string, w: Where): QuasiError {
+  const path = pointerToPath(e.instancePath)
+  const full = [...w.base, ...path]
+  const pos = locate(w.src, [...full, key], { key: true })
+  const shown = JSON.stringify(key)
+  if (full.length === 1 && full[0] === 'stages') {
+    const fixed = key.replace(/[^A-Za-z0-9_-]+/g, '_').replace(/^(?=[0-9-])/, '_') || '_'
+    return new QuasiError('INVALID_VALUE', `invalid stage name ${shown}: a stage name starts with a letter or \`_\` and contains only letters, digits, \`_\` and \`-\``, {
+      pos,
+      expected: 'a name such as `baseline`, `did_east` or `step-2`',
+      found: shown,
+      hint: `rename the stage, e.g. \`${fixed}\` (and the references to it)`,
+    })
+  }
+  const name = path.length > 0 ? path.map(String).join('.') : String(w.base[w.base.length - 1] ?? 'the file')
+  const pattern = (e.params as { pattern?: string }).pattern
+  return new QuasiError('INVALID_VALUE', `invalid name ${shown} in \`${name}\`${pattern ? `: Expected it to match ${pattern}` : `: ${e.message ?? ''}`}`, {
+    pos,
+    stage: w.stage,
+    kind: w.kind,
+    found: shown,
+  })
 }
 
 function article(t: string): string {

@@ -222,7 +222,7 @@ export async function runPipeline(plan: Plan, opts: RunOptions): Promise<RunResu
   const exit: 0 | ExitStatus = cancelled
     ? 130
     : errors.length > 0
-      ? (Math.max(...errors.map((e) => e.exitStatus)) as ExitStatus)
+      ? (errors.reduce<number>((s, e) => Math.max(s, e.exitStatus), 0) as ExitStatus)
       : expectationsFailed > 0
         ? 3
         : 0

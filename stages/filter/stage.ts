@@ -124,7 +124,15 @@ function wrap(err: unknown): Error {
 
 /** The parts of `a and b and c` (left-nested), in written order. */
 function conjuncts(e: Expr): Expr[] {
-  return e.kind === 'binary' && e.op === 'and' ? [...conjuncts(e.left), ...conjuncts(e.right)] : [e]
+  // The left spine in a loop: a chain of any length is one level deep to the parser.
+  const out: Expr[] = []
+  let x = e
+  while (x.kind === 'binary' && x.op === 'and') {
+    for (const c of conjuncts(x.right).reverse()) out.push(c)
+    x = x.left
+  }
+  out.push(x)
+  return out.reverse()
 }
 
 const text = (source: string, e: Expr) => source.slice(e.start, e.end).replace(/\s+/g, ' ').trim()

@@ -10,6 +10,14 @@ const SHOW = 5
 
 export function checkPanelKeys(frame: Frame, unit: string, time: string, file: string): void {
   const t = frame.column(time)
+  // Without rows every column reads as text, and "not numeric" would point the wrong way.
+  if (frame.nrows === 0 && t) {
+    throw new QuasiError('BAD_DATA', `${file} has no data rows (only a header), so it holds no panel`, {
+      expected: `rows of ${unit} and ${time} below the header`,
+      found: 'a header line only',
+      hint: 'check that the file is the one you meant and that it was written completely',
+    })
+  }
   if (t?.type !== 'number') {
     throw new QuasiError('BAD_PANEL_TIME', `${file}: time column \`${time}\` is not numeric`, {
       expected: 'integer periods such as 2007, 2008, …',

@@ -23,6 +23,20 @@ export function fmt(v: number, digits = 12): string {
   return String(Number(v.toPrecision(digits)))
 }
 
+/**
+ * Below this magnitude a unit-free number (a score, a distance β, an index, a λ) prints as 0.
+ * These quantities are of order 1, printed to 12 significant digits, so 5e-13 is half a unit
+ * in the last digit printed for a value near 1; the LPs behind them run on rows scaled to
+ * O(1) with tolerances of 1e-9, so anything smaller is rounding, such as the β of −3.3e-16 or
+ * 3.6e-15 (a few ulps) of a unit on the frontier. The frame keeps the value as computed.
+ */
+export const PRINT_ZERO = 5e-13
+
+/** fmt for unit-free numbers: values within PRINT_ZERO of 0 print as 0. */
+export function fmtRatio(v: number, digits = 12): string {
+  return fmt(Math.abs(v) < PRINT_ZERO ? 0 : v, digits)
+}
+
 function csvField(s: string): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
 }
@@ -61,7 +75,7 @@ export function scoresCsv(prep: Prepared, res: DeaResult, labels: Labels, window
       rows.push(row)
       continue
     }
-    row.push(fmt(res.score[k]), fmt(res.first[k]), fmt(res.superScore[k]), res.status[k], res.unique[k] ? '1' : '0')
+    row.push(fmtRatio(res.score[k]), fmtRatio(res.first[k]), fmtRatio(res.superScore[k]), res.status[k], res.unique[k] ? '1' : '0')
     if (windowed) row.push(String(res.evaluations[k]))
     for (let i = 0; i < d; i++) {
       const s = res.slacks[k * d + i]
@@ -69,7 +83,7 @@ export function scoresCsv(prep: Prepared, res: DeaResult, labels: Labels, window
     }
     for (let i = 0; i < d; i++) row.push(fmt(res.targets[k * d + i]))
     const pe = res.peers[k]
-    row.push(pe.idx.map((j, q) => `${prep.units[prep.unit[j]]}@${prep.periods[prep.period[j]]}:${fmt(pe.lambda[q], 6)}`).join('; '))
+    row.push(pe.idx.map((j, q) => `${prep.units[prep.unit[j]]}@${prep.periods[prep.period[j]]}:${fmtRatio(pe.lambda[q], 6)}`).join('; '))
     rows.push(row)
   }
   return csv(header, rows)
@@ -91,12 +105,12 @@ export function gmlCsv(prep: Prepared, res: GmlResult, labels: Labels): string {
     rows.push([
       labels.unitOf(r),
       labels.timeOf(r),
-      fmt(res.gml[k]),
-      fmt(res.ec[k]),
-      fmt(res.tc[k]),
-      fmt(res.cum[k]),
-      fmt(res.dGlobal[k]),
-      fmt(res.dContemporaneous[k]),
+      fmtRatio(res.gml[k]),
+      fmtRatio(res.ec[k]),
+      fmtRatio(res.tc[k]),
+      fmtRatio(res.cum[k]),
+      fmtRatio(res.dGlobal[k]),
+      fmtRatio(res.dContemporaneous[k]),
       failed ? 'failed' : Number.isFinite(res.gml[k]) ? 'ok' : 'first-year',
     ])
   }
@@ -111,13 +125,25 @@ interface YearStats {
   max: number
 }
 
-function stats(xs: readonly number[]): YearStats {
-  const v = xs.filter(Number.isFinite)
-  const n = v.length
+/** Count, mean, sd (n − 1), min and max of the finite values. Loops, not Math.min(...v): spreading 125,000 values into a call overflows the stack. */
+export function stats(xs: ArrayLike<number>): YearStats {
+  let n = 0
+  let sum = 0
+  let min = Infinity
+  let max = -Infinity
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i]
+    if (!Number.isFinite(x)) continue
+    n++
+    sum += x
+    if (x < min) min = x
+    if (x > max) max = x
+  }
   if (n === 0) return { n, mean: NaN, sd: NaN, min: NaN, max: NaN }
-  const mean = v.reduce((s, x) => s + x, 0) / n
-  const sd = n > 1 ? Math.sqrt(v.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1)) : NaN
-  return { n, mean, sd, min: Math.min(...v), max: Math.max(...v) }
+  const mean = sum / n
+  let ss = 0
+  for (let i = 0; i < xs.length; i++) if (Number.isFinite(xs[i])) ss += (xs[i] - mean) ** 2
+  return { n, mean, sd: n > 1 ? Math.sqrt(ss / (n - 1)) : NaN, min, max }
 }
 
 /** Scores by year (plus `all`): count, mean, sd, min, max, share efficient. */
@@ -127,7 +153,7 @@ export function summaryTable(prep: Prepared, score: Float64Array, timeLabel: str
   const line = (label: string, xs: number[]): string[] => {
     const s = stats(xs)
     const eff = xs.filter((x) => x >= 1 - EFFICIENT_TOL).length
-    return [label, String(s.n), fmt(s.mean, 6), fmt(s.sd, 6), fmt(s.min, 6), fmt(s.max, 6), String(eff), s.n ? fmt(eff / s.n, 6) : '']
+    return [label, String(s.n), fmtRatio(s.mean, 6), fmtRatio(s.sd, 6), fmtRatio(s.min, 6), fmtRatio(s.max, 6), String(eff), s.n ? fmt(eff / s.n, 6) : '']
   }
   prep.periods.forEach((t, p) => {
     const xs: number[] = []
@@ -143,7 +169,7 @@ export function gmlSummaryTable(prep: Prepared, res: GmlResult, timeLabel: strin
   const rows: string[][] = []
   const line = (label: string, pick: (k: number) => boolean): string[] => {
     const ks = [...Array(prep.data.n).keys()].filter(pick)
-    const m = (a: Float64Array): string => fmt(stats(ks.map((k) => a[k])).mean, 6)
+    const m = (a: Float64Array): string => fmtRatio(stats(ks.map((k) => a[k])).mean, 6)
     return [label, String(ks.filter((k) => Number.isFinite(res.gml[k])).length), m(res.gml), m(res.ec), m(res.tc), m(res.cum)]
   }
   prep.periods.forEach((t, p) => rows.push(line(t, (k) => prep.period[k] === p)))

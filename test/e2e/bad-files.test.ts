@@ -15,6 +15,7 @@ const here = fileURLToPath(new URL('.', import.meta.url))
 const cases: [string, 'validate' | 'run', number, string, string, string][] = [
   ['yaml-syntax', 'validate', 2, '7:32', 'YAML_SYNTAX', 'is not closed with `}`'],
   ['duplicate-key', 'validate', 2, '8:3', 'DUPLICATE_KEY', 'duplicate key `panel`'],
+  ['bad-stage-name', 'validate', 2, '8:3', 'INVALID_VALUE', 'invalid stage name "panel 2": a stage name starts with a letter'],
   ['custom-tag', 'validate', 2, '7:19', 'YAML_TAG', 'Unresolved tag: !env'],
   ['unknown-top-level-key', 'validate', 2, '4:1', 'UNKNOWN_KEY', 'unknown key `stage`; did you mean `stages`?'],
   ['unknown-kind', 'validate', 2, '6:11', 'UNKNOWN_KIND', 'did you mean `ingest`?'],

@@ -87,6 +87,18 @@ describe('commands', () => {
     const t = await quasi(['run', 'pipelines/example.yaml', '--threads', '0'], dir)
     expect(t.code).toBe(2)
     expect(t.err).toContain('Expected `--threads` to be an integer >= 1, got `0`')
+    // A negative number is the option's value, not "ambiguous" (it was: "did you mean `--jobs`?"),
+    // and numbers are judged before the file is read.
+    for (const [args, said] of [
+      [['--jobs', '-1'], 'Expected `--jobs` to be an integer >= 1, got `-1`'],
+      [['-j', '-2'], 'Expected `--jobs` to be an integer >= 1, got `-2`'],
+      [['--wait', '-.5'], 'Expected `--wait` to be an integer >= 0, got `-.5`'],
+    ] as const) {
+      const n = await quasi(['run', 'missing.yaml', ...args], dir)
+      expect(n.code).toBe(2)
+      expect(n.err).toContain(said)
+      expect(n.err).not.toContain('ambiguous')
+    }
     const ok = await quasi(['run', 'pipelines/example.yaml', '--threads', '1', '--jobs', '2'], dir)
     expect(ok.code).toBe(0)
     expect(ok.out).toContain('(7 stages, 2 jobs, 1 thread)')

@@ -132,6 +132,29 @@ describe('derive', () => {
     expect(r.frame!.toRows().map((x) => x.one)).toEqual([1, 1, 1, 1, 1, 1])
   })
 
+  test('new columns join the frame in order, replacing in place, however the stage batches them', async () => {
+    // `b` reads the new `a`; `gdp` is replaced after `a` and `b` were computed from the old one;
+    // `c` reads the new `gdp`, and `by year` and lag() read columns replaced just before.
+    const ctx = ctxFor({ a: 'gdp * 2', b: 'a + 1', gdp: 'b * 10', c: 'gdp', year: 'year + 0', d: 'lag(c)', e: 'mean(c) by year' })
+    const r = await derive.run(ctx)
+    expect(r.frame!.names).toEqual([...raw.names, 'a', 'b', 'c', 'd', 'e'])
+    const rows = r.frame!.toRows()
+    expect(rows.map((x) => x.gdp)).toEqual([2010, 2210, 2430, 1010, null, 1210])
+    expect(rows.map((x) => x.c)).toEqual(rows.map((x) => x.gdp))
+    expect(rows.map((x) => x.d)).toEqual([null, 2010, 2210, null, 1010, null])
+    expect(rows.map((x) => x.e)).toEqual([1510, 2210, 1820, 1510, 2210, 1820])
+  })
+
+  test('a long derive lets the event loop run, so a cancellation is seen mid-stage', async () => {
+    const columns: Record<string, string> = {}
+    for (let i = 0; i < 20_000; i++) columns[`c${i}`] = `gdp + ${i}`
+    const ac = new AbortController()
+    const ctx = makeTestContext<DeriveParams>({ params: { from: 'panel', columns }, inputs: { panel: raw }, panel, stage: 'vars', kind: 'derive', signal: ac.signal })
+    setTimeout(() => ac.abort(), 20)
+    await expect(derive.run(ctx)).rejects.toMatchObject({ code: 'CANCELLED' })
+    expect(ctx.logs.length).toBeLessThan(20_000)
+  })
+
   test('the input frame is not modified', async () => {
     const before = raw.toRows()
     await derive.run(ctxFor({ gdp: 'gdp * 2', w: 'winsor(gdp, 0.1, 0.9)' }))

@@ -62,6 +62,13 @@ describe('filter', () => {
     expect(r.frame!.toRows().map((x) => `${x.city}${x.year}`)).toEqual(['a2008', 'b2008', 'd2007', 'd2010'])
   })
 
+  test('a condition of 5,000 parts is split into its parts without recursion', async () => {
+    const parts = ['year >= 2007', ...Array.from({ length: 4_999 }, (_, i) => `gdp != ${-1 - i}`)]
+    const r = await filter.run(ctxFor(parts.join(' and ')))
+    expect(r.facts).toMatchObject({ rows: 5, dropped_false: 2, dropped_missing: 1 })
+    expect((r.data as { conditions: unknown[] }).conditions).toHaveLength(5_000)
+  })
+
   test('no row left is a warning, not an error', async () => {
     const ctx = ctxFor('year > 3000')
     const r = await filter.run(ctx)

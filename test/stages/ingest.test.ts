@@ -38,6 +38,15 @@ describe('ingest', () => {
     })
   })
 
+  test('a header-only file says it has no data rows, not that the time column is not numeric', async () => {
+    const panel = { unit: 'city', time: 'year' }
+    await expect(run('p.csv', 'city,year,y\n', {}, panel).result).rejects.toMatchObject({
+      code: 'BAD_DATA',
+      message: 'p.csv has no data rows (only a header), so it holds no panel',
+      param: ['file'],
+    })
+  })
+
   test('panel keys: non-integer time and missing keys are named by row', async () => {
     const panel = { unit: 'city', time: 'year' }
     await expect(run('p.csv', 'city,year\na,2019.5\n', {}, panel).result).rejects.toMatchObject({ code: 'BAD_PANEL_TIME', message: expect.stringContaining('row 2 (`2019.5`)') })

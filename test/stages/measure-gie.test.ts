@@ -8,6 +8,7 @@ import { describe, expect, test } from 'vitest'
 import { Frame } from '../../src/artifacts/frame.ts'
 import { QuasiError } from '../../src/errors.ts'
 import stage from '../../stages/measure-gie/stage.ts'
+import { fmt, fmtRatio, PRINT_ZERO } from '../../stages/measure-gie/outputs.ts'
 import type { MeasureGieParams } from '../../stages/measure-gie/params.ts'
 import { makeTestContext } from '../helpers/context.ts'
 import { expandStatus, expectClose, maxRelDiff, slackRatio } from '../unit/stats/dea/close.ts'
@@ -97,8 +98,18 @@ describe('measure-gie vs the scipy/HiGHS fixture (synthetic data)', () => {
         ref[key].forEach((v: number | null, k: number) => expect(v === null, `${key} DMU ${k}`).toBe(Number.isNaN(got[k])))
       }
       expect(result.frame!.has('gie_ec') && result.frame!.has('gie_tc') && result.frame!.has('gie_cum')).toBe(true)
+      // A unit on the frontier has β = 0 up to rounding (it printed as -4.4408920985e-16): it prints as 0.
+      const printed = (result.files!['scores.csv'] as string).split('\n').slice(1).flatMap((l) => l.split(',').slice(2, 8))
+      expect(printed.filter((v) => /e-/.test(v))).toEqual([])
+      expect(rows.some((r) => r.d_contemporaneous === '0')).toBe(true)
     })
   }
+
+  test('unit-free numbers within 5e-13 of 0 print as 0; data-scale numbers keep their digits', () => {
+    expect([fmtRatio(-3.3e-16), fmtRatio(3.5527136788e-15), fmtRatio(-4.9e-13), fmtRatio(5e-13), fmtRatio(0.25)]).toEqual(['0', '0', '0', '5e-13', '0.25'])
+    expect(fmt(-3.3e-16)).toBe('-3.3e-16')
+    expect(PRINT_ZERO).toBe(5e-13)
+  })
 })
 
 describe('measure-gie conventions', () => {

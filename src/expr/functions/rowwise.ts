@@ -19,10 +19,11 @@ function unary(name: string, f: (x: number) => number, domain: string): FnSpec {
       const x = nums(a)
       const out = new Float64Array(x.length)
       let invalid = 0
+      const live = ex.live
       for (let i = 0; i < x.length; i++) {
         const v = x[i]
         out[i] = finite(f(v))
-        if (v === v && out[i] !== out[i]) invalid++
+        if (v === v && out[i] !== out[i] && (!live || live[i])) invalid++
       }
       if (invalid > 0) ex.warn(call, `${invalid} value(s) missing: ${domain}`)
       return num(out)
@@ -45,9 +46,10 @@ export const rowwise: readonly FnSpec[] = [
       const y = nums(b)
       const out = new Float64Array(x.length)
       let invalid = 0
+      const live = ex.live
       for (let i = 0; i < x.length; i++) {
         out[i] = finite(Math.pow(x[i], y[i]))
-        if (x[i] === x[i] && y[i] === y[i] && out[i] !== out[i]) invalid++
+        if (x[i] === x[i] && y[i] === y[i] && out[i] !== out[i] && (!live || live[i])) invalid++
       }
       if (invalid > 0) ex.warn(call, `${invalid} value(s) missing: power undefined (negative base, fractional exponent) or too large`)
       return num(out)
@@ -59,6 +61,7 @@ export const rowwise: readonly FnSpec[] = [
     minArgs: 3,
     maxArgs: 3,
     argTypes: ['number', 'any', 'any'],
+    branches: true,
     resultType: ([, a, b]) => a ?? b,
     check(call, [, ta, tb], cx) {
       const b = call.args[2]

@@ -36,7 +36,8 @@ export function frontierGroups(period: Int32Array, nPeriods: number, frontier: F
   const label = (p: number): string => periodLabels?.[p] ?? String(p)
   const union = (from: number, to: number): Int32Array => {
     const out: number[] = []
-    for (let p = from; p <= to; p++) out.push(...byPeriod[p])
+    // not push(...): a year may hold more DMUs than a call takes arguments
+    for (let p = from; p <= to; p++) for (const j of byPeriod[p]) out.push(j)
     return Int32Array.from(out).sort()
   }
   switch (frontier) {

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { QuasiError, QuasiErrors } from '../../../src/errors.ts'
-import { checkExpression, compileExpression, parseExpression, schemaOf } from '../../../src/expr/index.ts'
+import { checkExpression, compileExpression, FUNCTIONS, parseExpression, schemaOf } from '../../../src/expr/index.ts'
+import { SYNONYMS } from '../../../src/expr/functions/synonyms.ts'
 import { Frame } from './run.ts'
 
 const frame = Frame.from({
@@ -33,6 +34,27 @@ describe('names', () => {
     expect(e.expected).toBe('gdp')
   })
 
+  test('a bare word compared with text is suggested in quotes', () => {
+    const e = oneError('admin_level == prefectur')
+    expect(e.code).toBe('MISSING_COLUMN')
+    expect(e.message).toBe('1:16: unknown column "prefectur"')
+    expect(e.hint).toBe('to compare with the text prefectur, put it in quotes: admin_level == "prefectur"')
+    expect(oneError('city != a2 and gdp > 0').hint).toBe('to compare with the text a2, put it in quotes: city != "a2"')
+    // Lists after `in`: every bare word is quoted in the suggestion.
+    const [x, y] = errorsOf('admin_level in [prefecture, "city", county]')
+    expect(x.hint).toBe('to compare with the text prefecture, put it in quotes: admin_level in ["prefecture", "city", "county"]')
+    expect(y.offset).toBe(36)
+  })
+
+  test('a bare word far from every column is suggested in quotes even when types are unknown (all numbers)', () => {
+    const numbers = { columns: new Map([['region', 'number' as const], ['gdp', 'number' as const]]) }
+    expect(oneError('region == north', numbers).hint).toBe('to compare with the text north, put it in quotes: region == "north"')
+    // A near miss of a column is a typo, not text.
+    const typo = oneError('region == gdpp', numbers)
+    expect(typo.message).toBe('1:11: unknown column "gdpp" — did you mean "gdp"?')
+    expect(typo.hint).toBeUndefined()
+  })
+
   test('unknown column far from every name lists the columns in the hint', () => {
     const e = oneError('population')
     expect(e.message).toBe('1:1: unknown column "population"')
@@ -45,6 +67,19 @@ describe('names', () => {
     expect(oneError('lgo(gdp)').message).toBe('1:1: unknown function "lgo" — did you mean "log"?')
     expect(oneError('Log(gdp)').message).toBe('1:1: unknown function "Log" — did you mean "log"?')
     expect(oneError('gdp(2)').message).toBe('1:1: gdp is a column, not a function')
+  })
+
+  test('other languages\' names for our functions are suggested (ln → log), with a note where they differ', () => {
+    expect(oneError('ln(gdp)').message).toBe('1:1: unknown function "ln" — did you mean "log"?')
+    expect(oneError('ln(gdp)').hint).toBe('log is the natural logarithm')
+    expect(oneError('LN(gdp)').message).toBe('1:1: unknown function "LN" — did you mean "log"?')
+    expect(oneError('log10(gdp)').hint).toBe('log is the natural logarithm: write log(x) / log(10)')
+    expect(oneError('avg(gdp) by year').message).toBe('1:1: unknown function "avg" — did you mean "mean"?')
+    expect(oneError('ifelse(gdp > 1, 1, 0)').message).toContain('did you mean "if"?')
+    expect(oneError('isna(gdp)').message).toContain('did you mean "is_missing"?')
+    expect(oneError('var(gdp)').hint).toBe('the variance is sd(x) ^ 2')
+    // Every synonym names a function that exists.
+    for (const [from, s] of SYNONYMS) expect(FUNCTIONS.has(s.name), `${from} → ${s.name}`).toBe(true)
   })
 
   test('names from Object.prototype are not functions or columns', () => {

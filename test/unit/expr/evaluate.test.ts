@@ -32,6 +32,11 @@ describe('arithmetic and missing values', () => {
   test('no warning when the inputs were already missing', () => {
     expect(run('x + y', f).warnings).toEqual([])
   })
+
+  test('a flat chain of 50,000 terms is checked and evaluated in a loop, not by recursion', () => {
+    expect(values('x' + ' + 1'.repeat(50_000), f)).toEqual([50_001, 50_002, null, 50_004, 50_000])
+    expect(values('x' + ' - 1 + 1'.repeat(50_000) + ' - y', f)).toEqual([-1, 2, null, null, 1])
+  })
 })
 
 describe('comparisons and logic', () => {
@@ -92,6 +97,20 @@ describe('row-wise functions', () => {
     expect(run('sqrt(v)', g).warnings.map((w) => w.message)).toEqual(['1:1: sqrt(v): 1 value(s) missing: sqrt of a negative value'])
     expect(run('exp(v)', g).warnings.map((w) => w.message)).toEqual(['1:1: exp(v): 1 value(s) missing: exp overflowed'])
     expect(run('1 + log(v)', g).warnings[0].offset).toBe(4)
+  })
+
+  test('inside if(), a branch\'s missing values are counted only where the branch is chosen', () => {
+    const messages = (src: string) => run(src, f).warnings.map((w) => w.message)
+    // y = [2, 0, 1, NA, -1]: the condition holds in 2 rows, is missing in 1; 1/0 is computed on all 5.
+    expect(values('if(y > 0, 1/0, 0)', f)).toEqual([null, 0, null, null, 0])
+    expect(messages('if(y > 0, 1/0, 0)')).toEqual(['1:11: 1/0: 2 value(s) missing: division by zero'])
+    expect(messages('if(y > 0, 0, 1/0)')).toEqual(['1:14: 1/0: 2 value(s) missing: division by zero'])
+    // x = [1, 2, NA, 4, 0]: log(-x) fails on 4 rows, but only rows 2 and 4 (x > 1) take it.
+    expect(messages('if(x > 1, log(-x), 1)')).toEqual(['1:11: log(-x): 2 value(s) missing: log of a value <= 0 (log is the natural logarithm)'])
+    // Nested: within y > 0 (rows 1, 3), x > 1 is false in row 1 and missing in row 3: nothing is kept.
+    expect(messages('if(y > 0, if(x > 1, log(-x), 0), 0)')).toEqual([])
+    // Outside if() every row counts, as before.
+    expect(messages('x / (y - y)')).toEqual(['1:1: x / (y - y): 3 value(s) missing: division by zero'])
   })
 
   test('text columns pass through unchanged and can be branched on', () => {

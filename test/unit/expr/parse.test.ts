@@ -181,7 +181,8 @@ describe('calls, options and by', () => {
 describe('depth limit', () => {
   test('deep nesting is a BAD_EXPRESSION, not a stack overflow', () => {
     for (const src of ['('.repeat(100_000) + '1' + ')'.repeat(100_000), '-'.repeat(100_000) + '1', 'not '.repeat(50_000) + '1',
-      'f('.repeat(10_000) + '1' + ')'.repeat(10_000), '1' + '+1'.repeat(100_000), '2' + '^2'.repeat(10_000)]) {
+      'f('.repeat(10_000) + '1' + ')'.repeat(10_000), '2' + '^2'.repeat(10_000), '1' + '+(1'.repeat(10_000) + ')'.repeat(10_000),
+      '(1+'.repeat(10_000) + '1' + ')'.repeat(10_000)]) {
       const e = syntaxError(src)
       expect(e.code).toBe('BAD_EXPRESSION')
       expect(e.message).toContain(`nested too deeply (more than ${MAX_DEPTH} levels)`)
@@ -194,8 +195,20 @@ describe('depth limit', () => {
     expect(e.kind === 'in' && e.list.items.length).toBe(5000)
   })
 
-  test('a chain just under the limit parses', () => {
-    const src = '1' + '+1'.repeat(MAX_DEPTH - 2)
-    expect(parseExpression(src).depth).toBe(MAX_DEPTH - 1)
+  test('a flat chain is one level, however long (a 201-term sum was "nested too deeply")', () => {
+    expect(parseExpression('1' + '+1'.repeat(200)).depth).toBe(2)
+    expect(parseExpression('x' + ' - x * 2 + x'.repeat(50_000)).depth).toBe(3)
+    expect(parseExpression(Array.from({ length: 300 }, (_, i) => `x == ${i}`).join(' or ')).depth).toBe(3)
+    // `(a + b) + c` is the same chain as `a + b + c`; the parenthesised right operand is not.
+    expect(parseExpression('(1 + 1) + 1').depth).toBe(2)
+    expect(parseExpression('1 + (1 + 1)').depth).toBe(3)
+  })
+
+  test('nesting just under the limit parses', () => {
+    const src = '('.repeat(MAX_DEPTH - 2) + '1+1' + ')'.repeat(MAX_DEPTH - 2)
+    expect(parseExpression(src).depth).toBe(2)
+    // `^` nests to the right: each one is a level.
+    expect(parseExpression('2' + '^2'.repeat(MAX_DEPTH - 1)).depth).toBe(MAX_DEPTH)
+    expect(syntaxError('2' + '^2'.repeat(MAX_DEPTH)).message).toContain('nested too deeply')
   })
 })
