@@ -56,7 +56,7 @@ export async function runPipeline(plan: Plan, opts: RunOptions): Promise<RunResu
   const chosen = selectStages(plan, opts)
   const order = plan.order.filter((s) => chosen.has(s))
   const t0 = performance.now()
-  const lock = await acquireLock(join(opts.quasiDir, 'locks', `${plan.name}.lock`), {
+  const lock = await acquireLock(join(opts.quasiDir, 'locks', plan.name), {
     pipeline: plan.name,
     waitMs: opts.lockWaitMs,
     onWait: (h) => opts.emit({ type: 'warning', message: `waiting for another run of \`${plan.name}\` (pid ${h.pid}) to finish` }),
