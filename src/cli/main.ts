@@ -29,7 +29,8 @@ Commands:
   schema           write schema/pipeline.schema.json for editors
   init [dir]       write a starter pipeline
 
-Exit codes: 0 success, 1 a stage failed, 2 invalid pipeline or usage, 3 an expectation did not hold.
+Exit codes: 0 success, 1 a stage failed, 2 invalid pipeline or usage, 3 an expectation did not hold,
+4 a folder quasi writes is not writable or the disk is full, 130 interrupted.
 Run \`quasi <command> --help\` for a command's options.`
 
 const commands = ['run', 'validate', 'status', 'dag', 'clean', 'schema', 'init'] as const
