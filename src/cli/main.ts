@@ -8,6 +8,7 @@ import { cleanCommand } from './clean.ts'
 import type { Io } from './context.ts'
 import { dagCommand } from './dag.ts'
 import { initCommand } from './init.ts'
+import { SIGPIPE_STATUS, processOutput } from './output.ts'
 import { printErrors } from './print.ts'
 import { runCommand } from './run.ts'
 import { schemaCommand } from './schema.ts'
@@ -36,50 +37,25 @@ Run \`quasi <command> --help\` for a command's options.`
 const commands = ['run', 'validate', 'status', 'dag', 'clean', 'schema', 'init'] as const
 
 export async function main(argv: string[], io: Partial<Io> = {}, signal?: AbortSignal): Promise<number> {
+  // Ctrl-C, the caller's signal, and a reader that went away all stop a run the same way.
+  const stop = new AbortController()
+  signal?.addEventListener('abort', () => stop.abort(signal.reason), { once: true })
+  if (signal?.aborted) stop.abort(signal.reason)
+  const pipes = io.out && io.err ? undefined : processOutput(() => stop.abort(new QuasiError('CANCELLED', 'the output was closed')))
   const full: Io = {
-    out: io.out ?? ((s) => void process.stdout.write(s)),
-    err: io.err ?? ((s) => void process.stderr.write(s)),
+    out: io.out ?? pipes!.out,
+    err: io.err ?? pipes!.err,
     cwd: io.cwd ?? process.cwd(),
     isTTY: io.isTTY ?? Boolean(process.stdout.isTTY),
     env: io.env ?? process.env,
   }
   const [command, ...rest] = argv
-  const ctrlC = signal ? undefined : interruptSignal(full)
+  const ctrlC = signal ? undefined : interruptSignal(full, stop)
   try {
-    switch (command) {
-      case 'run':
-        return await runCommand(rest, full, signal ?? ctrlC!.signal)
-      case 'validate':
-        return await validateCommand(rest, full)
-      case 'status':
-        return await statusCommand(rest, full)
-      case 'dag':
-        return await dagCommand(rest, full)
-      case 'clean':
-        return await cleanCommand(rest, full)
-      case 'schema':
-        return await schemaCommand(rest, full)
-      case 'init':
-        return await initCommand(rest, full)
-      case '--version':
-      case '-v':
-        full.out(VERSION + '\n')
-        return 0
-      case undefined:
-      case '--help':
-      case '-h':
-      case 'help':
-        full.out(USAGE + '\n')
-        return 0
-      default: {
-        const near = suggest(command, commands)
-        throw new QuasiError('USAGE', `unknown command \`${command}\`${near ? `; did you mean \`${near}\`?` : ''}`, {
-          expected: commands.join(', '),
-          hint: 'run `quasi --help`',
-        })
-      }
-    }
+    const status = await dispatch(command, rest, full, stop.signal)
+    return pipes?.closed ? SIGPIPE_STATUS : status
   } catch (e) {
+    if (pipes?.closed) return SIGPIPE_STATUS
     const errors = asQuasiErrors(e)
     printErrors(errors, full)
     return Math.max(...errors.map((x) => x.exitStatus))
@@ -88,9 +64,44 @@ export async function main(argv: string[], io: Partial<Io> = {}, signal?: AbortS
   }
 }
 
+async function dispatch(command: string | undefined, rest: string[], full: Io, signal: AbortSignal): Promise<number> {
+  switch (command) {
+    case 'run':
+      return await runCommand(rest, full, signal)
+    case 'validate':
+      return await validateCommand(rest, full)
+    case 'status':
+      return await statusCommand(rest, full)
+    case 'dag':
+      return await dagCommand(rest, full)
+    case 'clean':
+      return await cleanCommand(rest, full)
+    case 'schema':
+      return await schemaCommand(rest, full)
+    case 'init':
+      return await initCommand(rest, full)
+    case '--version':
+    case '-v':
+      full.out(VERSION + '\n')
+      return 0
+    case undefined:
+    case '--help':
+    case '-h':
+    case 'help':
+      full.out(USAGE + '\n')
+      return 0
+    default: {
+      const near = suggest(command, commands)
+      throw new QuasiError('USAGE', `unknown command \`${command}\`${near ? `; did you mean \`${near}\`?` : ''}`, {
+        expected: commands.join(', '),
+        hint: 'run `quasi --help`',
+      })
+    }
+  }
+}
+
 /** Ctrl-C aborts the run cleanly (locks released, cache intact); a second Ctrl-C exits at once. */
-function interruptSignal(io: Io): { signal: AbortSignal; dispose(): void } {
-  const ac = new AbortController()
+function interruptSignal(io: Io, ac: AbortController): { dispose(): void } {
   const onInt = () => {
     if (ac.signal.aborted) process.exit(130)
     io.err('\ninterrupted: stopping running stages (Ctrl-C again to quit at once)\n')
@@ -99,7 +110,6 @@ function interruptSignal(io: Io): { signal: AbortSignal; dispose(): void } {
   process.on('SIGINT', onInt)
   process.on('SIGTERM', onInt)
   return {
-    signal: ac.signal,
     dispose: () => {
       process.off('SIGINT', onInt)
       process.off('SIGTERM', onInt)
