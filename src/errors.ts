@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'YAML_SYNTAX'
   | 'DUPLICATE_KEY'
   | 'YAML_TAG'
+  | 'YAML_ALIASES'
   | 'UNKNOWN_KEY'
   | 'UNKNOWN_KIND'
   | 'UNKNOWN_PARAM'
@@ -24,6 +25,7 @@ export type ErrorCode =
   // the data
   | 'MISSING_FILE'
   | 'BAD_DATA'
+  | 'EMPTY_DATA'
   | 'MISSING_COLUMN'
   | 'DUPLICATE_PANEL_KEY'
   | 'BAD_PANEL_TIME'
@@ -39,15 +41,24 @@ export type ErrorCode =
   | 'LOCKED'
   | 'CANCELLED'
   | 'EXPECTATION_FAILED'
+  // the machine: folders quasi must write, the disk
+  | 'NOT_WRITABLE'
+  | 'DISK_FULL'
+  | 'IO_ERROR'
+  | 'CACHE_WRITE_FAILED'
   | 'INTERNAL'
 
-/** 0 success, 1 a stage failed, 2 invalid pipeline or usage, 3 an expectation did not hold. */
-export type ExitStatus = 1 | 2 | 3 | 130
+/**
+ * 0 success, 1 a stage failed, 2 invalid pipeline or usage, 3 an expectation did not hold,
+ * 4 the machine stopped the run (a folder not writable, the disk full), 130 interrupted.
+ */
+export type ExitStatus = 1 | 2 | 3 | 4 | 130
 
 export const exitStatus = {
   YAML_SYNTAX: 2,
   DUPLICATE_KEY: 2,
   YAML_TAG: 2,
+  YAML_ALIASES: 2,
   UNKNOWN_KEY: 2,
   UNKNOWN_KIND: 2,
   UNKNOWN_PARAM: 2,
@@ -62,6 +73,7 @@ export const exitStatus = {
   DUPLICATE_PIPELINE_NAME: 2,
   MISSING_FILE: 2,
   BAD_DATA: 2,
+  EMPTY_DATA: 2,
   MISSING_COLUMN: 2,
   DUPLICATE_PANEL_KEY: 2,
   BAD_PANEL_TIME: 2,
@@ -75,6 +87,10 @@ export const exitStatus = {
   LOCKED: 1,
   CANCELLED: 130,
   EXPECTATION_FAILED: 3,
+  NOT_WRITABLE: 4,
+  DISK_FULL: 4,
+  IO_ERROR: 4,
+  CACHE_WRITE_FAILED: 4,
   INTERNAL: 1,
 } satisfies Record<ErrorCode, ExitStatus>
 
@@ -176,12 +192,55 @@ export class QuasiErrors extends Error {
   }
 }
 
-/** Any thrown value as a list of QuasiErrors; unknown throws become INTERNAL. */
+/**
+ * Any thrown value as a list of QuasiErrors. A failure the machine causes (a folder that is
+ * not writable, a full disk) is that, wherever it surfaced; any other throw is INTERNAL.
+ */
 export function asQuasiErrors(err: unknown): QuasiError[] {
   if (err instanceof QuasiErrors) return [...err.errors]
   if (err instanceof QuasiError) return [err]
+  const code = errnoOf(err)
+  if (code && (PERMISSION.has(code) || SPACE.has(code))) return [systemError(err as NodeJS.ErrnoException, code, undefined)]
   const e = err instanceof Error ? err : new Error(String(err))
   return [new QuasiError('INTERNAL', e.message, { cause: e })]
+}
+
+const PERMISSION = new Set(['EACCES', 'EPERM', 'EROFS'])
+const SPACE = new Set(['ENOSPC', 'EDQUOT'])
+
+function errnoOf(e: unknown): string | undefined {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code
+  return typeof code === 'string' && /^E[A-Z0-9]+$/.test(code) ? code : undefined
+}
+
+/**
+ * A failed read or write of quasi's own files (`.quasi/`, `outputs/`) as the user sees it:
+ * NOT_WRITABLE, DISK_FULL, or IO_ERROR with the path and the system's code. Anything that is
+ * not a system error (no errno code) is returned unchanged.
+ */
+export function fsError(err: unknown, path: string | undefined): unknown {
+  const code = errnoOf(err)
+  return !code || err instanceof QuasiError ? err : systemError(err as NodeJS.ErrnoException, code, path)
+}
+
+function systemError(err: NodeJS.ErrnoException, code: string, path: string | undefined): QuasiError {
+  const where = path ?? err.path ?? '(unknown path)'
+  if (PERMISSION.has(code)) {
+    return new QuasiError('NOT_WRITABLE', `cannot write ${where}: ${code === 'EROFS' ? 'the file system is read-only' : 'permission denied'} (${code})`, {
+      hint: 'quasi writes its cache to .quasi/ and results to outputs/ in the project folder; make them writable for this user (`ls -ld` shows the owner), or run with --root DIR to use another project folder',
+      cause: err,
+    })
+  }
+  if (SPACE.has(code)) {
+    return new QuasiError('DISK_FULL', `cannot write ${where}: ${code === 'EDQUOT' ? 'disk quota exceeded' : 'no space left on the device'} (${code})`, {
+      hint: 'free some space on that disk; `quasi clean` removes cache entries no pipeline uses any more',
+      cause: err,
+    })
+  }
+  return new QuasiError('IO_ERROR', `cannot ${err.syscall ?? 'access'} ${where} (${code})`, {
+    hint: code === 'ENOTDIR' || code === 'EISDIR' ? 'a file stands where quasi needs a folder (or the reverse); move it away' : 'the system refused the operation; check the disk and the folder, then run again',
+    cause: err,
+  })
 }
 
 /** `Expected `x` to be …, got `v` (type)`: the one template for validation messages. */

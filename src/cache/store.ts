@@ -52,9 +52,10 @@ export class CacheStore {
     return join(this.dir, 'stages', `${key}.json`)
   }
 
-  async putBlob(bytes: Uint8Array | string): Promise<BlobRef> {
+  /** Store `bytes` under their digest (`digest`, when the caller has just computed it). */
+  async putBlob(bytes: Uint8Array | string, digest?: string): Promise<BlobRef> {
     const buf = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-    const digest = sha256(buf)
+    digest ??= sha256(buf)
     const p = this.blobPath(digest)
     // Content addressing lets an existing blob stand, but only if its bytes are still right:
     // a damaged file under the right name must be replaced, not trusted.

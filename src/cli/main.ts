@@ -8,6 +8,7 @@ import { cleanCommand } from './clean.ts'
 import type { Io } from './context.ts'
 import { dagCommand } from './dag.ts'
 import { initCommand } from './init.ts'
+import { SIGPIPE_STATUS, processOutput } from './output.ts'
 import { printErrors } from './print.ts'
 import { runCommand } from './run.ts'
 import { schemaCommand } from './schema.ts'
@@ -29,61 +30,73 @@ Commands:
   schema           write schema/pipeline.schema.json for editors
   init [dir]       write a starter pipeline
 
-Exit codes: 0 success, 1 a stage failed, 2 invalid pipeline or usage, 3 an expectation did not hold.
+Exit codes: 0 success, 1 a stage failed, 2 invalid pipeline or usage, 3 an expectation did not hold,
+4 a folder quasi writes is not writable or the disk is full, 130 interrupted.
 Run \`quasi <command> --help\` for a command's options.`
 
 const commands = ['run', 'validate', 'status', 'dag', 'clean', 'schema', 'init'] as const
 
 export async function main(argv: string[], io: Partial<Io> = {}, signal?: AbortSignal): Promise<number> {
+  // Ctrl-C, the caller's signal, and a reader that went away all stop a run the same way.
+  const stop = new AbortController()
+  signal?.addEventListener('abort', () => stop.abort(signal.reason), { once: true })
+  if (signal?.aborted) stop.abort(signal.reason)
+  const pipes = io.out && io.err ? undefined : processOutput(() => stop.abort(new QuasiError('CANCELLED', 'the output was closed')))
   const full: Io = {
-    out: io.out ?? ((s) => void process.stdout.write(s)),
-    err: io.err ?? ((s) => void process.stderr.write(s)),
+    out: io.out ?? pipes!.out,
+    err: io.err ?? pipes!.err,
     cwd: io.cwd ?? process.cwd(),
     isTTY: io.isTTY ?? Boolean(process.stdout.isTTY),
     env: io.env ?? process.env,
   }
   const [command, ...rest] = argv
-  const ctrlC = signal ? undefined : interruptSignal(full)
+  const ctrlC = signal ? undefined : interruptSignal(full, stop)
   try {
-    switch (command) {
-      case 'run':
-        return await runCommand(rest, full, signal ?? ctrlC!.signal, ctrlC?.arm)
-      case 'validate':
-        return await validateCommand(rest, full)
-      case 'status':
-        return await statusCommand(rest, full)
-      case 'dag':
-        return await dagCommand(rest, full)
-      case 'clean':
-        return await cleanCommand(rest, full)
-      case 'schema':
-        return await schemaCommand(rest, full)
-      case 'init':
-        return await initCommand(rest, full)
-      case '--version':
-      case '-v':
-        full.out(VERSION + '\n')
-        return 0
-      case undefined:
-      case '--help':
-      case '-h':
-      case 'help':
-        full.out(USAGE + '\n')
-        return 0
-      default: {
-        const near = suggest(command, commands)
-        throw new QuasiError('USAGE', `unknown command \`${command}\`${near ? `; did you mean \`${near}\`?` : ''}`, {
-          expected: commands.join(', '),
-          hint: 'run `quasi --help`',
-        })
-      }
-    }
+    const status = await dispatch(command, rest, full, stop.signal, ctrlC?.arm)
+    return pipes?.closed ? SIGPIPE_STATUS : status
   } catch (e) {
+    if (pipes?.closed) return SIGPIPE_STATUS
     const errors = asQuasiErrors(e)
     printErrors(errors, full)
     return errors.reduce<number>((s, x) => Math.max(s, x.exitStatus), 0)
   } finally {
     ctrlC?.dispose()
+  }
+}
+
+async function dispatch(command: string | undefined, rest: string[], full: Io, signal: AbortSignal, arm?: () => void): Promise<number> {
+  switch (command) {
+    case 'run':
+      return await runCommand(rest, full, signal, arm)
+    case 'validate':
+      return await validateCommand(rest, full)
+    case 'status':
+      return await statusCommand(rest, full)
+    case 'dag':
+      return await dagCommand(rest, full)
+    case 'clean':
+      return await cleanCommand(rest, full)
+    case 'schema':
+      return await schemaCommand(rest, full)
+    case 'init':
+      return await initCommand(rest, full)
+    case '--version':
+    case '-v':
+      full.out(VERSION + '\n')
+      return 0
+    case undefined:
+    case '--help':
+    case '-h':
+    case 'help':
+      full.out(USAGE + '\n')
+      return 0
+    default: {
+      const near = suggest(command, commands)
+      throw new QuasiError('USAGE', `unknown command \`${command}\`${near ? `; did you mean \`${near}\`?` : ''}`, {
+        expected: commands.join(', '),
+        hint: 'run `quasi --help`',
+      })
+    }
   }
 }
 
@@ -95,8 +108,7 @@ export async function main(argv: string[], io: Partial<Io> = {}, signal?: AbortS
  * free, so during the seconds that reading and planning a 10 MB file take it would leave
  * the process running, and before the lock there is nothing to clean up.
  */
-function interruptSignal(io: Io): { signal: AbortSignal; arm(): void; dispose(): void } {
-  const ac = new AbortController()
+function interruptSignal(io: Io, ac: AbortController): { arm(): void; dispose(): void } {
   let armed = false
   const onInt = () => {
     if (ac.signal.aborted) process.exit(130)
@@ -104,7 +116,6 @@ function interruptSignal(io: Io): { signal: AbortSignal; arm(): void; dispose():
     ac.abort()
   }
   return {
-    signal: ac.signal,
     arm: () => {
       if (armed) return
       armed = true

@@ -8,6 +8,7 @@
  */
 import { existsSync, readdirSync, realpathSync } from 'node:fs'
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path'
+import { visit, type Node } from 'yaml'
 import type { Json } from '../artifacts/json.ts'
 import { artifactKinds, type ArtifactName } from '../artifacts/kinds.ts'
 import { QuasiError, QuasiErrors, type SourcePos } from '../errors.ts'
@@ -19,7 +20,7 @@ import { parseExpectation, type Expectation } from './expect.ts'
 import { factDeclared } from './facts.ts'
 import { expandMatrix, hasPlaceholder, substitute, type Instance, type MatrixSpec } from './matrix.ts'
 import { envelopeSchema, paramsSchema } from './schema.ts'
-import { locate, type SourceFile, type ValuePath } from './source.ts'
+import { locate, positionAt, type SourceFile, type ValuePath } from './source.ts'
 import { check } from './validate.ts'
 
 export interface PlannedStage {
@@ -106,7 +107,7 @@ const pathKey = (p: ValuePath) => p.join('\u0000')
 
 export function makePlan(src: SourceFile, registry: readonly StageDef[], opts: PlanOptions): Plan {
   const kinds = new Map(registry.map((d) => [d.kind, d]))
-  const value = src.doc.toJS({ maxAliasCount: 100 }) as unknown
+  const value = toValue(src)
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new QuasiErrors([
       new QuasiError('WRONG_TYPE', 'a pipeline file is a mapping with `quasi`, `name` and `stages`', {
@@ -359,6 +360,32 @@ export function makePlan(src: SourceFile, registry: readonly StageDef[], opts: P
     graph,
     order,
   }
+}
+
+/** Aliases (`*a`) may expand to at most this many values; more is an "alias bomb". */
+const MAX_ALIAS_COUNT = 100
+
+/** The document as plain values. yaml throws a bare ReferenceError for too many aliases; that is the user's file, not a bug. */
+function toValue(src: SourceFile): unknown {
+  try {
+    return src.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT })
+  } catch (e) {
+    if (!(e instanceof ReferenceError) || !/alias/i.test(e.message)) throw e
+    let first: Node | undefined
+    visit(src.doc, { Alias: (_, node) => { first = node; return visit.BREAK } })
+    const pos = first?.range ? positionAt(src, first.range[0], Math.max(1, first.range[1] - first.range[0])) : locate(src, [])
+    if (/Excessive alias count/.test(e.message)) {
+      return fail(new QuasiError('YAML_ALIASES', `the file's aliases (\`*name\`) expand to more than ${MAX_ALIAS_COUNT} values`, {
+        pos,
+        hint: 'aliases that repeat aliases multiply (an "alias bomb"); write the values out, or use fewer aliases',
+      }))
+    }
+    return fail(new QuasiError('YAML_SYNTAX', e.message, { pos, hint: 'an alias `*name` needs an anchor `&name` earlier in the file' }))
+  }
+}
+
+function fail(e: QuasiError): never {
+  throw new QuasiErrors([e])
 }
 
 /** An ajv error inside a value that came whole from the matrix: point at the matrix value. */

@@ -2,7 +2,7 @@
  * What a run reports, as typed events. The scheduler emits them and never prints;
  * renderers (tty, plain, json, test) decide how they look.
  */
-import type { QuasiError } from '../errors.ts'
+import type { ErrorCode, QuasiError } from '../errors.ts'
 import type { StaleReason } from '../cache/stale.ts'
 
 export type RunEvent =
@@ -15,7 +15,8 @@ export type RunEvent =
   | { type: 'stage:failed'; stage: string; kind: string; error: QuasiError }
   | { type: 'stage:skipped'; stage: string; kind: string; reason: 'upstream-failed' | 'cancelled' }
   | { type: 'stage:expect'; stage: string; text: string; holds: boolean; left: number; right: number; tol?: number }
-  | { type: 'warning'; message: string }
+  /** `code` when the warning has one (docs/errors.md), e.g. CACHE_WRITE_FAILED. */
+  | { type: 'warning'; message: string; code?: ErrorCode }
   | { type: 'run:done'; ok: boolean; ms: number; ran: number; cached: number; failed: number; skipped: number; expectationsFailed: number }
 
 export type RunEventType = RunEvent['type']

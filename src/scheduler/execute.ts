@@ -7,7 +7,7 @@ import { artifactKinds, artifactNames, type ArtifactValues } from '../artifacts/
 import { sha256 } from '../cache/canonical.ts'
 import { CACHE_FORMAT, derivedSeed, stageKey, type KeyMaterial } from '../cache/key.ts'
 import { finiteFacts, outputDigest, type BlobRef, type CacheStore, type Manifest } from '../cache/store.ts'
-import { QuasiError } from '../errors.ts'
+import { QuasiError, exitStatus } from '../errors.ts'
 import type { PlannedStage, Plan } from '../pipeline/plan.ts'
 import type { InputFile, StageContext, StageResult, ThreadPool } from '../stage.ts'
 import { stageRng } from '../stats/rng.ts'
@@ -74,9 +74,11 @@ export interface ExecHooks {
   readonly threads: ThreadPool
   readonly log: (level: 'info' | 'warn', message: string) => void
   readonly progress: (done: number, total: number) => void
+  /** The result was computed but could not be stored in the cache (it is still used and written to outputs/). */
+  readonly uncached: (error: QuasiError) => void
 }
 
-/** Run the stage and store its result under `keyed.key`. */
+/** Run the stage and store its result under `keyed.key` (when the cache can take it). */
 export async function runAndStore(plan: Plan, stage: PlannedStage, keyed: Keyed, store: CacheStore, hooks: ExecHooks): Promise<Produced> {
   const log: Manifest['log'][number][] = []
   const ctx: StageContext = {
@@ -108,10 +110,12 @@ export async function runAndStore(plan: Plan, stage: PlannedStage, keyed: Keyed,
   const result: StageResult = await stage.def.run(ctx)
   checkResult(stage, result)
 
+  // Everything is held in memory first, so a result the cache cannot take is not lost.
   const blobs = new Map<string, Uint8Array>()
-  const put = async (bytes: Uint8Array | string): Promise<BlobRef> => {
-    const ref = await store.putBlob(bytes)
-    blobs.set(ref.digest, typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes)
+  const put = (bytes: Uint8Array | string): BlobRef => {
+    const buf = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes
+    const ref = { digest: sha256(buf), size: buf.byteLength }
+    blobs.set(ref.digest, buf)
     return ref
   }
   const artifacts: Record<string, BlobRef> = {}
@@ -119,11 +123,11 @@ export async function runAndStore(plan: Plan, stage: PlannedStage, keyed: Keyed,
   for (const name of artifactNames) {
     const value = result[name]
     if (value === undefined) continue
-    artifacts[name] = await put((artifactKinds[name].serialize as (v: unknown) => Uint8Array | string)(value))
+    artifacts[name] = put((artifactKinds[name].serialize as (v: unknown) => Uint8Array | string)(value))
     made[name] = value
   }
   const files: Record<string, BlobRef> = {}
-  for (const name of Object.keys(result.files ?? {}).sort()) files[name] = await put(result.files![name])
+  for (const name of Object.keys(result.files ?? {}).sort()) files[name] = put(result.files![name])
   const facts = finiteFacts(result.facts ?? {})
   const manifest: Manifest = {
     format: CACHE_FORMAT,
@@ -137,7 +141,15 @@ export async function runAndStore(plan: Plan, stage: PlannedStage, keyed: Keyed,
     files,
     log,
   }
-  await store.putManifest(manifest)
+  try {
+    // Blobs before the manifest that names them (store.ts).
+    for (const [digest, bytes] of blobs) await store.putBlob(bytes, digest)
+    await store.putManifest(manifest)
+  } catch (e) {
+    // The machine refused (permissions, a full disk): the result stands, uncached.
+    if (!(e instanceof QuasiError) || exitStatus[e.code] !== 4) throw e
+    hooks.uncached(e)
+  }
   // `data` is read back from its bytes, so downstream stages see exactly what a cache hit gives (no NaN, no undefined).
   delete made.data
   return new Produced(manifest, blobs, made as Partial<ArtifactValues>)

@@ -56,7 +56,7 @@ export async function runPipeline(plan: Plan, opts: RunOptions): Promise<RunResu
   const chosen = selectStages(plan, opts)
   const order = plan.order.filter((s) => chosen.has(s))
   const t0 = performance.now()
-  const lock = await acquireLock(join(opts.quasiDir, 'locks', `${plan.name}.lock`), {
+  const lock = await acquireLock(join(opts.quasiDir, 'locks', plan.name), {
     pipeline: plan.name,
     waitMs: opts.lockWaitMs,
     onWait: (h) => opts.emit({ type: 'warning', message: `waiting for another run of \`${plan.name}\` (pid ${h.pid}) to finish` }),
@@ -84,6 +84,7 @@ export async function runPipeline(plan: Plan, opts: RunOptions): Promise<RunResu
   const records = new Map<string, StageRecord>()
   const errors: QuasiError[] = []
   let expectationsFailed = 0
+  let uncachedWarned = false
   let stopping = false
   const queue = new PQueue({ concurrency: Math.max(1, opts.jobs) })
   const budget = new ThreadBudget(Math.max(1, opts.threads ?? availableParallelism()))
@@ -125,7 +126,8 @@ export async function runPipeline(plan: Plan, opts: RunOptions): Promise<RunResu
     for (const e of asQuasiErrors(err)) {
       const q = cancelled ? new QuasiError('CANCELLED', 'cancelled') : e
       q.inStage(s.name, s.kind)
-      if (!q.pos && q.code !== 'CANCELLED') q.pos = locateIn(plan.src, s, q.param ? ['with', ...q.param] : [], { key: !q.param, offset: q.offset })
+      // A folder that is not writable or a full disk is not about any line of the pipeline.
+      if (!q.pos && q.code !== 'CANCELLED' && q.exitStatus !== 4) q.pos = locateIn(plan.src, s, q.param ? ['with', ...q.param] : [], { key: !q.param, offset: q.offset })
       if (!cancelled) errors.push(q)
       records.set(s.name, { stage: s.name, kind: s.kind, status: cancelled ? 'cancelled' : 'failed', error: q.code })
       opts.emit({ type: 'stage:failed', stage: s.name, kind: s.kind, error: q })
@@ -160,6 +162,15 @@ export async function runPipeline(plan: Plan, opts: RunOptions): Promise<RunResu
           jobs: opts.jobs,
           threads,
           log: (level, message) => opts.emit({ type: 'stage:log', stage: s.name, level, message }),
+          uncached: (e) => {
+            if (uncachedWarned) return
+            uncachedWarned = true
+            opts.emit({
+              type: 'warning',
+              code: 'CACHE_WRITE_FAILED',
+              message: `the results of this run are not cached: ${e.message}. Outputs are written as usual; the next run computes these stages again`,
+            })
+          },
           progress: (done, total) => {
             const now = performance.now()
             if (done >= total || now - lastTick >= PROGRESS_INTERVAL_MS) {

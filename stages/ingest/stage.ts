@@ -60,6 +60,12 @@ async function ingestFile(ctx: StageContext<IngestParams>): Promise<StageResult>
     read = { frame: r.frame, columns: r.info.columns, notes: r.info.notes, warnings: r.info.warnings }
   }
   let frame = read.frame
+  if (frame.nrows === 0) {
+    throw new QuasiError('EMPTY_DATA', `${input.rel} has no rows${frame.ncols > 0 ? ` (only the header: ${frame.names.slice(0, 8).map((n) => '`' + n + '`').join(', ')}${frame.ncols > 8 ? ', …' : ''})` : ''}`, {
+      expected: 'at least one row of data below the header',
+      hint: 'check that the file was exported completely (and, for a workbook, that `sheet`/`range` point at the data)',
+    })
+  }
   if (p.select) frame = frame.select(p.select.map((c, i) => need(frame, c, ['select', i], input.rel)))
   if (p.rename) frame = rename(frame, p.rename, input.rel)
 
@@ -81,7 +87,8 @@ async function ingestFile(ctx: StageContext<IngestParams>): Promise<StageResult>
   for (const w of read.warnings) ctx.log.warn(`${input.rel}: ${w}`)
   const facts: Record<string, number> = { rows: frame.nrows, columns: frame.ncols }
   for (const c of read.columns) if (frame.has(p.rename?.[c.name] ?? c.name)) facts[`missing(${p.rename?.[c.name] ?? c.name})`] = c.missing
-  if (hasKeys) {
+  // With `panel: false` the time column may be text; then there are no periods to count.
+  if (hasKeys && frame.column(time!)?.type === 'number') {
     facts.units = new Set(Array.from({ length: frame.nrows }, (_, i) => frame.key(unit!, i))).size
     facts.periods = new Set(frame.numbers(time!)).size
   }

@@ -3,11 +3,12 @@
  * predictions, `kill -9` in the middle of a stage, and two runs of one pipeline at once.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
-import { hostname, tmpdir } from 'node:os'
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, test } from 'vitest'
+import { tokenName } from '../../src/cache/lock.ts'
 
 const repo = fileURLToPath(new URL('../..', import.meta.url))
 const bin = join(repo, 'bin/quasi.js')
@@ -141,9 +142,9 @@ describe('crashes and concurrent runs', () => {
   test('a second run of the same pipeline stops with a clear message, or waits with --wait', async () => {
     const dir = bigProject()
     // Another run holds the lock: a live process (this one) named in the lock file.
-    const lock = join(dir, '.quasi/locks/big.lock')
-    mkdirSync(join(dir, '.quasi/locks'), { recursive: true })
-    writeFileSync(lock, JSON.stringify({ pid: process.pid, host: hostname(), started: '2026-01-01T00:00:00.000Z', token: 'other' }))
+    const lock = join(dir, '.quasi/locks/big', tokenName(process.pid, new Date('2026-01-01T00:00:00.000Z')))
+    mkdirSync(join(dir, '.quasi/locks/big'), { recursive: true })
+    writeFileSync(lock, '')
     const b = quasi(['run', 'pipelines/big.yaml'], dir)
     expect(b.code).toBe(1)
     expect(b.err).toContain('error LOCKED')
@@ -151,7 +152,7 @@ describe('crashes and concurrent runs', () => {
     expect(b.err).toContain('--wait')
     const c = startRun(dir, ['--wait', '60'])
     await c.seen('warning')
-    rmSync(lock)
+    renameSync(lock, join(dir, '.quasi/locks/big/free'))
     const rc = await c.done
     expect(rc.code).toBe(0)
     expect(rc.out).toContain('"type":"warning","message":"waiting for another run')

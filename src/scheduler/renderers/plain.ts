@@ -45,7 +45,7 @@ export function plainRenderer(write: (line: string) => void): Renderer {
           write(`    ${pad(e.stage)}  expect ${e.text}: ${e.holds ? 'holds' : `FAILED (${describeFailure(e)})`}`)
           break
         case 'warning':
-          write(`  warning: ${e.message}`)
+          write(`  warning${e.code ? ` ${e.code}` : ''}: ${e.message}`)
           break
         case 'run:done':
           write(summary(e))

@@ -101,7 +101,7 @@ export function ttyRenderer(write: (line: string) => void): Renderer {
           if (!e.holds) warnings.push(`expectation failed (${e.stage}): ${e.text} (${describeFailure(e)})`)
           break
         case 'warning':
-          warnings.push(`warning: ${e.message}`)
+          warnings.push(`warning${e.code ? ` ${e.code}` : ''}: ${e.message}`)
           break
         case 'run:done':
           done = e

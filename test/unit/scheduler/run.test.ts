@@ -157,10 +157,17 @@ stages:
   long: { uses: slow, with: { ms: 3000 } }
 `
     const ac = new AbortController()
-    setTimeout(() => ac.abort(), 150)
-    const r = await runIn(root, planOf(root, yaml, testRegistry), { signal: ac.signal })
+    // Interrupt once `fast` is done and `long` is running, however loaded the machine is.
+    const seen = new Set<string>()
+    const r = await runIn(root, planOf(root, yaml, testRegistry), {
+      signal: ac.signal,
+      emit: (e) => {
+        if ((e.type === 'stage:done' && e.stage === 'fast') || (e.type === 'stage:start' && e.stage === 'long')) seen.add(e.type)
+        if (seen.size === 2 && !ac.signal.aborted) setTimeout(() => ac.abort(), 20)
+      },
+    })
     expect(r.exitStatus).toBe(130)
-    expect(existsSync(join(root, '.quasi/locks/cc.lock'))).toBe(false)
+    expect(readdirSync(join(root, '.quasi/locks/cc'))).toEqual(['free'])
     ran.length = 0
     const again = await runIn(root, planOf(root, yaml.replace('3000', '30'), testRegistry))
     expect(again.exitStatus).toBe(0)
