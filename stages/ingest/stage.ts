@@ -62,6 +62,7 @@ async function ingestFile(ctx: StageContext<IngestParams>): Promise<StageResult>
   let frame = read.frame
   if (frame.nrows === 0) {
     throw new QuasiError('EMPTY_DATA', `${input.rel} has no rows${frame.ncols > 0 ? ` (only the header: ${frame.names.slice(0, 8).map((n) => '`' + n + '`').join(', ')}${frame.ncols > 8 ? ', …' : ''})` : ''}`, {
+      param: ['file'],
       expected: 'at least one row of data below the header',
       hint: 'check that the file was exported completely (and, for a workbook, that `sheet`/`range` point at the data)',
     })

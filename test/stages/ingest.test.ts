@@ -41,8 +41,8 @@ describe('ingest', () => {
   test('a header-only file says it has no data rows, not that the time column is not numeric', async () => {
     const panel = { unit: 'city', time: 'year' }
     await expect(run('p.csv', 'city,year,y\n', {}, panel).result).rejects.toMatchObject({
-      code: 'BAD_DATA',
-      message: 'p.csv has no data rows (only a header), so it holds no panel',
+      code: 'EMPTY_DATA',
+      message: 'p.csv has no rows (only the header: `city`, `year`, `y`)',
       param: ['file'],
     })
   })
