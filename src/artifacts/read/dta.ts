@@ -1,6 +1,7 @@
 /**
- * Stata .dta → Frame, formats 117, 118 and 119, written from Stata's published format
- * description (no maintained npm reader exists; see docs/decisions.md).
+ * Stata .dta → Frame, formats 117, 118 and 119 here, written from Stata's published format
+ * description (no maintained npm reader exists; see docs/decisions.md); formats 104–115 are
+ * parsed by dta-old.ts and share the rows, strings, missing values and column building here.
  *
  * ## Method
  * The header gives the release, byte order (MSF/LSF), K variables and N observations. The

@@ -17,17 +17,14 @@
 import * as XLSX from '@e965/xlsx'
 import * as cptable from '@e965/xlsx/dist/cpexcel.full.mjs'
 import { QuasiError } from '../../errors.ts'
-import { isDateFormat } from './excel-dates.ts'
+import { ExcelDate, isDateFormat } from './excel-dates.ts'
 import { findWorkbookPart, listSheets, notAWorksheet, pickSheet, type SheetKind, type SheetRef } from './xlsx-parts.ts'
 import { ZipArchive, ZipError } from './zip.ts'
 
 // Code pages for BIFF5 (Excel 95) and older workbooks, whose strings are not Unicode.
 XLSX.set_cptable(cptable)
 
-/** A number with a date or time format: its serial day count, converted later (excel-dates.ts). */
-export class ExcelDate {
-  constructor(readonly serial: number) {}
-}
+export { ExcelDate }
 
 /** A cell as the grid holds it. Text is trimmed; an empty text is an empty cell. */
 export type Raw = string | number | boolean | ExcelDate | null

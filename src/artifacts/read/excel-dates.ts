@@ -19,6 +19,11 @@
  * readxl `src/utils.h` (`POSIXctFromSerial`, `dateRound`, `isDateFormat`).
  */
 
+/** A number with a date or time format: its serial day count, converted by `excelDateText`. */
+export class ExcelDate {
+  constructor(readonly serial: number) {}
+}
+
 /** Days from 1899-12-30 (1900 system, serial ≥ 61) or 1904-01-01 (1904 system) to 1970-01-01. */
 const UNIX_EPOCH_1900 = 25569
 const UNIX_EPOCH_1904 = 24107

@@ -103,7 +103,13 @@ export async function readParquet(bytes: Uint8Array, opts: ParquetReadOptions = 
   if (nrows !== Number(metadata.num_rows)) {
     warnings.push(`the file's footer says ${metadata.num_rows} rows, but its ${metadata.row_groups.length} row group(s) hold ${nrows}: all ${nrows} are read`)
   }
-  const leaves = flatColumns(metadata, notes)
+  let leaves: ReturnType<typeof flatColumns>
+  try {
+    leaves = flatColumns(metadata, notes)
+  } catch (e) {
+    // A damaged schema (a group claiming more children than the file lists) fails inside hyparquet.
+    throw corrupt(file, message(e))
+  }
   if (leaves.length === 0) {
     throw new QuasiError('BAD_DATA', `${file}: the Parquet file has no flat columns to read: ${notes.join('; ')}`, {
       expected: 'at least one column of plain values (numbers, text, dates)',

@@ -25,7 +25,7 @@ export interface ReadOptions {
 }
 
 export interface XlsxReadOptions extends ReadOptions {
-  /** Sheet name, or 1-based sheet number. Default: the first sheet. */
+  /** Sheet name, or 1-based position among all tabs (a chart sheet is an error). Default: the first worksheet. */
   sheet?: string | number
   /** Cell range to read, e.g. `A3:H300`; `A3:H` reads from row 3 to the last row. Default: the whole sheet. */
   range?: string

@@ -24,8 +24,8 @@
  */
 import { QuasiError } from '../../errors.ts'
 import { buildFrame, fileLabel, type Cell, type RawColumn } from './columns.ts'
-import { ExcelDate, readSheetGrid, type Merge, type Raw } from './excel-book.ts'
-import { excelDateText } from './excel-dates.ts'
+import type { Merge, Raw } from './excel-book.ts'
+import { ExcelDate, excelDateText } from './excel-dates.ts'
 import { sniff, wrongFormat } from './sniff.ts'
 import { cellAddress, columnLetters, parseRange, type CellRange } from './xlsx-range.ts'
 import type { ReadResult, XlsxReadOptions } from './types.ts'
@@ -38,6 +38,8 @@ export async function readExcel(bytes: Uint8Array, opts: XlsxReadOptions = {}): 
   const kind = sniff(bytes).kind
   if (kind !== 'xlsx-or-zip' && kind !== 'xls') throw wrongFormat(file, 'an Excel workbook (.xlsx or .xls)', bytes)
 
+  // SheetJS (and its code pages) load only when a workbook is read, not with the other readers.
+  const { readSheetGrid } = await import('./excel-book.ts')
   const book = readSheetGrid(bytes, kind === 'xls' ? 'xls' : 'xlsx', opts.sheet, file)
   const { sheet, grid } = book
   const notes: string[] = []

@@ -110,6 +110,22 @@ describe('readParquet: bad files', () => {
     }
   })
 
+  test('random byte damage of files with INT96, INTERVAL, TIME and every codec: user errors only (400 trials each)', async () => {
+    for (const name of ['int96.parquet', 'interval-time.parquet', 'codecs.parquet']) {
+      const file = fixture(name)
+      const rng = new Rng([`pq-${name}`])
+      for (let t = 0; t < 400; t++) {
+        const b = file.slice()
+        for (let k = 0; k < 3; k++) b[4 + rng.int(b.length - 8)] = rng.int(256)
+        try {
+          await readParquet(b)
+        } catch (e) {
+          expect(e, `${name} trial ${t}: ${String(e)}`).toBeInstanceOf(QuasiError)
+        }
+      }
+    }
+  })
+
   test('random byte damage never escapes as anything but a user error (200 seeded trials)', async () => {
     const rng = new Rng(['parquet-fuzz'])
     let refused = 0
