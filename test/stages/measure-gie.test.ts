@@ -175,6 +175,24 @@ describe('measure-gie conventions', () => {
     }
   })
 
+  test('a unit-year alone in its reference set has no super-SBM: missing and named, not 2', async () => {
+    // One more unit-year, alone in 2021: under a contemporaneous frontier it is compared with nothing.
+    const extra = Frame.from({ unit: [...D.unit, 'u99'], year: num([...D.year, 2021]), x1: num([...D.x1, 50]), x2: num([...D.x2, 50]), g1: num([...D.g1, 50]), g2: num([...D.g2, 50]), b1: num([...D.b1, 50]) })
+    const { result, ctx } = await run({ frontier: 'contemporaneous' }, extra)
+    const gie = result.frame!.numbers('gie')
+    expect(Number.isNaN(gie[extra.nrows - 1])).toBe(true)
+    const row = csvRecords(result.files!['scores.csv'] as string).find((r) => r.unit === 'u99')!
+    expect(row).toMatchObject({ score: '', sbm: '1', super: '', status: 'no-reference' })
+    expect(ctx.logs.filter((l) => l.level === 'warn').map((l) => l.message)).toContain(
+      'super-SBM undefined for 1 unit-year(s) with no other unit-year in their reference set (score missing): u99@2021',
+    )
+    expect(result.files!['summary.md']).toContain('super-SBM undefined (no other unit-year in the reference set), score missing, for 1 unit-year(s): u99@2021')
+    // The other years' scores do not move (its values are above every column's smallest, so the zero substitutes stay).
+    const before = (await run({ frontier: 'contemporaneous' })).result.frame!.numbers('gie')
+    const moved = Array.from(before).flatMap((v, r) => (Object.is(v, gie[r]) ? [] : [`${r}: ${v} → ${gie[r]}`]))
+    expect(moved).toEqual([])
+  })
+
   test('window frontier: scores.csv says how many windows each unit-year was averaged over', async () => {
     const { result } = await run({ model: 'sbm', frontier: 'window', window: 3 })
     const rows = csvRecords(result.files!['scores.csv'] as string).filter((r) => r.status !== 'excluded')
