@@ -6,6 +6,7 @@
 import type { Frame } from '../../src/artifacts/frame.ts'
 import { describeValue, QuasiError } from '../../src/errors.ts'
 import type { DeaData } from '../../src/stats/dea/data.ts'
+import { frontierGroups, type FrontierGroup } from '../../src/stats/dea/frontier.ts'
 import { suggest } from '../../src/suggest.ts'
 import type { MeasureGieParams } from './params.ts'
 
@@ -70,7 +71,10 @@ export interface Prepared {
   readonly missing: { readonly rows: number; readonly byColumn: Readonly<Record<string, number>> }
   /** Zero values per column, and what was done with them. */
   readonly zeros: { readonly byColumn: Readonly<Record<string, number>>; readonly substitute: Readonly<Record<string, number>>; readonly excludedRows: number }
-  /** Groups of unit-years with identical input–output vectors (after substitution). */
+  /**
+   * Groups of unit-years with identical input–output vectors (after substitution) that meet
+   * in a reference set: one is evaluated against a set holding the other.
+   */
   readonly twins: readonly (readonly number[])[]
 }
 
@@ -219,7 +223,7 @@ export function prepare(frame: Frame, p: MeasureGieParams, panel: { unit: string
     if (list) list.push(k)
     else byVector.set(key, [k])
   }
-  const twins = [...byVector.values()].filter((g) => g.length > 1)
+  const twins = meetingTwins([...byVector.values()].filter((g) => g.length > 1), frontierGroups(period, periodKeys.length, p.frontier, p.window))
 
   return {
     data: { n: rows.length, m: p.inputs.length, s1: p.desirable.length, s2: p.undesirable.length, d, values },
@@ -233,6 +237,42 @@ export function prepare(frame: Frame, p: MeasureGieParams, panel: { unit: string
     zeros: { byColumn: zerosBy, substitute, excludedRows },
     twins,
   }
+}
+
+/**
+ * The members of each group of twins that meet in a reference set of the frontier: at least
+ * two of them in one set, one of them evaluated there. Twins in different years under a
+ * contemporaneous frontier never meet, and cap nothing; under a sequential frontier the later
+ * one meets the earlier.
+ */
+function meetingTwins(groups: readonly number[][], frontier: readonly FrontierGroup[]): number[][] {
+  const out: number[][] = []
+  const seen = new Set<string>()
+  for (const g of groups) {
+    for (const f of frontier) {
+      const met = g.filter((k) => holds(f.ref, k))
+      if (met.length < 2 || !met.some((k) => holds(f.evaluate, k))) continue
+      const key = met.join(',')
+      if (!seen.has(key)) {
+        seen.add(key)
+        out.push(met)
+      }
+    }
+  }
+  return out
+}
+
+/** Whether the ascending array `sorted` holds `k`. */
+function holds(sorted: Int32Array, k: number): boolean {
+  let lo = 0
+  let hi = sorted.length - 1
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1
+    if (sorted[mid] === k) return true
+    if (sorted[mid] < k) lo = mid + 1
+    else hi = mid - 1
+  }
+  return false
 }
 
 function nearHint(name: string, candidates: readonly string[]): string | undefined {

@@ -193,6 +193,22 @@ describe('measure-gie conventions', () => {
     expect(moved).toEqual([])
   })
 
+  test('twins are reported only where they meet in a reference set', async () => {
+    // u98@2016 copies u04@2015, a twin of u05@2015: a twin under a global frontier, not under a contemporaneous one.
+    const k = D.unit.findIndex((u: string, i: number) => u === 'u04' && D.year[i] === 2015)
+    const add = (col: (number | null)[], v: number | null) => num([...col, v])
+    const f = Frame.from({ unit: [...D.unit, 'u98'], year: add(D.year, 2016), x1: add(D.x1, D.x1[k]), x2: add(D.x2, D.x2[k]), g1: add(D.g1, D.g1[k]), g2: add(D.g2, D.g2[k]), b1: add(D.b1, D.b1[k]) })
+    const twinsOf = async (frontier: MeasureGieParams['frontier']) =>
+      ((await run({ frontier }, f)).result.data as { twins: string[] }).twins
+    // (u04 and u05 are twins in every year.)
+    const contemporaneous = await twinsOf('contemporaneous')
+    expect(contemporaneous).toContain('u04@2015 = u05@2015')
+    expect(contemporaneous.filter((t) => t.includes('u98'))).toEqual([])
+    expect(await twinsOf('global')).toContain('u04@2015 = u05@2015 = u98@2016')
+    // Sequential: u98@2016 is evaluated against 2015 and 2016, which hold its twins.
+    expect(await twinsOf('sequential')).toEqual(expect.arrayContaining(['u04@2015 = u05@2015', 'u04@2015 = u05@2015 = u98@2016']))
+  })
+
   test('window frontier: scores.csv says how many windows each unit-year was averaged over', async () => {
     const { result } = await run({ model: 'sbm', frontier: 'window', window: 3 })
     const rows = csvRecords(result.files!['scores.csv'] as string).filter((r) => r.status !== 'excluded')
