@@ -105,9 +105,7 @@ export function prepare(frame: Frame, p: MeasureGieParams, panel: { unit: string
           hint: nearHint(name, frame.names),
         })
       }
-      if (col.type !== 'number') {
-        throw new QuasiError('WRONG_TYPE', `column \`${name}\` in \`${list}\` is not numeric`, { param: [list, k], expected: 'a numeric column', found: 'a text column' })
-      }
+      if (col.type !== 'number') throw notNumeric(frame, name, [list, k], panel)
       if (name === panel.unit || name === panel.time) {
         throw new QuasiError('INVALID_VALUE', `\`${name}\` is a panel key, not an input or output`, { param: [list, k] })
       }
@@ -273,6 +271,42 @@ function holds(sorted: Int32Array, k: number): boolean {
     else hi = mid - 1
   }
   return false
+}
+
+/** How many offending cells a message names. */
+const SHOW = 3
+
+/**
+ * A text column listed as an input or output: which cells are not numbers (row of the input
+ * table, its unit-year, the value), or, when every cell reads as a number, that the column
+ * holds numbers stored as text.
+ */
+function notNumeric(frame: Frame, name: string, param: readonly [string, number], panel: { unit: string; time: string }): QuasiError {
+  const cells = frame.strings(name)
+  const bad: string[] = []
+  let first = ''
+  let count = 0
+  for (let r = 0; r < cells.length; r++) {
+    const v = cells[r]
+    if (v === null || (v.trim() !== '' && Number.isFinite(Number(v)))) continue
+    if (count === 0) first = v
+    if (++count <= SHOW) bad.push(`row ${r + 1} (${panel.unit} ${frame.key(panel.unit, r)}, ${panel.time} ${frame.key(panel.time, r)}): ${JSON.stringify(v)}`)
+  }
+  const where = `column \`${name}\` in \`${param[0]}\``
+  if (count === 0) {
+    return new QuasiError('WRONG_TYPE', `${where} holds numbers stored as text`, {
+      param,
+      expected: 'a numeric column',
+      found: 'a text column whose cells all read as numbers',
+      hint: `declare it in the ingest stage: \`types: { ${name}: number }\``,
+    })
+  }
+  return new QuasiError('WRONG_TYPE', `${where} is text, not numbers: ${count} cell${count > 1 ? 's are' : ' is'} not a number: ${bad.join('; ')}${count > SHOW ? '; …' : ''}`, {
+    param,
+    expected: 'a numeric column',
+    found: `text such as ${JSON.stringify(first)}`,
+    hint: 'correct those cells, or list such codes in the ingest stage\'s `na:` (e.g. `na: ["", "NA", "n/a"]`) so that they read as missing',
+  })
 }
 
 function nearHint(name: string, candidates: readonly string[]): string | undefined {

@@ -251,6 +251,21 @@ describe('measure-gie user errors', () => {
     expect(e.code).toBe('WRONG_TYPE')
   })
 
+  test('a stray text cell is named: the column, the row with its unit-year, and the value', async () => {
+    const text = (col: (number | null)[], at: Record<number, string>) => col.map((v, i) => at[i] ?? (v === null ? null : String(v)))
+    const f = Frame.from({ unit: D.unit, year: num(D.year), x1: num(D.x1), x2: text(D.x2, { 4: 'n/a', 9: '12,5' }), g1: num(D.g1), g2: num(D.g2), b1: num(D.b1) })
+    const e = await thrown(run({}, f))
+    expect(e.code).toBe('WRONG_TYPE')
+    expect(e.param).toEqual(['inputs', 1])
+    expect(e.message).toBe(`column \`x2\` in \`inputs\` is text, not numbers: 2 cells are not a number: row 5 (unit ${D.unit[4]}, year ${D.year[4]}): "n/a"; row 10 (unit ${D.unit[9]}, year ${D.year[9]}): "12,5"`)
+    expect(e.found).toBe('text such as "n/a"')
+    // Numbers stored as text: say so, and how to declare the column.
+    const g = Frame.from({ unit: D.unit, year: num(D.year), x1: num(D.x1), x2: text(D.x2, {}), g1: num(D.g1), g2: num(D.g2), b1: num(D.b1) })
+    const s = await thrown(run({}, g))
+    expect(s.message).toBe('column `x2` in `inputs` holds numbers stored as text')
+    expect(s.hint).toBe('declare it in the ingest stage: `types: { x2: number }`')
+  })
+
   test('ccr with variable returns, radial non-oriented, gml off the global frontier', async () => {
     expect((await thrown(run({ model: 'ccr', returns: 'variable' }))).hint).toBe('for variable returns use `model: bcc`')
     expect((await thrown(run({ model: 'bcc', orientation: 'none' }))).param).toEqual(['orientation'])
