@@ -188,6 +188,7 @@ function mdTable(t: { header: string[]; rows: string[][] }): string {
 
 export interface Notes {
   readonly superInfeasible: readonly string[]
+  readonly noReference: readonly string[]
   readonly failed: readonly string[]
   readonly twins: readonly string[]
 }
@@ -219,6 +220,9 @@ export function summaryMd(p: MeasureGieParams, r: Resolved, prep: Prepared, tabl
     lines.push(
       `- super-SBM infeasible for ${notes.superInfeasible.length} unit-year(s), ${p.super_infeasible === 'one' ? 'kept at their SBM score 1' : 'score missing'}: ${notes.superInfeasible.join(', ')}`,
     )
+  }
+  if (notes.noReference.length > 0) {
+    lines.push(`- super-SBM undefined (no other unit-year in the reference set), score missing, for ${notes.noReference.length} unit-year(s): ${notes.noReference.join(', ')}`)
   }
   if (notes.failed.length > 0) lines.push(`- LP failed (score missing) for ${notes.failed.length} unit-year(s): ${notes.failed.join(', ')}`)
   if (notes.twins.length > 0) lines.push(`- identical input–output vectors (a twin in the reference set caps super-efficiency at 1): ${notes.twins.join('; ')}`)

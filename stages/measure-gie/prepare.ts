@@ -6,6 +6,7 @@
 import type { Frame } from '../../src/artifacts/frame.ts'
 import { describeValue, QuasiError } from '../../src/errors.ts'
 import type { DeaData } from '../../src/stats/dea/data.ts'
+import { frontierGroups, type FrontierGroup } from '../../src/stats/dea/frontier.ts'
 import { suggest } from '../../src/suggest.ts'
 import type { MeasureGieParams } from './params.ts'
 
@@ -70,7 +71,10 @@ export interface Prepared {
   readonly missing: { readonly rows: number; readonly byColumn: Readonly<Record<string, number>> }
   /** Zero values per column, and what was done with them. */
   readonly zeros: { readonly byColumn: Readonly<Record<string, number>>; readonly substitute: Readonly<Record<string, number>>; readonly excludedRows: number }
-  /** Groups of unit-years with identical input–output vectors (after substitution). */
+  /**
+   * Groups of unit-years with identical input–output vectors (after substitution) that meet
+   * in a reference set: one is evaluated against a set holding the other.
+   */
   readonly twins: readonly (readonly number[])[]
 }
 
@@ -101,9 +105,7 @@ export function prepare(frame: Frame, p: MeasureGieParams, panel: { unit: string
           hint: nearHint(name, frame.names),
         })
       }
-      if (col.type !== 'number') {
-        throw new QuasiError('WRONG_TYPE', `column \`${name}\` in \`${list}\` is not numeric`, { param: [list, k], expected: 'a numeric column', found: 'a text column' })
-      }
+      if (col.type !== 'number') throw notNumeric(frame, name, [list, k], panel)
       if (name === panel.unit || name === panel.time) {
         throw new QuasiError('INVALID_VALUE', `\`${name}\` is a panel key, not an input or output`, { param: [list, k] })
       }
@@ -219,7 +221,7 @@ export function prepare(frame: Frame, p: MeasureGieParams, panel: { unit: string
     if (list) list.push(k)
     else byVector.set(key, [k])
   }
-  const twins = [...byVector.values()].filter((g) => g.length > 1)
+  const twins = meetingTwins([...byVector.values()].filter((g) => g.length > 1), frontierGroups(period, periodKeys.length, p.frontier, p.window))
 
   return {
     data: { n: rows.length, m: p.inputs.length, s1: p.desirable.length, s2: p.undesirable.length, d, values },
@@ -233,6 +235,78 @@ export function prepare(frame: Frame, p: MeasureGieParams, panel: { unit: string
     zeros: { byColumn: zerosBy, substitute, excludedRows },
     twins,
   }
+}
+
+/**
+ * The members of each group of twins that meet in a reference set of the frontier: at least
+ * two of them in one set, one of them evaluated there. Twins in different years under a
+ * contemporaneous frontier never meet, and cap nothing; under a sequential frontier the later
+ * one meets the earlier.
+ */
+function meetingTwins(groups: readonly number[][], frontier: readonly FrontierGroup[]): number[][] {
+  const out: number[][] = []
+  const seen = new Set<string>()
+  for (const g of groups) {
+    for (const f of frontier) {
+      const met = g.filter((k) => holds(f.ref, k))
+      if (met.length < 2 || !met.some((k) => holds(f.evaluate, k))) continue
+      const key = met.join(',')
+      if (!seen.has(key)) {
+        seen.add(key)
+        out.push(met)
+      }
+    }
+  }
+  return out
+}
+
+/** Whether the ascending array `sorted` holds `k`. */
+function holds(sorted: Int32Array, k: number): boolean {
+  let lo = 0
+  let hi = sorted.length - 1
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1
+    if (sorted[mid] === k) return true
+    if (sorted[mid] < k) lo = mid + 1
+    else hi = mid - 1
+  }
+  return false
+}
+
+/** How many offending cells a message names. */
+const SHOW = 3
+
+/**
+ * A text column listed as an input or output: which cells are not numbers (row of the input
+ * table, its unit-year, the value), or, when every cell reads as a number, that the column
+ * holds numbers stored as text.
+ */
+function notNumeric(frame: Frame, name: string, param: readonly [string, number], panel: { unit: string; time: string }): QuasiError {
+  const cells = frame.strings(name)
+  const bad: string[] = []
+  let first = ''
+  let count = 0
+  for (let r = 0; r < cells.length; r++) {
+    const v = cells[r]
+    if (v === null || (v.trim() !== '' && Number.isFinite(Number(v)))) continue
+    if (count === 0) first = v
+    if (++count <= SHOW) bad.push(`row ${r + 1} (${panel.unit} ${frame.key(panel.unit, r)}, ${panel.time} ${frame.key(panel.time, r)}): ${JSON.stringify(v)}`)
+  }
+  const where = `column \`${name}\` in \`${param[0]}\``
+  if (count === 0) {
+    return new QuasiError('WRONG_TYPE', `${where} holds numbers stored as text`, {
+      param,
+      expected: 'a numeric column',
+      found: 'a text column whose cells all read as numbers',
+      hint: `declare it in the ingest stage: \`types: { ${name}: number }\``,
+    })
+  }
+  return new QuasiError('WRONG_TYPE', `${where} is text, not numbers: ${count} cell${count > 1 ? 's are' : ' is'} not a number: ${bad.join('; ')}${count > SHOW ? '; …' : ''}`, {
+    param,
+    expected: 'a numeric column',
+    found: `text such as ${JSON.stringify(first)}`,
+    hint: 'correct those cells, or list such codes in the ingest stage\'s `na:` (e.g. `na: ["", "NA", "n/a"]`) so that they read as missing',
+  })
 }
 
 function nearHint(name: string, candidates: readonly string[]): string | undefined {

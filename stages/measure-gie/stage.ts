@@ -102,6 +102,10 @@ async function dea(
       `super-SBM infeasible for ${superInfeasible.length} SBM-efficient unit-year(s) (${p.super_infeasible === 'one' ? 'kept at SBM score 1' : 'score set missing'}): ${preview(superInfeasible)}`,
     )
   }
+  const noReference = res.noReference.map(name)
+  if (noReference.length > 0) {
+    ctx.log.warn(`super-SBM undefined for ${noReference.length} unit-year(s) with no other unit-year in their reference set (score missing): ${preview(noReference)}`)
+  }
   if (failed.length > 0) ctx.log.warn(`LP failed for ${failed.length} unit-year(s); their score is missing: ${preview(failed)}`)
   if (twins.length > 0 && model === 'super-sbm') ctx.log.warn(`identical input–output vectors (super-SBM of such a unit-year is at most 1 while its twin is in the reference set): ${preview(twins, '; ')}`)
 
@@ -114,12 +118,13 @@ async function dea(
     files: {
       'scores.csv': scoresCsv(prep, res, labels, p.frontier === 'window'),
       'summary.csv': summaryCsv(table),
-      'summary.md': summaryMd(p, resolved, prep, table, { superInfeasible, failed, twins }, labels),
+      'summary.md': summaryMd(p, resolved, prep, table, { superInfeasible, noReference, failed, twins }, labels),
     },
     facts: finite(facts),
     data: stageData(p, resolved, prep, {
       efficient: res.status.filter((s) => s === 'efficient' || s === 'super').length,
       superInfeasible,
+      noReference,
       failed,
       twins,
       lps: res.lps,
@@ -159,7 +164,7 @@ async function gml(
     files: {
       'scores.csv': gmlCsv(prep, res, labels),
       'summary.csv': summaryCsv(table),
-      'summary.md': summaryMd(p, resolved, prep, table, { superInfeasible: [], failed, twins }, labels),
+      'summary.md': summaryMd(p, resolved, prep, table, { superInfeasible: [], noReference: [], failed, twins }, labels),
     },
     facts: finite(gmlFacts(p.as, prep, res)),
     data: stageData(p, resolved, prep, { failed, lps: res.lps }),

@@ -175,6 +175,40 @@ describe('measure-gie conventions', () => {
     }
   })
 
+  test('a unit-year alone in its reference set has no super-SBM: missing and named, not 2', async () => {
+    // One more unit-year, alone in 2021: under a contemporaneous frontier it is compared with nothing.
+    const extra = Frame.from({ unit: [...D.unit, 'u99'], year: num([...D.year, 2021]), x1: num([...D.x1, 50]), x2: num([...D.x2, 50]), g1: num([...D.g1, 50]), g2: num([...D.g2, 50]), b1: num([...D.b1, 50]) })
+    const { result, ctx } = await run({ frontier: 'contemporaneous' }, extra)
+    const gie = result.frame!.numbers('gie')
+    expect(Number.isNaN(gie[extra.nrows - 1])).toBe(true)
+    const row = csvRecords(result.files!['scores.csv'] as string).find((r) => r.unit === 'u99')!
+    expect(row).toMatchObject({ score: '', sbm: '1', super: '', status: 'no-reference' })
+    expect(ctx.logs.filter((l) => l.level === 'warn').map((l) => l.message)).toContain(
+      'super-SBM undefined for 1 unit-year(s) with no other unit-year in their reference set (score missing): u99@2021',
+    )
+    expect(result.files!['summary.md']).toContain('super-SBM undefined (no other unit-year in the reference set), score missing, for 1 unit-year(s): u99@2021')
+    // The other years' scores do not move (its values are above every column's smallest, so the zero substitutes stay).
+    const before = (await run({ frontier: 'contemporaneous' })).result.frame!.numbers('gie')
+    const moved = Array.from(before).flatMap((v, r) => (Object.is(v, gie[r]) ? [] : [`${r}: ${v} → ${gie[r]}`]))
+    expect(moved).toEqual([])
+  })
+
+  test('twins are reported only where they meet in a reference set', async () => {
+    // u98@2016 copies u04@2015, a twin of u05@2015: a twin under a global frontier, not under a contemporaneous one.
+    const k = D.unit.findIndex((u: string, i: number) => u === 'u04' && D.year[i] === 2015)
+    const add = (col: (number | null)[], v: number | null) => num([...col, v])
+    const f = Frame.from({ unit: [...D.unit, 'u98'], year: add(D.year, 2016), x1: add(D.x1, D.x1[k]), x2: add(D.x2, D.x2[k]), g1: add(D.g1, D.g1[k]), g2: add(D.g2, D.g2[k]), b1: add(D.b1, D.b1[k]) })
+    const twinsOf = async (frontier: MeasureGieParams['frontier']) =>
+      ((await run({ frontier }, f)).result.data as { twins: string[] }).twins
+    // (u04 and u05 are twins in every year.)
+    const contemporaneous = await twinsOf('contemporaneous')
+    expect(contemporaneous).toContain('u04@2015 = u05@2015')
+    expect(contemporaneous.filter((t) => t.includes('u98'))).toEqual([])
+    expect(await twinsOf('global')).toContain('u04@2015 = u05@2015 = u98@2016')
+    // Sequential: u98@2016 is evaluated against 2015 and 2016, which hold its twins.
+    expect(await twinsOf('sequential')).toEqual(expect.arrayContaining(['u04@2015 = u05@2015', 'u04@2015 = u05@2015 = u98@2016']))
+  })
+
   test('window frontier: scores.csv says how many windows each unit-year was averaged over', async () => {
     const { result } = await run({ model: 'sbm', frontier: 'window', window: 3 })
     const rows = csvRecords(result.files!['scores.csv'] as string).filter((r) => r.status !== 'excluded')
@@ -215,6 +249,21 @@ describe('measure-gie user errors', () => {
   test('a text column', async () => {
     const e = await thrown(run({ inputs: ['x1', 'unit'] }))
     expect(e.code).toBe('WRONG_TYPE')
+  })
+
+  test('a stray text cell is named: the column, the row with its unit-year, and the value', async () => {
+    const text = (col: (number | null)[], at: Record<number, string>) => col.map((v, i) => at[i] ?? (v === null ? null : String(v)))
+    const f = Frame.from({ unit: D.unit, year: num(D.year), x1: num(D.x1), x2: text(D.x2, { 4: 'n/a', 9: '12,5' }), g1: num(D.g1), g2: num(D.g2), b1: num(D.b1) })
+    const e = await thrown(run({}, f))
+    expect(e.code).toBe('WRONG_TYPE')
+    expect(e.param).toEqual(['inputs', 1])
+    expect(e.message).toBe(`column \`x2\` in \`inputs\` is text, not numbers: 2 cells are not a number: row 5 (unit ${D.unit[4]}, year ${D.year[4]}): "n/a"; row 10 (unit ${D.unit[9]}, year ${D.year[9]}): "12,5"`)
+    expect(e.found).toBe('text such as "n/a"')
+    // Numbers stored as text: say so, and how to declare the column.
+    const g = Frame.from({ unit: D.unit, year: num(D.year), x1: num(D.x1), x2: text(D.x2, {}), g1: num(D.g1), g2: num(D.g2), b1: num(D.b1) })
+    const s = await thrown(run({}, g))
+    expect(s.message).toBe('column `x2` in `inputs` holds numbers stored as text')
+    expect(s.hint).toBe('declare it in the ingest stage: `types: { x2: number }`')
   })
 
   test('ccr with variable returns, radial non-oriented, gml off the global frontier', async () => {

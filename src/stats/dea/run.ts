@@ -9,6 +9,12 @@
  *   docs/methods.md): `superInfeasible: 'one'` keeps the DMU's SBM score (it is SBM
  *   efficient, its score is 1 up to EFFICIENT_TOL); `'missing'` reports NaN. Either way the
  *   DMUs are listed in `superInfeasible`.
+ * - A DMU alone in its reference set (a year with one unit-year under a contemporaneous
+ *   frontier) has nothing to be compared with once it leaves itself out: its super-SBM is not
+ *   defined, and is NaN with the status `no-reference`, listed in `noReference`. (Under CRS
+ *   with undesirable outputs the LP without columns is feasible, σᵍ = t, and gave δ* = s/s₂:
+ *   2 with one good and one bad output, as if the DMU were far ahead of a frontier that is
+ *   not there; otherwise it is infeasible, and was kept at 1.)
  * - Window frontier: a DMU's score, slacks and λ are means over the windows containing it;
  *   a DMU whose score is NaN in any window is NaN.
  */
@@ -46,7 +52,7 @@ export interface DeaOptions {
   readonly periodLabels?: readonly string[]
 }
 
-export const DMU_STATUS = ['inefficient', 'efficient', 'super', 'super-infeasible', 'failed', 'excluded'] as const
+export const DMU_STATUS = ['inefficient', 'efficient', 'super', 'super-infeasible', 'no-reference', 'failed', 'excluded'] as const
 export type DmuStatus = (typeof DMU_STATUS)[number]
 
 export interface DeaResult {
@@ -71,6 +77,8 @@ export interface DeaResult {
   /** Reference sets each DMU was evaluated in (1 except under window analysis). */
   readonly evaluations: Uint16Array
   readonly superInfeasible: readonly number[]
+  /** SBM-efficient DMUs whose reference set holds no other DMU: super-SBM undefined, score NaN. */
+  readonly noReference: readonly number[]
   readonly failed: readonly number[]
   readonly lps: number
   readonly iterations: number
@@ -129,7 +137,17 @@ export async function runDea(data: DeaData, period: Int32Array, nPeriods: number
         const eff = [...evals[g].entries()].filter(([, e]) => e.status === 'efficient').map(([o]) => o)
         return Int32Array.from(eff.sort((a, b) => a - b).slice(0, WORKING_SET_MAX))
       })
-      const chunks2 = makeChunks(groups, (g, o) => evals[g].get(o)?.status === 'efficient')
+      const alone = (g: number): boolean => groups[g].ref.length < 2
+      groups.forEach((grp, g) => {
+        if (!alone(g)) return
+        for (const o of grp.evaluate) {
+          const e = evals[g].get(o)!
+          if (e.status !== 'efficient') continue
+          e.status = 'no-reference'
+          e.score = NaN
+        }
+      })
+      const chunks2 = makeChunks(groups, (g, o) => evals[g].get(o)?.status === 'efficient' && !alone(g))
       total += chunks2.reduce((s, c) => s + c.units.length, 0)
       const pass2 = { spec: { kind: 'super-sbm' as const, vrs, orientation: opts.orientation }, reduced: true, excludeSelf: true, seeds }
       const res2 = await exec.run(pass2, chunks2, progress)
@@ -182,7 +200,7 @@ function forEachUnit(chunks: readonly Chunk[], results: readonly ChunkResult[], 
   })
 }
 
-const PRECEDENCE: readonly DmuStatus[] = ['failed', 'super-infeasible', 'inefficient', 'super', 'efficient']
+const PRECEDENCE: readonly DmuStatus[] = ['failed', 'no-reference', 'super-infeasible', 'inefficient', 'super', 'efficient']
 
 type Aggregated = Omit<DeaResult, 'lps' | 'iterations' | 'threads' | 'workerChunks'>
 
@@ -199,6 +217,7 @@ function aggregate(n: number, d: number, nGroups: number, evals: Map<number, Eva
   const list: Eval[][] = Array.from({ length: n }, () => [])
   for (let g = 0; g < nGroups; g++) for (const [o, e] of evals[g]) list[o].push(e)
   const superInfeasible: number[] = []
+  const noReference: number[] = []
   const failed: number[] = []
   for (let o = 0; o < n; o++) {
     const es = list[o]
@@ -216,6 +235,7 @@ function aggregate(n: number, d: number, nGroups: number, evals: Map<number, Eva
       unique[o] = e.unique ? 1 : 0
       status[o] = e.status
       if (e.status === 'super-infeasible') superInfeasible.push(o)
+      if (e.status === 'no-reference') noReference.push(o)
       if (e.status === 'failed') failed.push(o)
       const order = e.peers.map((_, i) => i).sort((a, b) => e.lambda[b] - e.lambda[a] || e.peers[a] - e.peers[b])
       peers[o] = { idx: order.map((i) => e.peers[i]), lambda: order.map((i) => e.lambda[i]) }
@@ -238,13 +258,14 @@ function aggregate(n: number, d: number, nGroups: number, evals: Map<number, Eva
     }
     status[o] = st
     if (es.some((e) => e.status === 'super-infeasible')) superInfeasible.push(o)
+    if (es.some((e) => e.status === 'no-reference')) noReference.push(o)
     if (es.some((e) => e.status === 'failed')) failed.push(o)
     const acc = new Map<number, number>()
     for (const e of es) e.peers.forEach((j, i) => acc.set(j, (acc.get(j) ?? 0) + e.lambda[i] / k))
     const sorted = [...acc.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])
     peers[o] = { idx: sorted.map((p) => p[0]), lambda: sorted.map((p) => p[1]) }
   }
-  return { score, first, superScore, status, slacks, targets, unique, peers, evaluations, superInfeasible, failed }
+  return { score, first, superScore, status, slacks, targets, unique, peers, evaluations, superInfeasible, noReference, failed }
 }
 
 /** Projection of DMU o given its slacks (docs/methods.md, "Targets"). */
