@@ -1,6 +1,7 @@
 /** `quasi run <file>`: run the pipeline (or show what would run, with --dry-run). */
 import { availableParallelism } from 'node:os'
 import { describeReason } from '../cache/stale.ts'
+import { escapeControls } from '../escape.ts'
 import type { Renderer } from '../scheduler/events.ts'
 import { predict } from '../scheduler/predict.ts'
 import { jsonRenderer } from '../scheduler/renderers/json.ts'
@@ -57,7 +58,7 @@ export async function runCommand(argv: string[], io: Io, signal: AbortSignal): P
     const preds = await predict(plan, { ...sel, quasiDir: p.quasiDir })
     const width = Math.max(0, ...preds.map((x) => x.stage.length))
     for (const x of preds) {
-      io.out(`${x.stage.padEnd(width)}  ${x.fresh ? 'cached' : `would run: ${x.reasons.map(describeReason).join('; ')}`}\n`)
+      io.out(escapeControls(`${x.stage.padEnd(width)}  ${x.fresh ? 'cached' : `would run: ${x.reasons.map(describeReason).join('; ')}`}`) + '\n')
     }
     const n = preds.filter((x) => !x.fresh).length
     io.out(`${n} of ${preds.length} stage${preds.length === 1 ? '' : 's'} would run\n`)

@@ -1,7 +1,10 @@
 /** JSON lines, one event per line, for tools. Errors are flattened to code, message and position. */
+import { jsonSafe } from '../../escape.ts'
 import type { Renderer, RunEvent } from '../events.ts'
 
-export function jsonRenderer(write: (line: string) => void): Renderer {
+/** C0 controls are escaped by JSON itself; jsonSafe escapes the rest (DEL, C1, bidi), giving the same values. */
+export function jsonRenderer(writeLine: (line: string) => void): Renderer {
+  const write = (line: string) => writeLine(jsonSafe(line))
   return {
     onEvent(e: RunEvent) {
       if (e.type === 'stage:failed') {
