@@ -95,7 +95,7 @@ test('tty renderer: names, reasons, messages and warnings are escaped before lis
     r.onEvent({ type: 'stage:done', stage: 'a', kind: 'k', key: 'k', ms: 1, unchanged: false })
     const { QuasiError } = await import('../../src/errors.ts')
     r.onEvent({ type: 'stage:failed', stage: 'b', kind: 'k', error: new QuasiError('BAD_DATA', `cell ${evil}`) })
-    r.onEvent({ type: 'run:done', ok: false, ms: 1, ran: 1, cached: 0, failed: 1, skipped: 0, expectationsFailed: 0 })
+    r.onEvent({ type: 'run:done', ok: false, exit: 2, ms: 1, ran: 1, cached: 0, failed: 1, skipped: 0, expectationsFailed: 0, errors: [] })
     await r.close()
   } finally {
     spy.mockRestore()

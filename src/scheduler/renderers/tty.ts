@@ -19,6 +19,8 @@ type Row = {
   task?: ListrTaskWrapper<unknown, any, any>
   settle?: (outcome: { kind: 'ok' | 'cached' | 'skip' } | { kind: 'fail'; message: string }) => void
   pending?: { kind: 'ok' | 'cached' | 'skip' } | { kind: 'fail'; message: string }
+  /** Its outcome is known (a row settles once). */
+  finished?: boolean
 }
 
 export function ttyRenderer(write: (line: string) => void): Renderer {
@@ -29,7 +31,8 @@ export function ttyRenderer(write: (line: string) => void): Renderer {
 
   const finish = (stage: string, outcome: NonNullable<Row['pending']>) => {
     const row = rows.get(stage)
-    if (!row) return
+    if (!row || row.finished) return
+    row.finished = true
     if (row.settle) row.settle(outcome)
     else row.pending = outcome
   }
@@ -107,6 +110,10 @@ export function ttyRenderer(write: (line: string) => void): Renderer {
           break
         case 'run:done':
           done = e
+          break
+        case 'run:failed':
+          // The run stopped before its stages did (its errors go to stderr): close every row.
+          for (const name of rows.keys()) finish(name, { kind: 'skip' })
           break
       }
     },
