@@ -1,5 +1,6 @@
 /** `quasi dag <file> [--format text|mermaid|dot]`: the stage graph. */
 import { QuasiError } from '../errors.ts'
+import { escapeControls } from '../escape.ts'
 import { renderDag, type DagFormat } from '../graph/render.ts'
 import { common, parse } from './args.ts'
 import { loadPlan, project, type Io } from './context.ts'
@@ -15,6 +16,6 @@ export async function dagCommand(argv: string[], io: Io): Promise<number> {
     throw new QuasiError('USAGE', `Expected \`--format\` to be one of text, mermaid, dot, got \`${values.format}\``)
   }
   const plan = await loadPlan(io, positionals[0], project(io, values.root), values['allow-outside'] ?? false)
-  io.out(renderDag(plan.graph, new Map(plan.stages.map((s) => [s.name, s.kind])), format))
+  io.out(escapeControls(renderDag(plan.graph, new Map(plan.stages.map((s) => [s.name, s.kind])), format), { newlines: true }))
   return 0
 }

@@ -1,12 +1,13 @@
 /** `quasi run <file>`: run the pipeline (or show what would run, with --dry-run). */
 import { availableParallelism } from 'node:os'
 import { describeReason } from '../cache/stale.ts'
+import { escapeControls } from '../escape.ts'
 import type { Renderer } from '../scheduler/events.ts'
 import { predict } from '../scheduler/predict.ts'
 import { jsonRenderer } from '../scheduler/renderers/json.ts'
 import { plainRenderer } from '../scheduler/renderers/plain.ts'
 import { runPipeline } from '../scheduler/run.ts'
-import { QuasiError } from '../errors.ts'
+import { QuasiError, asQuasiErrors } from '../errors.ts'
 import { VERSION } from '../version.ts'
 import { common, intOption, parse } from './args.ts'
 import { loadPlan, project, type Io } from './context.ts'
@@ -32,60 +33,84 @@ Options:
 
 /** `arm` installs the interrupt handlers (see main.ts); it is called after planning, before the lock. */
 export async function runCommand(argv: string[], io: Io, signal: AbortSignal, arm?: () => void): Promise<number> {
-  const { values, positionals } = parse('run', splitForce(argv), {
-    ...common,
-    only: { type: 'string', multiple: true },
-    from: { type: 'string', multiple: true },
-    force: { type: 'string', multiple: true },
-    'force-all': { type: 'boolean' },
-    jobs: { type: 'string', short: 'j' },
-    threads: { type: 'string' },
-    'keep-going': { type: 'boolean', short: 'k' },
-    'dry-run': { type: 'boolean', short: 'n' },
-    reporter: { type: 'string' },
-    wait: { type: 'string' },
-  }, { min: 1, max: 1, names: 'one pipeline file' })
-  if (values.help) {
-    io.out(runHelp + '\n')
-    return 0
-  }
-  // Numbers first: a mistyped --jobs should not wait for a large file to be planned.
-  const jobs = intOption('jobs', values.jobs, 1) ?? availableParallelism()
-  const threads = intOption('threads', values.threads, 1) ?? availableParallelism()
-  const waitS = intOption('wait', values.wait, 0) ?? 0
-  const p = project(io, values.root)
-  const plan = await loadPlan(io, positionals[0], p, values['allow-outside'] ?? false)
-  const force = values['force-all'] ? true : values.force
-  const sel = { only: values.only, from: values.from, force }
-
-  if (values['dry-run']) {
-    const preds = await predict(plan, { ...sel, quasiDir: p.quasiDir })
-    const width = Math.max(0, ...preds.map((x) => x.stage.length))
-    for (const x of preds) {
-      io.out(`${x.stage.padEnd(width)}  ${x.fresh ? 'cached' : `would run: ${x.reasons.map(describeReason).join('; ')}`}\n`)
+  // In JSON mode every run ends with one terminal event, even when it never starts (a bad
+  // option, an invalid file): run:done from the scheduler, or run:failed from here.
+  let renderer: Renderer | undefined = wantsJson(argv) ? await pickRenderer('json', io) : undefined
+  try {
+    const { values, positionals } = parse('run', splitForce(argv), {
+      ...common,
+      only: { type: 'string', multiple: true },
+      from: { type: 'string', multiple: true },
+      force: { type: 'string', multiple: true },
+      'force-all': { type: 'boolean' },
+      jobs: { type: 'string', short: 'j' },
+      threads: { type: 'string' },
+      'keep-going': { type: 'boolean', short: 'k' },
+      'dry-run': { type: 'boolean', short: 'n' },
+      reporter: { type: 'string' },
+      wait: { type: 'string' },
+    }, { min: 1, max: 1, names: 'one pipeline file' })
+    if (values.help) {
+      io.out(runHelp + '\n')
+      return 0
     }
-    const n = preds.filter((x) => !x.fresh).length
-    io.out(`${n} of ${preds.length} stage${preds.length === 1 ? '' : 's'} would run\n`)
-    return 0
-  }
+    // Numbers first: a mistyped --jobs should not wait for a large file to be planned.
+    const jobs = intOption('jobs', values.jobs, 1) ?? availableParallelism()
+    const threads = intOption('threads', values.threads, 1) ?? availableParallelism()
+    const waitS = intOption('wait', values.wait, 0) ?? 0
+    renderer ??= await pickRenderer(values.reporter, io)
+    const p = project(io, values.root)
+    const plan = await loadPlan(io, positionals[0], p, values['allow-outside'] ?? false)
+    const force = values['force-all'] ? true : values.force
+    const sel = { only: values.only, from: values.from, force }
 
-  const renderer = await pickRenderer(values.reporter, io)
-  arm?.()
-  const result = await runPipeline(plan, {
-    ...sel,
-    quasiDir: p.quasiDir,
-    outputsDir: p.outputsDir,
-    jobs,
-    threads,
-    keepGoing: values['keep-going'],
-    signal,
-    emit: (e) => renderer.onEvent(e),
-    toolVersion: VERSION,
-    lockWaitMs: waitS * 1000,
-  })
-  await renderer.close()
-  printErrors(result.errors, io)
-  return result.exitStatus
+    if (values['dry-run']) {
+      const preds = await predict(plan, { ...sel, quasiDir: p.quasiDir })
+      const width = Math.max(0, ...preds.map((x) => x.stage.length))
+      for (const x of preds) {
+        io.out(escapeControls(`${x.stage.padEnd(width)}  ${x.fresh ? 'cached' : `would run: ${x.reasons.map(describeReason).join('; ')}`}`) + '\n')
+      }
+      const n = preds.filter((x) => !x.fresh).length
+      io.out(`${n} of ${preds.length} stage${preds.length === 1 ? '' : 's'} would run\n`)
+      return 0
+    }
+
+    const shown = renderer
+    arm?.()
+    const result = await runPipeline(plan, {
+      ...sel,
+      quasiDir: p.quasiDir,
+      outputsDir: p.outputsDir,
+      jobs,
+      threads,
+      keepGoing: values['keep-going'],
+      signal,
+      emit: (e) => shown.onEvent(e),
+      toolVersion: VERSION,
+      lockWaitMs: waitS * 1000,
+    })
+    renderer = undefined // run:done is out: nothing more to say
+    await shown.close()
+    printErrors(result.errors, io)
+    return result.exitStatus
+  } catch (e) {
+    if (renderer) {
+      const errors = asQuasiErrors(e)
+      renderer.onEvent({ type: 'run:failed', exit: Math.max(...errors.map((x) => x.exitStatus)), file: pipelineArg(argv) ?? '', errors })
+      await renderer.close()
+    }
+    throw e
+  }
+}
+
+/** `--reporter json` or `--reporter=json`, read before the options are parsed (parsing may fail). */
+function wantsJson(argv: readonly string[]): boolean {
+  return argv.some((a, i) => a === '--reporter=json' || (a === '--reporter' && argv[i + 1] === 'json'))
+}
+
+/** The pipeline file as given, for a run:failed whose error has no position. */
+function pipelineArg(argv: readonly string[]): string | undefined {
+  return argv.find((a) => /\.ya?ml$/i.test(a) && !a.startsWith('-'))
 }
 
 /** `--force` takes an optional stage name: `--force` alone means every stage. */

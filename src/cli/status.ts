@@ -1,5 +1,6 @@
 /** `quasi status <file>`: each stage fresh or stale, with every reason. */
 import { describeReason } from '../cache/stale.ts'
+import { escapeControls } from '../escape.ts'
 import { predict } from '../scheduler/predict.ts'
 import { common, parse } from './args.ts'
 import { loadPlan, project, type Io } from './context.ts'
@@ -12,11 +13,11 @@ export async function statusCommand(argv: string[], io: Io): Promise<number> {
   }
   const p = project(io, values.root)
   const plan = await loadPlan(io, positionals[0], p, values['allow-outside'] ?? false)
-  const preds = await predict(plan, { quasiDir: p.quasiDir, warn: (m) => io.err(`warning: ${m}\n`) })
+  const preds = await predict(plan, { quasiDir: p.quasiDir, warn: (m) => io.err(`warning: ${escapeControls(m)}\n`) })
   const width = Math.max(0, ...preds.map((x) => x.stage.length))
   const kw = Math.max(0, ...preds.map((x) => x.kind.length))
   for (const x of preds) {
-    io.out(`${x.stage.padEnd(width)}  ${x.kind.padEnd(kw)}  ${x.fresh ? 'fresh' : `stale: ${x.reasons.map(describeReason).join('; ')}`}\n`)
+    io.out(escapeControls(`${x.stage.padEnd(width)}  ${x.kind.padEnd(kw)}  ${x.fresh ? 'fresh' : `stale: ${x.reasons.map(describeReason).join('; ')}`}`) + '\n')
   }
   return 0
 }

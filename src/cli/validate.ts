@@ -1,4 +1,5 @@
 /** `quasi validate <file>`: check the pipeline without running it. */
+import { escapeControls } from '../escape.ts'
 import { common, parse } from './args.ts'
 import { loadPlan, project, type Io } from './context.ts'
 
@@ -9,6 +10,6 @@ export async function validateCommand(argv: string[], io: Io): Promise<number> {
     return 0
   }
   const plan = await loadPlan(io, positionals[0], project(io, values.root), values['allow-outside'] ?? false)
-  io.out(`${plan.src.display}: ok (${plan.stages.length} stage${plan.stages.length === 1 ? '' : 's'})\n`)
+  io.out(`${escapeControls(plan.src.display)}: ok (${plan.stages.length} stage${plan.stages.length === 1 ? '' : 's'})\n`)
   return 0
 }

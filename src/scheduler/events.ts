@@ -17,7 +17,17 @@ export type RunEvent =
   | { type: 'stage:expect'; stage: string; text: string; holds: boolean; left: number; right: number; tol?: number }
   /** `code` when the warning has one (docs/errors.md), e.g. CACHE_WRITE_FAILED. */
   | { type: 'warning'; message: string; code?: ErrorCode }
-  | { type: 'run:done'; ok: boolean; ms: number; ran: number; cached: number; failed: number; skipped: number; expectationsFailed: number }
+  /**
+   * The run's last event: it ran (`ok` false when a stage failed or an expectation did not
+   * hold), with the exit status and the errors of the stages that failed.
+   */
+  | { type: 'run:done'; ok: boolean; exit: number; ms: number; ran: number; cached: number; failed: number; skipped: number; expectationsFailed: number; errors: readonly QuasiError[] }
+  /**
+   * The run's last event when it could not start: the file is invalid, a data file is
+   * missing, the lock is held, `.quasi/` is not writable … (emitted by the CLI; the
+   * scheduler never started). `file` is the pipeline file, for errors without a position.
+   */
+  | { type: 'run:failed'; exit: number; file: string; errors: readonly QuasiError[] }
 
 export type RunEventType = RunEvent['type']
 

@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { writeCsv } from '../artifacts/csv.ts'
 import { writeFileAtomic } from '../cache/atomic.ts'
 import { QuasiError } from '../errors.ts'
+import { escapeControls } from '../escape.ts'
 import type { PlannedStage } from '../pipeline/plan.ts'
 import type { Produced } from './produced.ts'
 
@@ -27,7 +28,8 @@ export async function materialize(dir: string, stage: PlannedStage, p: Produced)
     want.set('data.csv', writeCsv(p.frame, { columns: cols }))
   }
   if (p.manifest.log.length > 0) {
-    want.set('log.txt', p.manifest.log.map((l) => `${l.level === 'warn' ? 'warning: ' : ''}${l.message}\n`).join(''))
+    // One line per entry; messages quote column names and cells, so controls in them are escaped.
+    want.set('log.txt', p.manifest.log.map((l) => `${l.level === 'warn' ? 'warning: ' : ''}${escapeControls(l.message)}\n`).join(''))
   }
   for (const [name, bytes] of want) await writeIfChanged(join(dir, name), bytes)
   await removeOthers(dir, new Set(want.keys()))

@@ -237,6 +237,6 @@ export async function runPipeline(plan: Plan, opts: RunOptions): Promise<RunResu
       : expectationsFailed > 0
         ? 3
         : 0
-  opts.emit({ type: 'run:done', ok: exit === 0, ms: performance.now() - t0, ...counts, expectationsFailed })
+  opts.emit({ type: 'run:done', ok: exit === 0, exit, ms: performance.now() - t0, ...counts, expectationsFailed, errors })
   return { ok: exit === 0, exitStatus: exit, errors, records: plan.order.filter((s) => records.has(s)).map((s) => records.get(s)!) }
 }

@@ -1,9 +1,12 @@
 /** One line per event, no colours or cursor movement: for CI logs and pipes. */
 import { describeReason } from '../../cache/stale.ts'
 import { describeFailure } from '../../pipeline/expect.ts'
+import { escapeControls } from '../../escape.ts'
 import type { Renderer, RunEvent } from '../events.ts'
 
-export function plainRenderer(write: (line: string) => void): Renderer {
+/** One line per event; user text in it (names, values, messages) is escaped (src/escape.ts). */
+export function plainRenderer(writeLine: (line: string) => void): Renderer {
+  const write = (line: string) => writeLine(escapeControls(line))
   let width = 0
   const pad = (s: string) => s.padEnd(width)
   const lastPct = new Map<string, number>()

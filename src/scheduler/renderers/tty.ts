@@ -1,11 +1,13 @@
 /**
  * The interactive view on a terminal, drawn by listr2: a row per stage, a live bar under
  * stages that report progress, cache hits marked. The scheduler does not know it exists:
- * each row is a listr2 task that waits for its stage's events.
+ * each row is a listr2 task that waits for its stage's events. Every string from the user's
+ * files (names, reasons, messages) is escaped before listr2 sees it (src/escape.ts).
  */
 import { Listr, type ListrTaskWrapper } from 'listr2'
 import { describeReason } from '../../cache/stale.ts'
 import { describeFailure } from '../../pipeline/expect.ts'
+import { escapeControls } from '../../escape.ts'
 import type { Renderer, RunEvent } from '../events.ts'
 import { formatMs, summary } from './plain.ts'
 
@@ -17,6 +19,8 @@ type Row = {
   task?: ListrTaskWrapper<unknown, any, any>
   settle?: (outcome: { kind: 'ok' | 'cached' | 'skip' } | { kind: 'fail'; message: string }) => void
   pending?: { kind: 'ok' | 'cached' | 'skip' } | { kind: 'fail'; message: string }
+  /** Its outcome is known (a row settles once). */
+  finished?: boolean
 }
 
 export function ttyRenderer(write: (line: string) => void): Renderer {
@@ -27,7 +31,8 @@ export function ttyRenderer(write: (line: string) => void): Renderer {
 
   const finish = (stage: string, outcome: NonNullable<Row['pending']>) => {
     const row = rows.get(stage)
-    if (!row) return
+    if (!row || row.finished) return
+    row.finished = true
     if (row.settle) row.settle(outcome)
     else row.pending = outcome
   }
@@ -36,10 +41,10 @@ export function ttyRenderer(write: (line: string) => void): Renderer {
     const row = rows.get(stage)
     if (!row) return
     if (title) row.display = title(row.title)
-    if (output !== undefined) row.output = output
+    if (output !== undefined) row.output = escapeControls(output)
     if (row.task) {
       if (row.display) row.task.title = row.display
-      if (output !== undefined) row.task.output = output
+      if (row.output !== undefined) row.task.output = row.output
     }
   }
 
@@ -48,7 +53,7 @@ export function ttyRenderer(write: (line: string) => void): Renderer {
       switch (e.type) {
         case 'run:start': {
           const width = Math.max(0, ...e.stages.map((s) => s.name.length))
-          for (const s of e.stages) rows.set(s.name, { title: `${s.name.padEnd(width)}  ${s.kind}` })
+          for (const s of e.stages) rows.set(s.name, { title: escapeControls(`${s.name.padEnd(width)}  ${s.kind}`) })
           const list = new Listr(
             e.stages.map((s) => ({
               title: rows.get(s.name)!.title,
@@ -89,7 +94,7 @@ export function ttyRenderer(write: (line: string) => void): Renderer {
           finish(e.stage, { kind: 'ok' })
           break
         case 'stage:failed':
-          finish(e.stage, { kind: 'fail', message: e.error.code === 'CANCELLED' ? 'cancelled' : `${e.error.code}: ${e.error.message}` })
+          finish(e.stage, { kind: 'fail', message: e.error.code === 'CANCELLED' ? 'cancelled' : escapeControls(`${e.error.code}: ${e.error.message}`) })
           break
         case 'stage:skipped':
           finish(e.stage, { kind: 'skip' })
@@ -106,11 +111,15 @@ export function ttyRenderer(write: (line: string) => void): Renderer {
         case 'run:done':
           done = e
           break
+        case 'run:failed':
+          // The run stopped before its stages did (its errors go to stderr): close every row.
+          for (const name of rows.keys()) finish(name, { kind: 'skip' })
+          break
       }
     },
     async close() {
       await running
-      for (const w of warnings) write(w)
+      for (const w of warnings) write(escapeControls(w))
       if (done) write(summary(done))
     },
   }
