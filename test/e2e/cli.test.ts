@@ -191,5 +191,5 @@ describe('the default pipeline', () => {
     expect(Object.keys(runs[0]).length).toBeGreaterThan(40)
     expect(runs[0]['cluster-gie/dynamics/event_study.svg']).toMatch(/^<svg/)
     expect(runs[1]).toEqual(runs[0])
-  })
+  }, 180_000) // two cold runs of the whole default study (about 24 stages, a DEA among them)
 })
