@@ -38,8 +38,10 @@ export function expandMatrix(template: string, matrix: MatrixSpec, names: readon
   const problems: MatrixProblem[] = []
   const keys = Object.keys(matrix).filter((k) => k !== 'include' && k !== 'exclude')
   let combos: { values: Record<string, Json>; from: Record<string, ValuePath> }[] = [{ values: {}, from: {} }]
+  // Values of the wrong shape were reported by the envelope check; expand what is well formed.
+  const lists = (v: unknown) => (Array.isArray(v) ? v : [])
   for (const k of keys) {
-    const list = matrix[k] ?? []
+    const list = lists(matrix[k]) as readonly Json[]
     const next: typeof combos = []
     for (const c of combos) list.forEach((v, i) => next.push({ values: { ...c.values, [k]: v }, from: { ...c.from, [k]: ['matrix', k, i] } }))
     combos = next
@@ -47,7 +49,8 @@ export function expandMatrix(template: string, matrix: MatrixSpec, names: readon
   if (keys.length === 0) combos = []
   const matches = (values: Record<string, Json>, pattern: Record<string, Json>) =>
     Object.entries(pattern).every(([k, v]) => k in values && sameJson(values[k], v))
-  ;(matrix.exclude ?? []).forEach((pattern, i) => {
+  ;(lists(matrix.exclude) as Record<string, Json>[]).forEach((pattern, i) => {
+    if (!pattern || typeof pattern !== 'object') return
     const unknown = Object.keys(pattern).find((k) => !keys.includes(k))
     if (unknown !== undefined) {
       const near = suggest(unknown, keys)
@@ -56,7 +59,8 @@ export function expandMatrix(template: string, matrix: MatrixSpec, names: readon
     }
     combos = combos.filter((c) => !matches(c.values, pattern))
   })
-  ;(matrix.include ?? []).forEach((extra, i) => {
+  ;(lists(matrix.include) as Record<string, Json>[]).forEach((extra, i) => {
+    if (!extra || typeof extra !== 'object') return
     const original = Object.fromEntries(Object.entries(extra).filter(([k]) => keys.includes(k)))
     const added = Object.entries(extra).filter(([k]) => !keys.includes(k))
     const from = Object.fromEntries(Object.keys(extra).map((k) => [k, ['matrix', 'include', i, k] as ValuePath]))
@@ -156,11 +160,12 @@ export function substitute(value: unknown, values: Readonly<Record<string, Json>
 }
 
 /** Whether a value (deep) contains a placeholder: stages without `matrix:` may not use one. */
-export function hasPlaceholder(value: unknown): boolean {
+export function hasPlaceholder(value: unknown, seen = new Set<object>()): boolean {
   if (typeof value === 'string') return value.includes('${{')
-  if (Array.isArray(value)) return value.some(hasPlaceholder)
-  if (value && typeof value === 'object') return Object.values(value).some(hasPlaceholder)
-  return false
+  // A recursive YAML alias makes a cyclic value: visit each object once.
+  if (!value || typeof value !== 'object' || seen.has(value)) return false
+  seen.add(value)
+  return (Array.isArray(value) ? value : Object.values(value)).some((v) => hasPlaceholder(v, seen))
 }
 
 function sameJson(a: Json, b: Json): boolean {

@@ -168,6 +168,14 @@ describe('errors', () => {
     expect(planErrors(base(`  x: { uses: add, matrix: { k: [1, 2] }, names: ["a b", c], with: { from: src } }\n`))[0].message).toContain('may contain only')
   })
 
+  test('matrix values of the wrong shape are coded errors, not crashes (found by the fuzz suite)', () => {
+    for (const m of ['{ x: 3 }', '{ include: 3 }', '{ exclude: 3, k: [a, b] }']) {
+      const errs = planErrors(base(`  g: { uses: add, matrix: ${m}, with: { from: src } }\n`))
+      expect(errs.length, m).toBeGreaterThan(0)
+      for (const e of errs) expect(e.code, m).not.toBe('INTERNAL')
+    }
+  })
+
   test('an instance that reads its own group is a self-reference', () => {
     const errs = planErrors(base(`  g:
     uses: sum
