@@ -6,7 +6,8 @@ export default defineConfig({
     globalSetup: ['test/global-setup.ts'],
     // Two cores: keep heavy files from fighting over them.
     maxWorkers: 2,
-    testTimeout: 30_000,
+    // End-to-end tests start the built CLI on whole pipelines; on a busy 2-core machine they need room.
+    testTimeout: 90_000,
     hookTimeout: 120_000,
   },
 })
