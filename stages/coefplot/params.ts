@@ -1,6 +1,6 @@
 /** `with:` of the `coefplot` stage: JSON Schema (descriptions feed `quasi schema` and editors) and its TS type. */
 import type { JsonSchema } from '../../src/stage.ts'
-import { columnLabelsSchema, labelsSchema, selectionSchema } from '../table/params.ts'
+import { columnLabelsSchema, labelsSchema, selectionSchema } from '../_estimation/table-params.ts'
 
 export interface CoefplotParams {
   /** Stage names after planning: a matrix group arrives as the list of its instances. */

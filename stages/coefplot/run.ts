@@ -13,7 +13,7 @@ import type { StageContext, StageResult } from '../../src/stage.ts'
 import { normalQuantile, tQuantile } from '../../src/stats/dist.ts'
 import { suggest } from '../../src/suggest.ts'
 import { labeller } from '../_estimation/outputs.ts'
-import { columnLabels, selectColumns, stageLabels, type Column } from '../table/columns.ts'
+import { columnLabels, selectColumns, stageLabels, type Column } from '../_estimation/table-columns.ts'
 import type { CoefplotParams } from './params.ts'
 
 export interface Interval extends ForestRow {

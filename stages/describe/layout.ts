@@ -6,8 +6,8 @@
 import { count, fixed, stars } from '../../src/report/table.ts'
 import type { GridRow, GridSection, GridSpan, GridTable } from '../../src/report/grid.ts'
 import type { SummaryStatistic } from '../../src/stats/describe/summary.ts'
-import type { CorrelationMatrix, Described } from './compute.ts'
-import type { Level } from './sample.ts'
+import type { CorrelationMatrix, Described } from '../_describe/compute.ts'
+import type { Level } from '../_describe/sample.ts'
 import type { VifResult } from '../../src/stats/describe/vif.ts'
 
 export const STATISTIC_HEADS: Record<SummaryStatistic, string> = { n: 'N', mean: 'Mean', sd: 'SD', min: 'Min', p25: 'P25', median: 'Median', p75: 'P75', max: 'Max' }

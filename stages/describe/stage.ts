@@ -10,10 +10,10 @@
  * Facts: stages/describe/outputs.ts.
  */
 import { defineStage } from '../../src/stage.ts'
-import { knownColumns } from './columns.ts'
-import { DESCRIBE_FACTS } from './outputs.ts'
-import { describeParams, type DescribeParams } from './params.ts'
-import { checkDescribe } from './variables.ts'
+import { knownColumns } from '../_describe/columns.ts'
+import { DESCRIBE_FACTS } from '../_describe/outputs.ts'
+import { describeParams, type DescribeParams } from '../_describe/params.ts'
+import { checkDescribe } from '../_describe/variables.ts'
 
 const compute = () => import('./run.ts')
 

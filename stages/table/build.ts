@@ -8,7 +8,7 @@ import { QuasiError } from '../../src/errors.ts'
 import type { RegressionTable, TableBlock } from '../../src/report/table.ts'
 import { suggest } from '../../src/suggest.ts'
 import { labeller, modelBlock, modelNotes, modelTable, type TableOptions } from '../_estimation/outputs.ts'
-import type { Column } from './columns.ts'
+import type { Column } from '../_estimation/table-columns.ts'
 
 /** A panel of columns; `label` is undefined for a table without panels. */
 export interface Section {

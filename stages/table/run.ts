@@ -3,9 +3,9 @@ import { QuasiError } from '../../src/errors.ts'
 import type { StageContext, StageResult } from '../../src/stage.ts'
 import { tableFiles } from '../_estimation/outputs.ts'
 import { buildTable, type Section } from './build.ts'
-import { columnLabels, selectColumns } from './columns.ts'
+import { columnLabels, selectColumns } from '../_estimation/table-columns.ts'
 import { tableFacts } from './facts.ts'
-import type { TableParams } from './params.ts'
+import type { TableParams } from '../_estimation/table-params.ts'
 
 export async function runTable(ctx: StageContext<TableParams>): Promise<StageResult> {
   const p = ctx.params

@@ -10,7 +10,7 @@
  */
 import { QuasiError } from '../../src/errors.ts'
 import { defineStage } from '../../src/stage.ts'
-import { tableParams, type TableParams } from './params.ts'
+import { tableParams, type TableParams } from '../_estimation/table-params.ts'
 
 const render = () => import('./run.ts')
 

@@ -1,7 +1,7 @@
 /** trend's `columns` hook: the column, `time`, and the names in `by` and `sample`, against the `from` table. */
 import { unknownColumns, type ColumnRef, type KnownColumns } from '../../src/columns/names.ts'
 import type { ColumnContext } from '../../src/stage.ts'
-import { expressionColumnErrors } from '../describe/columns.ts'
+import { expressionColumnErrors } from '../_describe/columns.ts'
 import type { TrendParams } from './params.ts'
 
 export function knownColumns(p: TrendParams, ctx: ColumnContext): KnownColumns {

@@ -1,7 +1,7 @@
 /** `with:` of the `trend` stage: JSON Schema (descriptions feed `quasi schema` and editors) and its TS type. */
 import type { JsonSchema } from '../../src/stage.ts'
 import type { QuantileDefinition } from '../../src/expr/quantile.ts'
-import { sampleProps } from '../describe/params.ts'
+import { sampleProps } from '../_describe/params.ts'
 
 export interface TrendParams {
   from: string

@@ -10,8 +10,8 @@ import { QuasiError } from '../../src/errors.ts'
 import { renderSvg, trendPlot, type TrendPoint } from '../../src/report/figure.ts'
 import type { StageContext, StageResult } from '../../src/stage.ts'
 import { summarize, type Summary } from '../../src/stats/describe/summary.ts'
-import { factKey } from '../describe/outputs.ts'
-import { groupsOf, numericColumn, restrict, sourceOf } from '../describe/sample.ts'
+import { factKey } from '../_describe/outputs.ts'
+import { groupsOf, numericColumn, restrict, sourceOf } from '../_describe/sample.ts'
 import type { TrendParams } from './params.ts'
 
 interface Point extends TrendPoint {
