@@ -28,7 +28,8 @@ Options:
   --dry-run       show what would run, and why, without running anything
   --reporter R    auto | tty | plain | json (default auto: tty on a terminal, plain otherwise or when CI=true)
   --wait SECONDS  if another run of this pipeline holds the lock, wait this long for it
-  --root DIR      project folder (default: the working directory)
+  --root DIR      project folder (default: the nearest folder holding .quasi/, package.json
+                  or .git, from the pipeline file's folder up)
   --allow-outside allow data paths outside the project folder`
 
 export async function runCommand(argv: string[], io: Io, signal: AbortSignal): Promise<number> {
@@ -54,7 +55,7 @@ export async function runCommand(argv: string[], io: Io, signal: AbortSignal): P
       return 0
     }
     renderer ??= await pickRenderer(values.reporter, io)
-    const p = project(io, values.root)
+    const p = project(io, values.root, positionals[0])
     const plan = await loadPlan(io, positionals[0], p, values['allow-outside'] ?? false)
     const force = values['force-all'] ? true : values.force
     const sel = { only: values.only, from: values.from, force }
