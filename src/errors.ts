@@ -200,7 +200,7 @@ export function asQuasiErrors(err: unknown): QuasiError[] {
   if (err instanceof QuasiErrors) return [...err.errors]
   if (err instanceof QuasiError) return [err]
   const code = errnoOf(err)
-  if (code && (PERMISSION.has(code) || SPACE.has(code))) return [systemError(err as NodeJS.ErrnoException, code, undefined)]
+  if (code && (PERMISSION.has(code) || SPACE.has(code))) return [systemError(err as NodeJS.ErrnoException, code, undefined, 'access')]
   const e = err instanceof Error ? err : new Error(String(err))
   return [new QuasiError('INTERNAL', e.message, { cause: e })]
 }
@@ -220,19 +220,19 @@ function errnoOf(e: unknown): string | undefined {
  */
 export function fsError(err: unknown, path: string | undefined): unknown {
   const code = errnoOf(err)
-  return !code || err instanceof QuasiError ? err : systemError(err as NodeJS.ErrnoException, code, path)
+  return !code || err instanceof QuasiError ? err : systemError(err as NodeJS.ErrnoException, code, path, 'write')
 }
 
-function systemError(err: NodeJS.ErrnoException, code: string, path: string | undefined): QuasiError {
+function systemError(err: NodeJS.ErrnoException, code: string, path: string | undefined, verb: 'write' | 'access'): QuasiError {
   const where = path ?? err.path ?? '(unknown path)'
   if (PERMISSION.has(code)) {
-    return new QuasiError('NOT_WRITABLE', `cannot write ${where}: ${code === 'EROFS' ? 'the file system is read-only' : 'permission denied'} (${code})`, {
+    return new QuasiError('NOT_WRITABLE', `cannot ${verb} ${where}: ${code === 'EROFS' ? 'the file system is read-only' : 'permission denied'} (${code})`, {
       hint: 'quasi writes its cache to .quasi/ and results to outputs/ in the project folder; make them writable for this user (`ls -ld` shows the owner), or run with --root DIR to use another project folder',
       cause: err,
     })
   }
   if (SPACE.has(code)) {
-    return new QuasiError('DISK_FULL', `cannot write ${where}: ${code === 'EDQUOT' ? 'disk quota exceeded' : 'no space left on the device'} (${code})`, {
+    return new QuasiError('DISK_FULL', `cannot ${verb} ${where}: ${code === 'EDQUOT' ? 'disk quota exceeded' : 'no space left on the device'} (${code})`, {
       hint: 'free some space on that disk; `quasi clean` removes cache entries no pipeline uses any more',
       cause: err,
     })

@@ -6,7 +6,8 @@ import { suggest } from '../suggest.ts'
 export type Options = NonNullable<ParseArgsConfig['options']>
 
 export const common = {
-  // Project folder (cache in <root>/.quasi, outputs in <root>/outputs). Default: the working directory.
+  // Project folder (cache in <root>/.quasi, outputs in <root>/outputs). Default: found from the
+  // pipeline file's folder up (src/cli/context.ts `project`).
   root: { type: 'string' },
   // Let path parameters point outside the project folder.
   'allow-outside': { type: 'boolean' },

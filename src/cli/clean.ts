@@ -22,7 +22,7 @@ export async function cleanCommand(argv: string[], io: Io): Promise<number> {
 `)
     return 0
   }
-  const p = project(io, values.root)
+  const p = project(io, values.root, positionals[0])
   const chosen = [values.cache, values.outputs, values.unused].filter(Boolean).length
   if (chosen > 1) throw new QuasiError('USAGE', 'quasi clean takes one of --cache, --outputs, --unused')
   if (values.cache) {

@@ -15,7 +15,7 @@ export async function dagCommand(argv: string[], io: Io): Promise<number> {
   if (!['text', 'mermaid', 'dot'].includes(format)) {
     throw new QuasiError('USAGE', `Expected \`--format\` to be one of text, mermaid, dot, got \`${values.format}\``)
   }
-  const plan = await loadPlan(io, positionals[0], project(io, values.root), values['allow-outside'] ?? false)
+  const plan = await loadPlan(io, positionals[0], project(io, values.root, positionals[0]), values['allow-outside'] ?? false)
   io.out(escapeControls(renderDag(plan.graph, new Map(plan.stages.map((s) => [s.name, s.kind])), format), { newlines: true }))
   return 0
 }

@@ -1,8 +1,9 @@
 /** `quasi init [dir]`: a starter study (./starter.ts) with its small synthetic panel, and the editor schema. */
 import { existsSync } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { writeFileAtomic } from '../cache/atomic.ts'
-import { QuasiError } from '../errors.ts'
+import { QuasiError, fsError } from '../errors.ts'
 import { common, parse } from './args.ts'
 import type { Io } from './context.ts'
 import { renderPipelineSchema } from './schema.ts'
@@ -25,6 +26,10 @@ export async function initCommand(argv: string[], io: Io): Promise<number> {
     throw new QuasiError('USAGE', `quasi init would overwrite ${clash.join(', ')}`, { hint: 'run it in an empty folder, or move those files' })
   }
   for (const [f, text] of files) await writeFileAtomic(join(dir, f), text)
+  // Marks the folder as the project (src/cli/context.ts), so runs from pipelines/ use it too.
+  await mkdir(join(dir, '.quasi'), { recursive: true }).catch((e: unknown) => {
+    throw fsError(e, join(dir, '.quasi'))
+  })
   io.out(`wrote ${files.map(([f]) => f).join(', ')}\nnext: quasi run pipelines/example.yaml\n`)
   return 0
 }

@@ -28,7 +28,8 @@ Options:
   --dry-run       show what would run, and why, without running anything
   --reporter R    auto | tty | plain | json (default auto: tty on a terminal, plain otherwise or when CI=true)
   --wait SECONDS  if another run of this pipeline holds the lock, wait this long for it
-  --root DIR      project folder (default: the working directory)
+  --root DIR      project folder (default: the nearest folder holding .quasi/, package.json
+                  or .git, from the pipeline file's folder up)
   --allow-outside allow data paths outside the project folder`
 
 /** `arm` installs the interrupt handlers (see main.ts); it is called after planning, before the lock. */
@@ -59,7 +60,7 @@ export async function runCommand(argv: string[], io: Io, signal: AbortSignal, ar
     const threads = intOption('threads', values.threads, 1) ?? availableParallelism()
     const waitS = intOption('wait', values.wait, 0) ?? 0
     renderer ??= await pickRenderer(values.reporter, io)
-    const p = project(io, values.root)
+    const p = project(io, values.root, positionals[0])
     const plan = await loadPlan(io, positionals[0], p, values['allow-outside'] ?? false)
     const force = values['force-all'] ? true : values.force
     const sel = { only: values.only, from: values.from, force }

@@ -11,7 +11,7 @@ export async function statusCommand(argv: string[], io: Io): Promise<number> {
     io.out('Usage: quasi status <pipeline.yaml>\n\nLists each stage as fresh (cached for its current inputs) or stale, with the reasons.\n')
     return 0
   }
-  const p = project(io, values.root)
+  const p = project(io, values.root, positionals[0])
   const plan = await loadPlan(io, positionals[0], p, values['allow-outside'] ?? false)
   const preds = await predict(plan, { quasiDir: p.quasiDir, warn: (m) => io.err(`warning: ${escapeControls(m)}\n`) })
   const width = Math.max(0, ...preds.map((x) => x.stage.length))

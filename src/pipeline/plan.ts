@@ -68,6 +68,8 @@ export interface Plan {
 
 export interface PlanOptions {
   root: string
+  /** The root and how it was chosen (src/cli/context.ts), for messages about paths outside it. */
+  rootHow?: string
   /** Allow path parameters that leave the project folder. */
   allowOutside?: boolean
 }
@@ -441,11 +443,12 @@ function checkPath(src: SourceFile, rel: string, opts: PlanOptions): { code: 'MI
   const base = dirname(src.abs)
   const abs = resolve(base, rel)
   const root = realOr(opts.root)
-  if (!opts.allowOutside && (isAbsolute(rel) || !inside(realOr(abs), root))) {
+  // An absolute path is fine when it is inside the project; `..` is fine while it stays inside.
+  if (!opts.allowOutside && !inside(realOr(abs), root)) {
     return {
       code: 'PATH_OUTSIDE_PROJECT',
-      message: `path \`${rel}\` leads outside the project folder`,
-      hint: 'keep data files inside the project (paths are relative to the pipeline file), or run with --allow-outside',
+      message: `path \`${rel}\` is outside the project folder`,
+      hint: `the project folder is ${opts.rootHow ?? opts.root}; data files must be inside it (paths are relative to the pipeline file). Pass --root DIR to choose another project folder, or --allow-outside`,
     }
   }
   if (!existsSync(abs)) {

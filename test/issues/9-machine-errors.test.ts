@@ -73,7 +73,7 @@ test('system errors map to codes; permission and space errors are never INTERNAL
     const e = Object.assign(new Error(errno), { code: errno, syscall: 'open', path: '/p/x' })
     expect(fsError(e, '/p/y')).toMatchObject({ code, message: expect.stringContaining(`/p/y`) })
   }
-  expect(asQuasiErrors(systemError('EACCES', '/p/z'))[0]).toMatchObject({ code: 'NOT_WRITABLE', message: 'cannot write /p/z: permission denied (EACCES)' })
+  expect(asQuasiErrors(systemError('EACCES', '/p/z'))[0]).toMatchObject({ code: 'NOT_WRITABLE', message: 'cannot access /p/z: permission denied (EACCES)' })
   expect(asQuasiErrors(Object.assign(new Error('x'), { code: 'EIO' }))[0].code).toBe('INTERNAL') // outside a write seam: may be a bug
   expect(asQuasiErrors(new TypeError('boom'))[0].code).toBe('INTERNAL')
   const plain = new Error('not a system error')
