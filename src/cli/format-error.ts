@@ -21,8 +21,12 @@ export function formatError(e: QuasiError, opts: { color?: boolean } = {}): stri
   return out.join('\n')
 }
 
+/** The lines of the last source split: every error of a run shares one source, and splitting a 10 MB file per error was quadratic. */
+let split: { source: string; lines: string[] } | undefined
+
 function codeFrame(source: string, line: number, col: number, length: number, c: Colors): string[] {
-  const text = source.split('\n')[line - 1] ?? ''
+  if (split?.source !== source) split = { source, lines: source.split('\n') }
+  const text = split.lines[line - 1] ?? ''
   const num = String(line)
   const pad = ' '.repeat(num.length)
   const expanded = text.replace(/\t/g, ' ')
