@@ -24,9 +24,13 @@ export function formatError(e: QuasiError, opts: { color?: boolean } = {}): stri
   return out.join('\n')
 }
 
+/** The lines of the last source split: every error of a run shares one source, and splitting a 10 MB file per error was quadratic. */
+let split: { source: string; lines: string[] } | undefined
+
 /** The line with a caret under the span; escaped characters widen the line, so the caret moves with them. */
 function codeFrame(source: string, line: number, col: number, length: number, c: Colors): string[] {
-  const text = (source.split('\n')[line - 1] ?? '').replace(/\r$/, '').replace(/\t/g, ' ')
+  if (split?.source !== source) split = { source, lines: source.split('\n') }
+  const text = (split.lines[line - 1] ?? '').replace(/\r$/, '').replace(/\t/g, ' ')
   const num = String(line)
   const pad = ' '.repeat(num.length)
   const before = escapeControls(text.slice(0, Math.max(0, col - 1)))

@@ -2,7 +2,7 @@
  * A pipeline file's text with its YAML document, and the mapping from a path in the
  * parsed value (['stages', 'baseline', 'with', 'control']) back to line and column.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node } from 'yaml'
+import { isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node, type Pair, type YAMLMap } from 'yaml'
 import type { SourcePos } from '../errors.ts'
 
 export interface SourceFile {
@@ -24,7 +24,7 @@ export function locate(src: SourceFile, path: ValuePath, opts: { key?: boolean; 
     const seg = path[i]
     const last = i === path.length - 1
     if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg))
+      const pair = pairOf(node, String(seg))
       if (!pair) break
       if (last && opts.key) {
         range = rangeOf(pair.key) ?? range
@@ -50,6 +50,25 @@ export function locate(src: SourceFile, path: ValuePath, opts: { key?: boolean; 
   const lineEnd = src.text.indexOf('\n', at)
   const maxLen = (lineEnd === -1 ? src.text.length : lineEnd) - at
   return { file: src.display, line, col, length: Math.max(1, Math.min(length, maxLen)), source: src.text }
+}
+
+/** Each mapping's pairs by key, built the first time a large mapping is searched: an error per column of a 300,000-column derive would otherwise search it once per error. */
+const pairIndex = new WeakMap<YAMLMap, Map<string, Pair>>()
+
+function pairOf(map: YAMLMap, key: string): Pair | undefined {
+  const keyOf = (p: unknown): string | undefined => (isPair(p) && isScalar(p.key) ? String(p.key.value) : undefined)
+  if (map.items.length < 64) return map.items.find((p) => keyOf(p) === key) as Pair | undefined
+  let index = pairIndex.get(map)
+  if (!index) {
+    index = new Map()
+    // The first pair of a key wins, as the linear search found it.
+    for (const p of map.items) {
+      const k = keyOf(p)
+      if (k !== undefined && !index.has(k)) index.set(k, p as Pair)
+    }
+    pairIndex.set(map, index)
+  }
+  return index.get(key)
 }
 
 /** Position of a raw character offset in the file. */

@@ -10,7 +10,7 @@ import type { EntropyReport, Expr } from '../../src/expr/index.ts'
 import { defineStage } from '../../src/stage.ts'
 import type { Json, StageContext } from '../../src/stage.ts'
 import { entropyWeightsCsv } from './entropy-csv.ts'
-import { knownColumns } from './columns.ts'
+import { knownColumns, MAX_ERRORS, stoppedChecking } from './columns.ts'
 import { deriveParams } from './params.ts'
 import type { DeriveParams } from './params.ts'
 
@@ -124,7 +124,13 @@ function planColumns(ctx: StageContext<DeriveParams>, frame: Frame): Planned[] {
   const columns = new Map(schema.columns)
   const errors: QuasiError[] = []
   const plan: Planned[] = []
-  for (const name of Object.keys(ctx.params.columns)) {
+  const names = Object.keys(ctx.params.columns)
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]
+    if (errors.length >= MAX_ERRORS) {
+      errors.push(stoppedChecking(errors, names, i))
+      break
+    }
     const source = String(ctx.params.columns[name])
     const label = `column ${name}`
     try {

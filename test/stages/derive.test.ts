@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest'
 import { Frame } from '../../src/artifacts/frame.ts'
 import { QuasiError, QuasiErrors } from '../../src/errors.ts'
 import derive from '../../stages/derive/stage.ts'
+import { knownColumns } from '../../stages/derive/columns.ts'
 import type { DeriveParams } from '../../stages/derive/params.ts'
 import { makeTestContext } from '../helpers/context.ts'
 
@@ -153,6 +154,20 @@ describe('derive', () => {
     setTimeout(() => ac.abort(), 20)
     await expect(derive.run(ctx)).rejects.toMatchObject({ code: 'CANCELLED' })
     expect(ctx.logs.length).toBeLessThan(20_000)
+  })
+
+  test('after 1,000 errors a derive stops checking and says how many expressions it left (run and validate)', async () => {
+    const columns: Record<string, string> = {}
+    for (let i = 0; i < 1_500; i++) columns[`c${i}`] = `gdpp * ${i}`
+    const errs = await failure(columns)
+    expect(errs).toHaveLength(1_001)
+    expect(errs[999].message).toBe('column c999, 1:1: unknown column "gdpp" — did you mean "gdp"?')
+    expect(errs[1_000]).toMatchObject({ code: 'MISSING_COLUMN', param: ['columns', 'c1000'], message: 'checking stopped after 1000 errors: 500 more expressions of `columns` not checked' })
+    // validate: the same cap, and the frame still gains every name.
+    const known = knownColumns({ from: 'panel', columns }, { input: () => raw.names, header: () => undefined, panel })
+    expect(known.errors).toHaveLength(1_001)
+    expect(known.errors[1_000].message).toBe(errs[1_000].message)
+    expect(known.columns).toHaveLength(raw.names.length + 1_500)
   })
 
   test('the input frame is not modified', async () => {
