@@ -189,7 +189,7 @@ export function outputDiff(got: Map<string, Buffer>, want: Map<string, Buffer>):
   return out
 }
 
-const BLOCK = /^(?:\S+:\d+:\d+ {2})?error ([A-Z_]+)(?: {2}stage `[^`]*` \([^)]*\))?$/
+const BLOCK = /^(?:.+?:\d+:\d+ {2})?error ([A-Z_]+)(?: {2}stage `[^`]*`(?: \([^)]*\))?)?$/
 const STACK = /^\s+at .+(?:\(.*:\d+:\d+\)|:\d+:\d+)$/m
 
 /**
