@@ -49,6 +49,7 @@ export class Tally {
   readonly counts = new Map<string, Record<Verdict, number>>()
   readonly found: string[] = []
 
+  /** Counts every case run, shrinking attempts included. */
   add(target: string, r: CaseResult): void {
     let c = this.counts.get(target)
     if (!c) this.counts.set(target, (c = { value: 0, 'user-error': 0, internal: 0, uncoded: 0, hang: 0, crash: 0 }))
@@ -110,7 +111,7 @@ export async function checkProperty<T>(sandbox: Sandbox, tally: Tally, spec: Pro
     seed: SEED,
     numRuns: spec.numRuns,
     ...(PATH ? { path: PATH, endOnFailure: true } : {}),
-    // Hangs and crashes cost a worker restart: one counterexample, then shrink within budget.
+    // Past the shrink budget every attempt is skipped (fc.pre above), which ends the shrinking.
     maxSkipsPerRun: 1000,
   })
 
@@ -144,10 +145,11 @@ export async function checkProperty<T>(sandbox: Sandbox, tally: Tally, spec: Pro
   }
 }
 
-/** A failure's message with its numbers and quoted parts blanked, so one defect counts once. */
+/** A failure's message with its numbers, quoted parts and a trailing name blanked, so one defect counts once. */
 function signature(detail: string): string {
   return detail
     .replace(/`[^`]*`|"[^"]*"|'[^']*'/g, '…')
+    .replace(/: \S*$/, ': …')
     .replace(/\d+/g, 'N')
     .slice(0, 160)
 }

@@ -7,7 +7,7 @@ import { describe } from 'vitest'
 import { runs } from './check.ts'
 import { fuzzFile } from './file.ts'
 import type { Job } from './jobs.ts'
-import { aliasYaml, bundledPipelines, deepYaml, DISPLAY, grammarPipeline, renderAliases, renderDeep, renderPipeline, repo, YAML_FRAGMENTS } from './pipelines.ts'
+import { aliasYaml, anyValue, bundledPipelines, replaceScalar, deepYaml, DISPLAY, grammarPipeline, renderAliases, renderDeep, renderPipeline, repo, YAML_FRAGMENTS } from './pipelines.ts'
 import { applyEdits, preview, textEdit, type TextEdit } from './text.ts'
 
 const { property } = fuzzFile('test/fuzz/pipeline.test.ts', 'pipeline loader', { target: 'pipeline', text: 'quasi: 1', display: DISPLAY, root: repo })
@@ -34,6 +34,16 @@ describe('fuzz: the pipeline loader', () => {
     jobs: (x) => job(text(x), display(bundled[x.base].name)),
     show: (x) => `${bundled[x.base].name} with edits ${JSON.stringify(x.edits)}`,
     save: text,
+  })
+
+  const replaced = fc.record({ base: fc.nat(bundled.length - 1), node: fc.nat(100_000), value: anyValue })
+  const withValue = (x: { base: number; node: number; value: unknown }) => replaceScalar(bundled[x.base].text, x.node, x.value)
+  property('the bundled pipelines with one value replaced', 60, {
+    numRuns: runs(60, 6_000),
+    arbitrary: replaced,
+    jobs: (x) => job(withValue(x), display(bundled[x.base].name)),
+    show: (x) => `${bundled[x.base].name} with scalar ${x.node} replaced by ${JSON.stringify(x.value)}`,
+    save: withValue,
   })
 
   // As readPipelineFile reads a file: UTF-8 with replacement characters.

@@ -9,7 +9,7 @@ import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import fc from 'fast-check'
-import { stringify } from 'yaml'
+import { parseDocument, stringify, visit } from 'yaml'
 import { STARTER_PIPELINE } from '../../src/cli/starter.ts'
 import type { JsonSchema } from '../../src/stage.ts'
 import { stageKinds } from '../../stages/index.ts'
@@ -175,4 +175,29 @@ export function renderAliases({ kind, width, levels }: { kind: string; width: nu
     case 'count': return `${head}seed: &n 1\nstages:\n  a: ${panel}\n  b:\n    uses: derive\n    with:\n      from: a\n      columns: { x: gsp }\n    expect: [${Array(width * levels * 2).fill('*e').join(', ')}]\ne: &e "rows > 0"\n`
     default: return `${head}stages:\n  a: ${panel}\n  b:\n    uses: derive\n    with: &w\n      from: a\n      columns: { x: gsp, y: *w }\n`
   }
+}
+
+/** A value anywhere in a pipeline: a column, a file, an expression, a stage name, a number, a list, a map. */
+export const anyValue: fc.Arbitrary<unknown> = valueFor(undefined, ['panel', 'vars', 'baseline', 'het', 'het[east]'])
+
+/**
+ * Replace the `node`-th scalar (keys included, modulo their number) of a pipeline with `value`:
+ * the file stays valid YAML and mostly a valid pipeline, so the checks behind the syntax run.
+ */
+export function replaceScalar(text: string, node: number, value: unknown): string {
+  let doc
+  try {
+    doc = parseDocument(text, { uniqueKeys: false })
+  } catch {
+    return text
+  }
+  let count = 0
+  visit(doc, { Scalar: () => void count++ })
+  if (count === 0 || doc.errors.length > 0) return text
+  const target = node % count
+  let i = 0
+  visit(doc, {
+    Scalar: () => (i++ === target ? doc.createNode(value) : undefined),
+  })
+  return doc.toString({ lineWidth: 0 })
 }
