@@ -4,7 +4,7 @@
  * Half the points hit a first run on an empty cache, half a `--force` run over a complete
  * cache and outputs (existing entries and files being replaced). After each kill the next
  * normal run must succeed, print only coded messages, and leave outputs byte-identical to
- * those of a clean reference run; the run after that must be all cache hits.
+ * those of a clean reference run; in the long run, the run after that must be all cache hits.
  *
  *   QUASI_FAULTS_KILLS=n   points (default 3 in `npm test`; 20 with QUASI_FAULTS=long, `npm run faults`)
  *   QUASI_FAULTS_SEED=n    the seed of the points (default 20250901)
@@ -77,8 +77,9 @@ describe('kill -9 at seeded points of a run', () => {
       for (const problem of uncodedProblems(next.err)) failures.push(`${where}: the next run's stderr ${problem}:\n${next.err}`)
       const diff = outputDiff(outputsOf(dir), reference)
       if (diff.length > 0) failures.push(`${where}: outputs differ from the clean run: ${diff.join('; ')}`)
-      const again = quasi(['run', PIPELINE], dir)
-      if (again.code !== 0 || !again.out.includes(`0 ran, ${STAGES.length} cached`)) failures.push(`${where}: the run after that was not all cache hits (exit ${again.code}):\n${again.err}${again.out}`)
+      // and, in the long run, the run after that takes everything from the cache
+      const again = LONG ? quasi(['run', PIPELINE], dir) : undefined
+      if (again && (again.code !== 0 || !again.out.includes(`0 ran, ${STAGES.length} cached`))) failures.push(`${where}: the run after that was not all cache hits (exit ${again.code}):\n${again.err}${again.out}`)
       removeProject(dir)
     }
     if (process.env.QUASI_FAULTS_SUMMARY === '1' || LONG) console.log(`kill -9 points:\n  ${summary.join('\n  ')}`)

@@ -29,7 +29,7 @@ describe('fuzz: the pipeline loader', () => {
   const edited = fc.record({ base: fc.nat(bundled.length - 1), edits: fc.array(textEdit([...YAML_FRAGMENTS, '\n  ', '\n    x: 1']), { minLength: 1, maxLength: 6 }) })
   const text = (x: { base: number; edits: readonly TextEdit[] }) => applyEdits(bundled[x.base].text, x.edits)
   property('the bundled pipelines with text edits', 60, {
-    numRuns: runs(60, 6_000),
+    numRuns: runs(40, 6_000),
     arbitrary: edited,
     jobs: (x) => job(text(x), display(bundled[x.base].name)),
     show: (x) => `${bundled[x.base].name} with edits ${JSON.stringify(x.edits)}`,
@@ -39,7 +39,7 @@ describe('fuzz: the pipeline loader', () => {
   const replaced = fc.record({ base: fc.nat(bundled.length - 1), node: fc.nat(100_000), value: anyValue })
   const withValue = (x: { base: number; node: number; value: unknown }) => replaceScalar(bundled[x.base].text, x.node, x.value)
   property('the bundled pipelines with one value replaced', 60, {
-    numRuns: runs(60, 6_000),
+    numRuns: runs(30, 6_000),
     arbitrary: replaced,
     jobs: (x) => job(withValue(x), display(bundled[x.base].name)),
     show: (x) => `${bundled[x.base].name} with scalar ${x.node} replaced by ${JSON.stringify(x.value)}`,
