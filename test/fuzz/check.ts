@@ -78,6 +78,8 @@ export interface PropertySpec<T> {
   readonly show?: (input: T) => string
   /** The input's bytes or text, saved beside a survey finding. */
   readonly save?: (input: T) => Uint8Array | string | undefined
+  /** Inputs tried first on every run: counterexamples that long runs found, so that `npm test` keeps checking them. */
+  readonly examples?: readonly T[]
 }
 
 /** Run the property; throws (failing the vitest test) with a replayable report when the invariant breaks. */
@@ -110,6 +112,7 @@ export async function checkProperty<T>(sandbox: Sandbox, tally: Tally, spec: Pro
   const details = await fc.check(property, {
     seed: SEED,
     numRuns: spec.numRuns,
+    examples: (spec.examples ?? []).map((x) => [x] as [T]),
     ...(PATH ? { path: PATH, endOnFailure: true } : {}),
     // Past the shrink budget every attempt is skipped (fc.pre above), which ends the shrinking.
     maxSkipsPerRun: 1000,

@@ -94,6 +94,16 @@ describe('fuzz: the data readers', () => {
     expect(b).toMatchObject({ verdict: 'value', detail: a.detail })
   })
 
+  // Counterexamples that `npm run fuzz` found (seed 20250901), tried first by every run.
+  const int64 = BASES.parquet.findIndex((b) => b.name === 'int64-overflow.parquet')
+  const found: Partial<Record<Format, Damaged[]>> = {
+    parquet: [
+      // byte 72 of int64-overflow.parquet 0x06 → 0x05: RangeError: Invalid array length (parquet.ts assemble)
+      { base: int64, edits: [{ op: 'flip', pos: { at: 999127, fromEnd: true }, xor: 3 }], options: {} },
+      // byte 60 0x02 → 0x5e: TypeError in hyparquet's schemaTree, through flatColumns (parquet-columns.ts)
+      { base: int64, edits: [{ op: 'flip', pos: { at: 211139, fromEnd: true }, xor: 92 }], options: {} },
+    ],
+  }
   const cases: [Format, fc.Arbitrary<BinaryOptions>, number, number][] = [
     ['csv', csvOptions, runs(200, 10_000), 5],
     ['xlsx', xlsxOptions, runs(80, 6_000), 60],
@@ -107,6 +117,7 @@ describe('fuzz: the data readers', () => {
       jobs: (d) => jobs(format, d),
       show: show(format),
       save: (d) => bytesOf(format, d),
+      examples: found[format],
     })
   }
 })
