@@ -15,6 +15,7 @@ import { schemaCommand } from './schema.ts'
 import { statusCommand } from './status.ts'
 import { validateCommand } from './validate.ts'
 import { suggest } from '../suggest.ts'
+import { injectFaults } from '../cache/fault-inject.ts'
 import { QuasiError } from '../errors.ts'
 
 const USAGE = `quasi ${VERSION}: replication pipelines for quasi-experimental policy evaluation
@@ -52,6 +53,7 @@ export async function main(argv: string[], io: Partial<Io> = {}, signal?: AbortS
   const [command, ...rest] = argv
   const ctrlC = signal ? undefined : interruptSignal(full, stop)
   try {
+    injectFaults(full.env.QUASI_FAULT_INJECT)
     const status = await dispatch(command, rest, full, stop.signal, ctrlC?.arm)
     return pipes?.closed ? SIGPIPE_STATUS : status
   } catch (e) {

@@ -8,7 +8,7 @@
  */
 import { existsSync, readdirSync, realpathSync } from 'node:fs'
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path'
-import { visit, type Node } from 'yaml'
+import { visit, type Alias, type Node } from 'yaml'
 import type { Json } from '../artifacts/json.ts'
 import { artifactKinds, type ArtifactName } from '../artifacts/kinds.ts'
 import { QuasiError, QuasiErrors, type SourcePos } from '../errors.ts'
@@ -369,6 +369,23 @@ const MAX_ALIAS_COUNT = 100
 
 /** The document as plain values. yaml throws a bare ReferenceError for too many aliases; that is the user's file, not a bug. */
 function toValue(src: SourceFile): unknown {
+  // An alias inside the node its anchor names (`a: &w { b: *w }`) makes a cyclic value, which no stage can take.
+  let cyclic: Alias | undefined
+  visit(src.doc, {
+    Alias: (_, node) => {
+      const target = node.resolve(src.doc)
+      if (target?.range && node.range && node.range[0] >= target.range[0] && node.range[1] <= target.range[2]) {
+        cyclic = node
+        return visit.BREAK
+      }
+    },
+  })
+  if (cyclic?.range) {
+    return fail(new QuasiError('YAML_ALIASES', `the alias \`*${cyclic.source}\` lies inside the value its anchor \`&${cyclic.source}\` names, so the value would contain itself`, {
+      pos: positionAt(src, cyclic.range[0], Math.max(1, cyclic.range[1] - cyclic.range[0])),
+      hint: 'an alias can repeat a value defined earlier, not the one it is part of; write the inner value out',
+    }))
+  }
   try {
     return src.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT })
   } catch (e) {

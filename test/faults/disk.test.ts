@@ -232,19 +232,26 @@ function setWritable(dir: string, on: boolean): void {
  * `QUASI_FAULT_INJECT=<errno>:<area>[@<n>]` (several joined by commas), quasi's writes under
  * <area> (`cache`: .quasi/, `outputs`: outputs/) fail, from the n-th such write on (default
  * the first), with the Node error the OS would give (`code` ENOSPC, EACCES, EROFS or EIO,
- * `syscall` and `path` set). The runs must then behave as under the real fault.
+ * `syscall` and `path` set). The runs must then behave as under the real fault: coded
+ * messages, a run that fails (or, for the cache, succeeds with a CACHE_WRITE_FAILED
+ * warning), and a next run that recovers. Implemented in src/cache/fault-inject.ts.
  */
 describe.skipIf(!injectable)('injected write errors (QUASI_FAULT_INJECT)', () => {
   const specs = LONG
     ? ['enospc:cache', 'enospc:cache@3', 'enospc:cache@12', 'eacces:cache', 'erofs:cache', 'eio:cache@5', 'enospc:outputs', 'enospc:outputs@10', 'eacces:outputs']
     : ['enospc:cache@3', 'eacces:cache', 'eacces:outputs']
   for (const spec of specs) {
-    test(`QUASI_FAULT_INJECT=${spec}: the run fails with coded errors; without it the next run succeeds with identical outputs`, () => {
+    test(`QUASI_FAULT_INJECT=${spec}: coded errors (a coded warning for the cache); without it the next run succeeds with identical outputs`, () => {
       const dir = project('empty')
       const r = quasi(['run', PIPELINE], dir, { env: { QUASI_FAULT_INJECT: spec } })
       expectCoded(r, `QUASI_FAULT_INJECT=${spec}`)
-      expect(r.code, `QUASI_FAULT_INJECT=${spec} should make the run fail:\n${r.out}`).not.toBe(0)
-      expect(codesIn(r.err).length).toBeGreaterThan(0)
+      // A cache that cannot be written costs only the cache: the run succeeds with one CACHE_WRITE_FAILED
+      // warning (docs/decisions.md); a fault under outputs/ fails the run.
+      if (spec.includes(':cache') && r.code === 0) expect(r.out + r.err, spec).toContain('warning CACHE_WRITE_FAILED')
+      else {
+        expect(r.code, `QUASI_FAULT_INJECT=${spec} should make the run fail:\n${r.out}`).not.toBe(0)
+        expect(codesIn(r.err).length).toBeGreaterThan(0)
+      }
       expectRecovered(dir, `after QUASI_FAULT_INJECT=${spec}`)
     }, 120_000)
   }

@@ -27,7 +27,7 @@ const BASES: Record<Format, { name: string; bytes: Uint8Array }[]> = {
   ],
   xlsx: [{ name: 'panel.xlsx', bytes: fixture('panel.xlsx') }],
   dta: ['sample117.dta', 'sample118.dta', 'sample119.dta', 'sample118-msf.dta', 'stata13-lutkepohl2.dta', 'haven-iris.dta', 'old114.dta'].map((name) => ({ name, bytes: fixture(name) })),
-  parquet: ['sample.parquet', 'pyarrow-simple.parquet', 'int64-overflow.parquet', 'zstd-codec.parquet'].map((name) => ({ name, bytes: fixture(name) })),
+  parquet: ['sample.parquet', 'pyarrow-simple.parquet', 'int64-overflow.parquet', 'codecs.parquet', 'lzo-codec.parquet'].map((name) => ({ name, bytes: fixture(name) })),
 }
 // The workbook once more, through the test's own ZIP writer: the XML edits rewrite archives with it.
 BASES.xlsx.push({ name: 'panel.xlsx (rewritten)', bytes: rezip(BASES.xlsx[0].bytes) })
