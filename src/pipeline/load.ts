@@ -32,6 +32,16 @@ export function displayPath(abs: string, cwd: string): string {
 export function parsePipelineText(text: string, display: string, abs = display): SourceFile {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
   const lines = new LineCounter()
+  const tooDeep = flowDepthExceeded(text)
+  if (tooDeep !== undefined) {
+    const src: SourceFile = { display, abs, text, lines: countLines(text), doc: parseDocument('') }
+    throw new QuasiErrors([
+      new QuasiError('YAML_SYNTAX', `brackets \`{\` and \`[\` are nested more than ${MAX_FLOW_DEPTH} levels deep here`, {
+        pos: positionAt(src, tooDeep, 1),
+        hint: 'a pipeline needs a few levels; this looks like a generated or damaged file',
+      }),
+    ])
+  }
   const doc = parseDocument(text, {
     lineCounter: lines,
     prettyErrors: false,
@@ -91,4 +101,40 @@ function yamlError(src: SourceFile, e: YAMLError): QuasiError {
 function duplicateKeyName(text: string, offset: number): string {
   const m = /^[\s"']*([^:"'\n]+)/.exec(text.slice(offset))
   return m ? m[1].trim() : '?'
+}
+
+/** Deeper flow nesting than any pipeline needs; yaml's composer recurses per level, and thousands of levels exhaust memory. */
+const MAX_FLOW_DEPTH = 100
+
+/**
+ * The offset of the first `{`/`[` that opens level MAX_FLOW_DEPTH + 1, or undefined. A linear
+ * scan that skips quoted text and comments; brackets inside plain scalars (`${{ matrix.x }}`)
+ * balance and do not come near the limit.
+ */
+function flowDepthExceeded(text: string): number | undefined {
+  let depth = 0
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i)
+    if (ch === 0x7b || ch === 0x5b) {
+      if (++depth > MAX_FLOW_DEPTH) return i
+    } else if (ch === 0x7d || ch === 0x5d) {
+      if (depth > 0) depth--
+    } else if (ch === 0x22) {
+      // "…" with backslash escapes
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++
+    } else if (ch === 0x27 && (i === 0 || /[\s,[{:]/.test(text[i - 1]))) {
+      // '…' with '' for a quote; only where a quoted scalar can start, so "it's" stays plain
+      for (i++; i < text.length; i++) if (text.charCodeAt(i) === 0x27) { if (text.charCodeAt(i + 1) === 0x27) i++; else break }
+    } else if (ch === 0x23 && (i === 0 || /\s/.test(text[i - 1]))) {
+      while (i < text.length && text.charCodeAt(i) !== 0x0a) i++
+    }
+  }
+  return undefined
+}
+
+function countLines(text: string): LineCounter {
+  const lc = new LineCounter()
+  lc.addNewLine(0)
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lc.addNewLine(i + 1)
+  return lc
 }

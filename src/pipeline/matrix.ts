@@ -76,7 +76,8 @@ export function expandMatrix(template: string, matrix: MatrixSpec, names: readon
       problems.push({ path: ['names'], error: new QuasiError('INVALID_VALUE', `\`names\` has ${names.length} name${names.length === 1 ? '' : 's'} for ${combos.length} matrix instance${combos.length === 1 ? '' : 's'}`, { expected: `${combos.length} names, one per instance in order`, hint: 'or write a template such as `names: "${{ matrix.region }}"`' }) })
       return { instances: [], problems }
     }
-    labels = [...names]
+    // A name written as a number (`names: [2010, 2015]`) is its text; a list or mapping is no name at all.
+    labels = names.map((n) => (typeof n === 'string' ? n : typeof n === 'number' || typeof n === 'boolean' ? String(n) : JSON.stringify(n) ?? String(n)))
   } else if (typeof names === 'string') {
     labels = []
     for (const c of combos) {

@@ -66,8 +66,10 @@ export async function readExcel(bytes: Uint8Array, opts: XlsxReadOptions = {}): 
   const rows: number[] = []
   let emptyRows = 0
   for (let r = dataFirst; r <= region.lastRow; r++) {
+    // Bounded by the row's own length: a damaged sheet may claim a million rows of 16,384 columns.
+    const row = grid[r - 1] ?? []
     let any = false
-    for (let c = region.firstCol; c <= region.lastCol && !any; c++) any = grid[r - 1]?.[c - 1] != null
+    for (let c = region.firstCol, last = Math.min(region.lastCol, row.length); c <= last && !any; c++) any = row[c - 1] != null
     if (any) rows.push(r)
     else emptyRows++
   }
