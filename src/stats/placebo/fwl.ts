@@ -141,18 +141,37 @@ export class FwlFitter {
   readonly #absorber: Absorber
   readonly #sums: Float64Array[]
 
+  readonly #balanced: boolean
+
   constructor(design: FwlDesign) {
     this.#d = design
     const fes = design.fe.map((f) => ({ codes: f.codes, levels: f.levels }) as Factor)
     this.#absorber = createAbsorber(fes, design.weights, design.absorb)
     this.#sums = design.clusters.map((c) => new Float64Array(c.levels))
+    this.#balanced = isBalancedTwoWay(design)
+  }
+
+  /** M_F x: closed form x − x̄_a − x̄_b + x̄ on a balanced two-way panel without weights, else the absorber. */
+  #demean(x: Float64Array): Float64Array {
+    const D = this.#d
+    if (!this.#balanced) return this.#absorber.demean(x).values
+    const [a, b] = D.fe
+    const ma = new Float64Array(a.levels), mb = new Float64Array(b.levels)
+    let m = 0
+    for (let i = 0; i < D.n; i++) { ma[a.codes[i]] += x[i]; mb[b.codes[i]] += x[i]; m += x[i] }
+    for (let k = 0; k < a.levels; k++) ma[k] /= b.levels
+    for (let k = 0; k < b.levels; k++) mb[k] /= a.levels
+    m /= D.n
+    const out = new Float64Array(D.n)
+    for (let i = 0; i < D.n; i++) out[i] = x[i] - ma[a.codes[i]] - mb[b.codes[i]] + m
+    return out
   }
 
   /** β̂, its standard error, t and p for fake treatment `d` on the estimation rows. */
   fit(d: Float64Array): DrawFit {
     const D = this.#d
     const n = D.n
-    const x = D.fe.length ? this.#absorber.demean(d).values : d.slice()
+    const x = D.fe.length ? this.#demean(d) : d.slice()
     if (D.sw) for (let i = 0; i < n; i++) x[i] *= D.sw[i]
     const ref = norm(D.sw ? d.map((v, i) => v * D.sw![i]) : d)
     orthogonalize(x, D.Q)
@@ -188,6 +207,20 @@ export class FwlFitter {
     const t = b / se
     return { estimate: b, se, t, p: tPValue(t, D.dfT) }
   }
+}
+
+/** Two factors, no weights, every (a, b) cell exactly once: two-way demeaning has a closed form. */
+function isBalancedTwoWay(d: FwlDesign): boolean {
+  if (d.fe.length !== 2 || d.weights) return false
+  const [a, b] = d.fe
+  if (d.n !== a.levels * b.levels) return false
+  const seen = new Uint8Array(d.n)
+  for (let i = 0; i < d.n; i++) {
+    const c = a.codes[i] * b.levels + b.codes[i]
+    if (seen[c]) return false
+    seen[c] = 1
+  }
+  return true
 }
 
 function scale(x: Float64Array, s: Float64Array | undefined): Float64Array {
