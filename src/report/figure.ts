@@ -222,3 +222,50 @@ export function trendPlot(points: readonly TrendPoint[], opts: { series: readonl
     ],
   } as TopLevelSpec
 }
+
+/**
+ * The placebo density figure: the kernel density of placebo estimates (a line) with the
+ * actual estimate as a dashed vertical line, as placebo tests in the literature draw it.
+ */
+export function placeboDensityPlot(density: { x: Float64Array; y: Float64Array }, actual: number, opts: { title?: string; xTitle: string }): TopLevelSpec {
+  const values = Array.from(density.x, (x, k) => ({ x, y: density.y[k] }))
+  const x = { field: 'x', type: 'quantitative' as const, title: opts.xTitle, scale: { zero: false, nice: false }, axis: { tickCount: 6 } }
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    ...(opts.title ? { title: opts.title } : {}),
+    width: 400,
+    height: 260,
+    config: JOURNAL_CONFIG,
+    layer: [
+      { data: { values }, mark: { type: 'line', color: 'black', strokeWidth: 1.2 }, encoding: { x, y: { field: 'y', type: 'quantitative', title: 'Density' } } },
+      { mark: { type: 'rule', color: 'black', strokeWidth: 1, strokeDash: [5, 4] }, encoding: { x: { datum: actual, type: 'quantitative' } } },
+    ],
+  } as TopLevelSpec
+}
+
+/**
+ * The placebo scatter: each draw's estimate (x) against its p-value (y), the actual
+ * estimate as a vertical line and p = 0.1 as a dashed horizontal line.
+ */
+export function placeboScatterPlot(points: readonly { estimate: number; p: number }[], actual: number, opts: { title?: string; xTitle: string; pLine?: number }): TopLevelSpec {
+  const values = points.filter((d) => Number.isFinite(d.estimate) && Number.isFinite(d.p))
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    ...(opts.title ? { title: opts.title } : {}),
+    width: 400,
+    height: 260,
+    config: JOURNAL_CONFIG,
+    layer: [
+      {
+        data: { values },
+        mark: { type: 'point', shape: 'circle', color: 'black', size: 14, opacity: 0.6 },
+        encoding: {
+          x: { field: 'estimate', type: 'quantitative', title: opts.xTitle, scale: { zero: false } },
+          y: { field: 'p', type: 'quantitative', title: 'p-value', scale: { domain: [0, 1] } },
+        },
+      },
+      { mark: { type: 'rule', color: 'black', strokeWidth: 1 }, encoding: { x: { datum: actual, type: 'quantitative' } } },
+      { mark: { type: 'rule', color: '#555', strokeWidth: 0.8, strokeDash: [4, 3] }, encoding: { y: { datum: opts.pLine ?? 0.1, type: 'quantitative' } } },
+    ],
+  } as TopLevelSpec
+}

@@ -341,7 +341,7 @@ function roleOf(role: ErrorRole['role'], column: string, index?: number): ErrorR
  * The factor of a fixed effect or cluster variable: the column itself, or for `a:b` that is
  * not a column, the interaction of the factors of its parts (./terms.ts interactionParts).
  */
-function factorOfName(frame: Frame, name: string, role: 'fixed_effect' | 'cluster', index: number): Factor {
+export function factorOfName(frame: Frame, name: string, role: 'fixed_effect' | 'cluster', index: number): Factor {
   const col = frame.column(name)
   if (col) return factorize(col)
   const parts = name.includes(':') ? interactionParts(name, (c) => frame.has(c)) : undefined
