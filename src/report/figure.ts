@@ -238,7 +238,8 @@ export function placeboDensityPlot(density: { x: Float64Array; y: Float64Array }
     config: JOURNAL_CONFIG,
     layer: [
       { data: { values }, mark: { type: 'line', color: 'black', strokeWidth: 1.2 }, encoding: { x, y: { field: 'y', type: 'quantitative', title: 'Density' } } },
-      { mark: { type: 'rule', color: 'black', strokeWidth: 1, strokeDash: [5, 4] }, encoding: { x: { datum: actual, type: 'quantitative' } } },
+      // A layer of its own needs a datum to draw from: without `data` a rule of a layered spec with per-layer data draws nothing.
+      { data: { values: [{}] }, mark: { type: 'rule', color: 'black', strokeWidth: 1, strokeDash: [5, 4] }, encoding: { x: { datum: actual, type: 'quantitative' } } },
     ],
   } as TopLevelSpec
 }
@@ -264,8 +265,8 @@ export function placeboScatterPlot(points: readonly { estimate: number; p: numbe
           y: { field: 'p', type: 'quantitative', title: 'p-value', scale: { domain: [0, 1] } },
         },
       },
-      { mark: { type: 'rule', color: 'black', strokeWidth: 1 }, encoding: { x: { datum: actual, type: 'quantitative' } } },
-      { mark: { type: 'rule', color: '#555', strokeWidth: 0.8, strokeDash: [4, 3] }, encoding: { y: { datum: opts.pLine ?? 0.1, type: 'quantitative' } } },
+      { data: { values: [{}] }, mark: { type: 'rule', color: 'black', strokeWidth: 1 }, encoding: { x: { datum: actual, type: 'quantitative' } } },
+      { data: { values: [{}] }, mark: { type: 'rule', color: '#555', strokeWidth: 0.8, strokeDash: [4, 3] }, encoding: { y: { datum: opts.pLine ?? 0.1, type: 'quantitative' } } },
     ],
   } as TopLevelSpec
 }

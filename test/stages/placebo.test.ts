@@ -95,6 +95,10 @@ describe('replay of the R permutations on AER::Guns (plm re-fits)', async () => 
     expect(result.files!['summary.csv']).toMatch(/^statistic,value\ndraws,100\n/)
     expect(result.files!['density.svg']).toMatch(/<svg/)
     expect(result.files!['scatter.svg']).toMatch(/<svg/)
+    // The reference lines are drawn: the actual estimate (dashed in the density) and p = 0.1 in the scatter.
+    expect(result.files!['density.svg']).toContain('stroke-dasharray="5,4"')
+    expect(result.files!['scatter.svg']).toContain('stroke-dasharray="4,3"')
+    expect(String(result.files!['scatter.svg']).match(/class="mark-rule role-mark/g)?.length).toBe(2)
   })
 })
 
