@@ -3,11 +3,9 @@
  * on the lock and all succeed, the stages computed once; without it, those that find the
  * lock taken stop with LOCKED and nothing else. Either way every message is coded and the
  * outputs equal those of a clean run.
- *
- *   QUASI_FAULTS=long   also the runs without --wait (`npm run faults`)
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { codesIn, LONG, newProject, outputDiff, outputsOf, PIPELINE, quasi, removeProject, STAGES, startRun, uncodedProblems, type CliResult } from './project.ts'
+import { codesIn, newProject, outputDiff, outputsOf, PIPELINE, quasi, removeProject, STAGES, startRun, uncodedProblems, type CliResult } from './project.ts'
 
 const RUNS = 8
 let reference: Map<string, Buffer>
@@ -45,8 +43,7 @@ describe(`${RUNS} concurrent runs of one pipeline`, () => {
     expect(next.out).toContain(`0 ran, ${STAGES.length} cached`)
   }, 300_000)
 
-  // a second pass over the same lock; `npm run faults` only
-  test.runIf(LONG)('without --wait: each run succeeds or stops with LOCKED alone; the next run succeeds with identical outputs', async () => {
+  test('without --wait: each run succeeds or stops with LOCKED alone; the next run succeeds with identical outputs', async () => {
     const dir = newProject()
     made.push(dir)
     const results = await Promise.all(Array.from({ length: RUNS }, () => startRun(dir).done))
