@@ -28,6 +28,7 @@ export const NUMERIC_COLUMNS = {
   so2: 0, wastewater: 1, dust: 0,
   fin: 4, urban: 2, gov: 4, industry: 2,
   energy_int: 4, isu: 3, innov: 3, digital: 2, entre: 2, talent: 2, sci_share: 3,
+  energy: 2, env_attention: 3,
 } as const satisfies Record<string, number>
 
 /** Key and attribute columns, in file order, before the numeric ones. */

@@ -8,7 +8,7 @@
  */
 import { Rng } from '../../../src/stats/rng.ts'
 import type { City } from './cities.ts'
-import { KAPPA, MEDIATORS, OTHER_POLICIES, PATENT_NOISE, POLICY, YEARS, FIRST_YEAR, type MediatorName, type OtherPolicy } from './params.ts'
+import { ATTENTION, ENERGY, KAPPA, MEDIATORS, OTHER_POLICIES, PATENT_NOISE, POLICY, YEARS, FIRST_YEAR, type MediatorName, type OtherPolicy } from './params.ts'
 import { assignPolicy, type Adoption } from './policies.ts'
 import { lag, spatialFilter } from './weights.ts'
 
@@ -104,7 +104,10 @@ export function generateWorld(cities: readonly City[], w: readonly Float64Array[
   const rdStaff = col('rd_staff'), envStaff = col('env_staff'), water = col('water'), electricity = col('electricity'), lpg = col('lpg')
   const greenArea = col('green_area'), inv = col('green_inv'), uti = col('green_uti')
   const so2 = col('so2'), wastewater = col('wastewater'), dust = col('dust')
+  const energy = col('energy'), attention = col('env_attention')
   const lnPatents = new Float64Array(n * T), inventionShare = new Float64Array(n * T)
+  /** ln E without its patent term (added once the patent shocks exist). */
+  const lnEnergyBase = new Float64Array(n * T)
   const med = {} as Record<MediatorName, Float64Array>
   for (const m of Object.keys(MEDIATORS) as MediatorName[]) med[m] = col(m)
 
@@ -122,6 +125,7 @@ export function generateWorld(cities: readonly City[], w: readonly Float64Array[
     const nGa = z('green_area', 0.7), nSo2 = z('so2', 0.6), nWw = z('wastewater', 0.6), nDust = z('dust', 0.6)
     const nEi = z('energy_int', 0.7), nIsu = z('isu', 0.7), nInn = z('innov', 0.7), nDig = z('digital', 0.7)
     const nEnt = z('entre', 0.6), nTal = z('talent', 0.8), nPi = z('invention_share', 0.5), nPat = z('patents', 0)
+    const nEn = z('energy', 0.7), nAtt = z('env_attention', 0.5)
     level.push({
       energy_int: Math.log(1.05) - 0.35 * d[i] + 0.3 * res + 0.2 * nEi.fe,
       isu: 6 * Math.exp(0.6 * d[i] + 0.3 * high + 0.25 * nIsu.fe),
@@ -176,6 +180,10 @@ export function generateWorld(cities: readonly City[], w: readonly Float64Array[
       wastewater[r] = 5000 * Math.exp(0.9 * s[i] + 0.3 * d[i] + 0.2 * res + WASTEWATER_PATH[t] + 0.4 * nWw.fe + 0.1 * nWw.u[t])
       dust[r] = 25000 * Math.exp(0.8 * s[i] + 0.1 * d[i] + 0.5 * res + DUST_PATH[t] + 0.45 * nDust.fe + 0.12 * nDust.u[t])
 
+      // Energy use (10⁴ tce) before its patent term, and environmental attention (‰ of the work report).
+      lnEnergyBase[r] = Math.log(120) + 0.9 * s[i] + 0.5 * d[i] + 0.4 * res + 0.035 * tau + 0.3 * nEn.fe + 0.05 * nEn.u[t]
+      attention[r] = ATTENTION.level * Math.exp(ATTENTION.d * d[i] + ATTENTION.east * east + ATTENTION.trend * tau + 0.25 * nAtt.fe + 0.1 * nAtt.u[t])
+
       // Green patents: ln G* without its shock (added below, once the spatially correlated shocks exist).
       let mediated = 0
       for (const m of Object.keys(MEDIATORS) as MediatorName[]) {
@@ -203,6 +211,8 @@ export function generateWorld(cities: readonly City[], w: readonly Float64Array[
       const share = inventionShare[row]
       inv[row] = Math.max(1, Math.round(share * g))
       uti[row] = Math.max(1, Math.round((1 - share) * g))
+      // Centred on the patents' city-year mean path, so the patent term shifts the level little.
+      energy[row] = Math.exp(lnEnergyBase[row] + ENERGY.patents * (Math.log(inv[row] + uti[row]) - PATENT_CONSTANT))
     }
   }
   return { columns, adoption, treated, exposure, kappa }

@@ -56,6 +56,20 @@ export const OTHER_POLICIES = {
 
 export type OtherPolicy = keyof typeof OTHER_POLICIES
 
+/**
+ * Energy use falls with green technology: ln E depends on ln(green patents) with elasticity
+ * `patents` and on nothing the pilot touches otherwise, so the pilot moves energy use (and an
+ * energy-efficiency score) only through green technology innovation.
+ */
+export const ENERGY = { patents: -0.12 } as const
+
+/**
+ * Environmental attention of the city government (share of environment-related words in its
+ * annual work report, per mille). It does not modify the pilot's effect; it correlates with
+ * development, and so with region and κ, which is what a split by attention picks up.
+ */
+export const ATTENTION = { level: 2.4, d: 0.5, east: 0.25, trend: 0.03 } as const
+
 /** Noise of ln(green patents): AR(1) in time with coefficient `ar`, innovations spatially filtered by (I − λW)⁻¹. */
 export const PATENT_NOISE = { sd: 0.15, ar: 0.5, spatialLambda: 0.4 } as const
 

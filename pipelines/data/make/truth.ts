@@ -10,7 +10,7 @@ import type { City } from './cities.ts'
 import type { World } from './dgp.ts'
 import type { MissingColumn } from './missing.ts'
 import {
-  KAPPA, MEDIATORS, MISSING, OTHER_POLICIES, PATENT_NOISE, POLICY, TOTAL_EFFECT, TWO_YEAR_GAP, YEARS,
+  ATTENTION, ENERGY, KAPPA, MEDIATORS, MISSING, OTHER_POLICIES, PATENT_NOISE, POLICY, TOTAL_EFFECT, TWO_YEAR_GAP, YEARS,
   type MediatorName,
 } from './params.ts'
 import { CUTOFF_KM, EARTH_RADIUS_KM } from './weights.ts'
@@ -46,6 +46,16 @@ export function computeTruth(seed: number, cities: readonly City[], worlds: Worl
       return [m, { scale, a, b, ab: r6(a * b), share_of_total: r6((a * b) / TOTAL_EFFECT), realised_att: att(f) }]
     }),
   )
+
+  // Environmental attention groups as the GTI study forms them: a city's mean attention over
+  // 2007–2012 (before the first pilot batch) above the median of the cities' means, or not.
+  const pre = YEARS.map((y, t) => (y <= 2012 ? t : -1)).filter((t) => t >= 0)
+  const attMean = cities.map((_, i) => mean(pre.map((t) => actual.columns.env_attention[i * T + t])))
+  const sortedAtt = [...attMean].sort((a, b) => a - b)
+  const mid = sortedAtt.length / 2
+  const attMedian = sortedAtt.length % 2 ? sortedAtt[Math.floor(mid)] : (sortedAtt[mid - 1] + sortedAtt[mid]) / 2
+  const highAttention = (i: number) => attMean[i] > attMedian
+  const treatedWhere = (pred: (i: number) => boolean) => treatedRows.filter((r) => pred(Math.floor(r / T)))
 
   const neverPost = rowsWhere((i, t) => cities[i].pilotYear === null && YEARS[t] >= 2017)
   const spill = (rows: number[]) => r6(mean(rows.map((r) => lnG(noOwn, r) - lnG(none, r))))
@@ -84,6 +94,17 @@ export function computeTruth(seed: number, cities: readonly City[], worlds: Worl
         expected_att_before_rounding: r6(TOTAL_EFFECT * mean(treatedRows.map((r) => actual.kappa[Math.floor(r / T)]))),
         by_region: Object.fromEntries((['east', 'central', 'west'] as const).map((g) => [g, { city_years: treatedIn((c) => c.region === g).length, att: att(lnG, treatedIn((c) => c.region === g)) }])),
         by_resource: Object.fromEntries(([0, 1] as const).map((g) => [String(g), { city_years: treatedIn((c) => c.resource === g).length, att: att(lnG, treatedIn((c) => c.resource === g)) }])),
+        by_attention: {
+          rule: 'city mean of env_attention over 2007-2012 above the median of the city means (high) or not (low)',
+          median: r6(attMedian),
+          high: { city_years: treatedWhere(highAttention).length, att: att(lnG, treatedWhere(highAttention)) },
+          low: { city_years: treatedWhere((i) => !highAttention(i)).length, att: att(lnG, treatedWhere((i) => !highAttention(i))) },
+        },
+      },
+      ln_energy: {
+        elasticity_on_ln_green_patents: ENERGY.patents,
+        att: att((w, r) => Math.log(w.columns.energy[r])),
+        direct_effect: 0,
       },
       ln_green_inv: { att: att((w, r) => Math.log(w.columns.green_inv[r])) },
       ln_green_uti: { att: att((w, r) => Math.log(w.columns.green_uti[r])) },
