@@ -9,6 +9,7 @@ import { Frame } from './frame.ts'
 import type { Json } from './json.ts'
 import { deserializeModels, isModelSet, serializeModels, type ModelSet } from './model.ts'
 import { deserializeFrame, serializeFrame } from './serialize.ts'
+import { deserializeWeights, isWeights, serializeWeights, type Weights } from './weights.ts'
 
 export interface ArtifactKind<T> {
   /** What a stage of this kind offers, for messages ("a table", "fitted models"). */
@@ -43,6 +44,13 @@ export const artifactKinds = {
     deserialize: deserializeModels,
     is: isModelSet,
   } satisfies ArtifactKind<ModelSet>,
+  /** Spatial weights (src/artifacts/weights.ts): one matrix, or one per value of a composite's mixing weight. */
+  weights: {
+    noun: 'spatial weights matrix',
+    serialize: serializeWeights,
+    deserialize: deserializeWeights,
+    is: isWeights,
+  } satisfies ArtifactKind<Weights>,
 }
 
 export type ArtifactName = keyof typeof artifactKinds
