@@ -27,10 +27,11 @@
  *   Molecular Biology 9(1), art. 39, doi:10.2202/1544-6115.1585.
  */
 import { createAbsorber } from '../fe/absorb.ts'
-import { subsetFactor, type Factor } from '../fe/factor.ts'
+import { isNested, subsetFactor, type Factor } from '../fe/factor.ts'
 import { dropSingletons } from '../fe/singletons.ts'
 import { leastSquaresQr } from '../ols/qr.ts'
 import { groupStatistic } from './compare.ts'
+import { demeanGroup, nestedTwoWay, type NestedTwoWay } from './within.ts'
 
 export interface PermutationDesign {
   /** Outcome on the candidate rows. */
@@ -47,8 +48,12 @@ export interface PermutationDesign {
   readonly groups: number
 }
 
-/** The treatment's coefficient in each group's model, for a labelling unit → group (−1: in no group). */
-export function groupCoefficients(d: PermutationDesign, groupOfUnit: Int32Array): Float64Array {
+/**
+ * The treatment's coefficient in each group's model, for a labelling unit → group (−1: in no
+ * group). `fast` (from `fastPath`) demeans two-way models whose first factor lies inside
+ * units without a new absorber per group (./within.ts); the results are the same.
+ */
+export function groupCoefficients(d: PermutationDesign, groupOfUnit: Int32Array, fast?: FastPath): Float64Array {
   const n = d.y.length
   const out = new Float64Array(d.groups).fill(NaN)
   const counts = new Int32Array(d.groups)
@@ -57,6 +62,11 @@ export function groupCoefficients(d: PermutationDesign, groupOfUnit: Int32Array)
     if (counts[g] === 0) continue
     let rows = new Int32Array(counts[g])
     for (let i = 0, p = 0; i < n; i++) if (groupOfUnit[d.unit[i]] === g) rows[p++] = i
+    if (fast && !fast.singleLevel(rows)) {
+      const dem = demeanGroup(fast.within, rows)
+      out[g] = solveTreatment(d, rows, dem[0], dem.slice(1), false)
+      continue
+    }
     let fes = d.fe.map((f) => subsetFactor(f, rows))
     if (d.dropSingletons && fes.length) {
       const keep = new Uint8Array(rows.length).fill(1)
@@ -72,23 +82,71 @@ export function groupCoefficients(d: PermutationDesign, groupOfUnit: Int32Array)
   return out
 }
 
+export interface FastPath {
+  readonly within: NestedTwoWay
+  /** Whether a group on these rows has a singleton B level (then the general path drops it). */
+  singleLevel(rows: Int32Array): boolean
+}
+
+/**
+ * The fast path when the model has exactly two fixed effects, one of them with its levels
+ * inside units (so that groups of units never split its levels) and, with singletons
+ * dropped, no level of it alone; else undefined.
+ */
+export function fastPath(d: PermutationDesign): FastPath | undefined {
+  if (d.fe.length !== 2) return undefined
+  const unit: Factor = { codes: d.unit, levels: d.units }
+  const k = d.fe.findIndex((f) => isNested(f, unit))
+  if (k < 0) return undefined
+  const A = d.fe[k], B = d.fe[1 - k]
+  if (d.dropSingletons) {
+    const c = new Int32Array(A.levels)
+    for (const a of A.codes) c[a]++
+    if (c.some((v) => v === 1)) return undefined
+  }
+  const within = nestedTwoWay(A, B, [d.y, ...d.X], d.weights)
+  const seen = new Int32Array(B.levels)
+  return {
+    within,
+    singleLevel(rows) {
+      if (!d.dropSingletons) return false
+      seen.fill(0)
+      for (let i = 0; i < rows.length; i++) seen[B.codes[rows[i]]]++
+      return seen.some((v) => v === 1)
+    },
+  }
+}
+
 function treatmentCoefficient(d: PermutationDesign, rows: Int32Array, fes: readonly Factor[]): number {
   const m = rows.length
   if (m === 0) return NaN
-  const take = (x: Float64Array): Float64Array => { const o = new Float64Array(m); for (let i = 0; i < m; i++) o[i] = x[rows[i]]; return o }
-  const w = d.weights ? take(d.weights) : undefined
-  const sw = w ? w.map(Math.sqrt) : undefined
+  const w = d.weights ? take(d.weights, rows) : undefined
   const intercept = fes.length === 0
-  const cols = [...(intercept ? [new Float64Array(m).fill(1)] : []), ...d.X.map(take)]
-  const refNorm = cols.map((c) => { let s = 0; for (let i = 0; i < m; i++) s += (w ? w[i] : 1) * c[i] * c[i]; return Math.sqrt(s) })
   const absorber = createAbsorber(fes, w)
   const absorb = (x: Float64Array): Float64Array => (intercept ? x.slice() : absorber.demean(x).values)
-  const scale = (x: Float64Array): Float64Array => { if (sw) for (let i = 0; i < m; i++) x[i] *= sw[i]; return x }
-  const Xt = cols.map((c) => scale(absorb(c)))
-  const yt = scale(absorb(take(d.y)))
-  const qr = leastSquaresQr(Xt, yt, refNorm)
+  return solveTreatment(d, rows, absorb(take(d.y, rows)), d.X.map((x) => absorb(take(x, rows))), intercept)
+}
+
+/** QR of the demeaned (√w-scaled) regressors as the regression kernel does it; the treatment's coefficient or NaN. */
+function solveTreatment(d: PermutationDesign, rows: Int32Array, yt: Float64Array, Xt: Float64Array[], intercept: boolean): number {
+  const m = rows.length
+  const w = d.weights ? take(d.weights, rows) : undefined
+  const raw = [...(intercept ? [new Float64Array(m).fill(1)] : []), ...d.X.map((x) => take(x, rows))]
+  const refNorm = raw.map((c) => { let s = 0; for (let i = 0; i < m; i++) s += (w ? w[i] : 1) * c[i] * c[i]; return Math.sqrt(s) })
+  const cols = intercept ? [raw[0], ...Xt] : Xt
+  if (w) {
+    const sw = w.map(Math.sqrt)
+    for (const c of [...cols, yt]) for (let i = 0; i < m; i++) c[i] *= sw[i]
+  }
+  const qr = leastSquaresQr(cols, yt, refNorm)
   const at = qr.kept.indexOf(intercept ? 1 : 0)
   return at < 0 ? NaN : qr.coef[at]
+}
+
+function take(x: Float64Array, rows: Int32Array): Float64Array {
+  const o = new Float64Array(rows.length)
+  for (let i = 0; i < rows.length; i++) o[i] = x[rows[i]]
+  return o
 }
 
 export interface PermutationResult {
@@ -114,13 +172,14 @@ export function permutationTest(
   d: PermutationDesign, observed: Int32Array, R: number, labelling: (r: number) => Int32Array,
   opts: { progress?: (done: number, total: number) => void; aborted?: () => boolean } = {},
 ): PermutationResult {
-  const b0 = groupCoefficients(d, observed)
+  const fast = fastPath(d)
+  const b0 = groupCoefficients(d, observed, fast)
   const t0 = groupStatistic(b0)
   const draws = new Float64Array(R)
   let used = 0, count = 0
   for (let r = 0; r < R; r++) {
     if (opts.aborted?.()) break
-    const t = groupStatistic(groupCoefficients(d, labelling(r)))
+    const t = groupStatistic(groupCoefficients(d, labelling(r), fast))
     draws[r] = t
     if (Number.isFinite(t)) {
       used++
