@@ -113,10 +113,12 @@ export async function runHeterogeneity(ctx: StageContext<HeterogeneityParams>): 
 
   const facts: Record<string, number> = { groups: m }
   fits.forEach((f, g) => {
-    facts[`coef(${f.name})`] = effect[g].estimate
-    facts[`se(${f.name})`] = effect[g].stdError
-    facts[`p(${f.name})`] = effect[g].pValue
-    facts[`nobs(${f.name})`] = f.fit.nobs
+    const k = factKey(f.name)
+    if (k === undefined) return
+    facts[`coef(${k})`] = effect[g].estimate
+    facts[`se(${k})`] = effect[g].stdError
+    facts[`p(${k})`] = effect[g].pValue
+    facts[`nobs(${k})`] = f.fit.nobs
   })
   if (split) Object.assign(facts, { diff: split.diff, z_diff: split.z, p_z: split.p })
   if (interaction) Object.assign(facts, { f_interaction: interaction.F, p_interaction: interaction.pF })
@@ -128,6 +130,15 @@ export async function runHeterogeneity(ctx: StageContext<HeterogeneityParams>): 
     files,
     facts,
   }
+}
+
+/**
+ * A group's name as a fact argument: without white space, as expectations are read
+ * (`coef(resource_based==1)`); a name with a parenthesis or comma cannot be one (no facts).
+ */
+function factKey(name: string): string | undefined {
+  const k = name.replace(/\s+/g, '')
+  return k && !/[(),]/.test(k) ? k : undefined
 }
 
 /** The `model:` stage must carry a DID specification (a treatment); a `regress` stage does not. */

@@ -144,6 +144,13 @@ describe('conditions that cut across clusters (early and late years)', async () 
   })
 })
 
+test('conditions as a list: groups named by their text, facts without white space', async () => {
+  const { result } = await run({ by: ['year < 1988', 'year >= 1988'] })
+  expectClose(result.facts!['coef(year<1988)'], fx.period.groups.early.estimate, TOL, 'early')
+  expectClose(result.facts!['coef(year>=1988)'], fx.period.groups.late.estimate, TOL, 'late')
+  expect(result.files!['table.md']).toMatch(/\| *year < 1988 *\| *year >= 1988 *\|/)
+})
+
 describe('moderation by income (centred)', async () => {
   const { result } = await run({ moderator: 'income' })
   const R = fx.moderation
