@@ -10,6 +10,7 @@
  */
 import { QuasiError } from '../../src/errors.ts'
 import { defineStage } from '../../src/stage.ts'
+import { knownColumns } from './columns.ts'
 import { heterogeneityParams, DEFAULT_TESTS, type HeterogeneityParams } from './params.ts'
 
 const heterogeneity = () => import('./run.ts')
@@ -33,6 +34,7 @@ export default defineStage<HeterogeneityParams>({
   consumes: { model: 'model' },
   facts: [...HETEROGENEITY_FACTS],
   check,
+  columns: knownColumns,
   async run(ctx) {
     const { runHeterogeneity } = await heterogeneity()
     return runHeterogeneity(ctx)

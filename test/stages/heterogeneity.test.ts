@@ -224,6 +224,15 @@ describe('errors', () => {
     expect(e.message).toMatch(/group `law == 1`/)
   })
 
+  test('validate: misspelt columns in `by` (column or condition) and `moderator`, from the model stage\'s table', () => {
+    const ctx = { input: (p: string) => (p === 'model' ? guns.names : undefined), header: () => undefined, panel }
+    const at = (params: Partial<HeterogeneityParams>) => heterogeneity.columns!({ model: 'baseline', test: [], center: true, ...params } as HeterogeneityParams, ctx).errors.map((e) => [e.code, e.param, e.message])
+    expect(at({ by: 'sise' })).toEqual([['MISSING_COLUMN', ['by'], 'unknown column `sise`; did you mean `size`?']])
+    expect(at({ by: { a: 'yeer < 1988', b: 'year >= 1988' } })).toEqual([['MISSING_COLUMN', ['by', 'a'], expect.stringMatching(/unknown column "yeer"/)]])
+    expect(at({ moderator: 'incme' })).toEqual([['MISSING_COLUMN', ['moderator'], 'unknown column `incme`; did you mean `income`?']])
+    expect(at({ by: ['year < 1988', 'year >= 1988'] })).toEqual([])
+  })
+
   test('draws: 0 with the permutation test is refused before running', () => {
     const errs = heterogeneity.check!({ model: 'baseline', by: 'size', test: ['permutation'], draws: 0, center: true })
     expect(errs.map((e) => [e.code, e.param])).toEqual([['INVALID_VALUE', ['draws']]])
