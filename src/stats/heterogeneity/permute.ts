@@ -130,12 +130,17 @@ function treatmentCoefficient(d: PermutationDesign, rows: Int32Array, fes: reado
 /** QR of the demeaned (√w-scaled) regressors as the regression kernel does it; the treatment's coefficient or NaN. */
 function solveTreatment(d: PermutationDesign, rows: Int32Array, yt: Float64Array, Xt: Float64Array[], intercept: boolean): number {
   const m = rows.length
-  const w = d.weights ? take(d.weights, rows) : undefined
-  const raw = [...(intercept ? [new Float64Array(m).fill(1)] : []), ...d.X.map((x) => take(x, rows))]
-  const refNorm = raw.map((c) => { let s = 0; for (let i = 0; i < m; i++) s += (w ? w[i] : 1) * c[i] * c[i]; return Math.sqrt(s) })
-  const cols = intercept ? [raw[0], ...Xt] : Xt
+  const w = d.weights
+  // The kernel's reference norms: √(Σ w x²) of each regressor before demeaning, on these rows.
+  const norm = (x: Float64Array | undefined): number => {
+    let s = 0
+    for (let i = 0; i < m; i++) { const r = rows[i], v = x ? x[r] : 1; s += (w ? w[r] : 1) * v * v }
+    return Math.sqrt(s)
+  }
+  const refNorm = [...(intercept ? [norm(undefined)] : []), ...d.X.map(norm)]
+  const cols = intercept ? [new Float64Array(m).fill(1), ...Xt] : Xt
   if (w) {
-    const sw = w.map(Math.sqrt)
+    const sw = Float64Array.from(rows, (r) => Math.sqrt(w[r]))
     for (const c of [...cols, yt]) for (let i = 0; i < m; i++) c[i] *= sw[i]
   }
   const qr = leastSquaresQr(cols, yt, refNorm)

@@ -20,7 +20,7 @@ export interface NestedTwoWay {
   /** M_A x of each column on all rows. */
   readonly demeaned: readonly Float64Array[]
   /** Per A level: the B levels it meets and its weight in each; its total weight. */
-  readonly cells: readonly { readonly t: Int32Array; readonly c: Float64Array; readonly w: number }[]
+  readonly cells: readonly { readonly t: Int32Array; readonly c: Float64Array; readonly w: number; readonly cw: Float64Array }[]
   readonly a: Int32Array
   readonly b: Int32Array
   readonly bLevels: number
@@ -42,7 +42,8 @@ export function nestedTwoWay(A: Factor, B: Factor, columns: readonly Float64Arra
   for (let i = 0; i < n; i++) { const m = maps[A.codes[i]]; m.set(B.codes[i], (m.get(B.codes[i]) ?? 0) + w(i)) }
   const cells = maps.map((m, a) => {
     const t = Int32Array.from([...m.keys()].sort((x, y) => x - y))
-    return { t, c: Float64Array.from(t, (k) => m.get(k)!), w: wa[a] }
+    const c = Float64Array.from(t, (k) => m.get(k)!)
+    return { t, c, w: wa[a], cw: c.map((v) => v / wa[a]) }
   })
   return { demeaned, cells, a: A.codes, b: B.codes, bLevels: B.levels, ...(weights ? { weights } : {}) }
 }
@@ -50,38 +51,44 @@ export function nestedTwoWay(A: Factor, B: Factor, columns: readonly Float64Arra
 /** M_{A,B} of every column on `rows` (a union of whole A levels, ascending), each of length rows.length. */
 export function demeanGroup(d: NestedTwoWay, rows: Int32Array): Float64Array[] {
   const T = d.bLevels, n = rows.length
-  const levels = new Uint8Array(d.cells.length)
-  for (let i = 0; i < n; i++) levels[d.a[rows[i]]] = 1
+  const seen = new Uint8Array(d.cells.length)
+  const levels: number[] = []
+  for (let i = 0; i < n; i++) { const a = d.a[rows[i]]; if (!seen[a]) { seen[a] = 1; levels.push(a) } }
   // B levels present in the group, coded densely, so that absent ones do not enter S.
   const code = new Int32Array(T).fill(-1)
   let m = 0
   for (let i = 0; i < n; i++) { const t = d.b[rows[i]]; if (code[t] < 0) code[t] = m++ }
   // Dense codes in order of first appearance; S is symmetric, so the order only permutes it.
   const S = new Float64Array(m * m)
-  for (let a = 0; a < levels.length; a++) {
-    if (!levels[a]) continue
-    const { t, c, w } = d.cells[a]
-    for (let j = 0; j < t.length; j++) {
-      const tj = code[t[j]], cj = c[j]
-      S[tj * m + tj] += cj
-      for (let k = 0; k < t.length; k++) S[tj * m + code[t[k]]] -= (cj * c[k]) / w
+  const tc = new Int32Array(T)
+  for (const a of levels) {
+    const { t, c, cw } = d.cells[a]
+    const L = t.length
+    for (let j = 0; j < L; j++) tc[j] = code[t[j]]
+    for (let j = 0; j < L; j++) {
+      const row = tc[j] * m, cj = c[j]
+      S[row + tc[j]] += cj
+      for (let k = 0; k < L; k++) S[row + tc[k]] -= cj * cw[k]
     }
   }
   const chol = choleskySkipping(S, m)
+  const mean = new Float64Array(d.cells.length)
+  // Per-row codes and weights of the group, gathered once for all columns.
+  const rt = new Int32Array(n), ra = new Int32Array(n), rw = new Float64Array(n)
+  const wts = d.weights, bc = d.b, ac = d.a
+  for (let i = 0; i < n; i++) { const r = rows[i]; rt[i] = code[bc[r]]; ra[i] = ac[r]; rw[i] = wts ? wts[r] : 1 }
   return d.demeaned.map((x) => {
-    const bvec = new Float64Array(m)
-    for (let i = 0; i < n; i++) { const r = rows[i]; bvec[code[d.b[r]]] += (d.weights ? d.weights[r] : 1) * x[r] }
-    const gamma = chol.solve(bvec)
-    const mean = new Float64Array(d.cells.length)
-    for (let a = 0; a < levels.length; a++) {
-      if (!levels[a]) continue
-      const { t, c, w } = d.cells[a]
-      let s = 0
-      for (let j = 0; j < t.length; j++) s += c[j] * gamma[code[t[j]]]
-      mean[a] = s / w
-    }
     const out = new Float64Array(n)
-    for (let i = 0; i < n; i++) { const r = rows[i]; out[i] = x[r] - (gamma[code[d.b[r]]] - mean[d.a[r]]) }
+    const bvec = new Float64Array(m)
+    for (let i = 0; i < n; i++) { const v = x[rows[i]]; out[i] = v; bvec[rt[i]] += rw[i] * v }
+    const gamma = chol.solve(bvec)
+    for (const a of levels) {
+      const { t, cw } = d.cells[a]
+      let s = 0
+      for (let j = 0; j < t.length; j++) s += cw[j] * gamma[code[t[j]]]
+      mean[a] = s
+    }
+    for (let i = 0; i < n; i++) out[i] -= gamma[rt[i]] - mean[ra[i]]
     return out
   })
 }
