@@ -9,6 +9,7 @@ import describe from './describe/stage.ts'
 import did from './did/stage.ts'
 import eventStudy from './event-study/stage.ts'
 import filter from './filter/stage.ts'
+import heterogeneity from './heterogeneity/stage.ts'
 import impute from './impute/stage.ts'
 import ingest from './ingest/stage.ts'
 import measureGie from './measure-gie/stage.ts'
@@ -18,4 +19,4 @@ import regress from './regress/stage.ts'
 import table from './table/stage.ts'
 import trend from './trend/stage.ts'
 
-export const stageKinds: readonly StageDef[] = [ingest, merge, filter, impute, derive, measureGie, did, eventStudy, placebo, regress, table, coefplot, describe, trend]
+export const stageKinds: readonly StageDef[] = [ingest, merge, filter, impute, derive, measureGie, did, eventStudy, placebo, heterogeneity, regress, table, coefplot, describe, trend]

@@ -270,3 +270,31 @@ export function placeboScatterPlot(points: readonly { estimate: number; p: numbe
     ],
   } as TopLevelSpec
 }
+
+export interface MarginalPoint {
+  readonly x: number
+  readonly effect: number
+  readonly low: number
+  readonly high: number
+}
+
+/**
+ * The marginal effect of a treatment over a continuous moderator: the effect as a line, its
+ * confidence band shaded, and a horizontal line at zero.
+ */
+export function marginalEffectPlot(points: readonly MarginalPoint[], opts: { title?: string; xTitle: string; yTitle: string }): TopLevelSpec {
+  const x = { field: 'x', type: 'quantitative' as const, title: opts.xTitle, scale: { zero: false, nice: false } }
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    ...(opts.title ? { title: opts.title } : {}),
+    width: 360,
+    height: 260,
+    config: JOURNAL_CONFIG,
+    data: { values: points.map((p) => ({ ...p })) },
+    layer: [
+      { mark: { type: 'area', color: '#bbb', opacity: 0.5 }, encoding: { x, y: { field: 'low', type: 'quantitative', title: opts.yTitle }, y2: { field: 'high' } } },
+      { mark: { type: 'rule', color: '#888', strokeWidth: 0.8, strokeDash: [4, 3] }, encoding: { y: { datum: 0, type: 'quantitative' } } },
+      { mark: { type: 'line', color: 'black', strokeWidth: 1.5 }, encoding: { x, y: { field: 'effect', type: 'quantitative', title: opts.yTitle } } },
+    ],
+  } as TopLevelSpec
+}

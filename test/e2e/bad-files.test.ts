@@ -51,6 +51,8 @@ const cases: [string, 'validate' | 'run', number, string, string, string][] = [
   ['did-one-cluster', 'run', 2, '9:65', 'INVALID_SPEC', 'cluster variable `country` has 1 level'],
   ['did-rank-deficient', 'run', 1, '9:49', 'SINGULAR_DESIGN', 'collinear with the fixed effects: `always`'],
   ['table-no-model', 'validate', 2, '12:33', 'INVALID_VALUE', '`columns` refers to stage `panel` (ingest), which produces no fitted model'],
+  ['heterogeneity-draws-zero', 'validate', 2, '10:84', 'INVALID_VALUE', 'Expected `draws` to be an integer >= 1 when `test` includes `permutation`'],
+  ['heterogeneity-no-variation', 'run', 1, '10:43', 'NO_VARIATION', 'group `early`: treatment `treat` does not vary'],
   ['failed-expectation', 'run', 3, '', '', ''],
   // Column names, checked from the files' headers without running anything.
   ['column-did-control', 'validate', 2, '16:23', 'MISSING_COLUMN', 'unknown column `fni`; did you mean `fin`?'],

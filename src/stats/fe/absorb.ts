@@ -399,7 +399,7 @@ function schurMatrix(
  * pivots below RANK_TOL × S_jj: those unknowns are fixed at 0, which picks one solution
  * of the consistent singular system (any solution gives the same M_D x).
  */
-function choleskySkipping(S: Float64Array, m: number): { rank: number; solve(b: Float64Array): Float64Array } {
+export function choleskySkipping(S: Float64Array, m: number): { rank: number; solve(b: Float64Array): Float64Array } {
   const L = S // factor in place, lower triangle
   const skip = new Uint8Array(m)
   let rank = 0
