@@ -97,6 +97,11 @@ describe('bad pipeline files', () => {
       const stderr = r.err.split(dir).join('<root>').replace(/expected: one of `coefplot`[^\n]*/g, (line) => {
         expect(line).toBe(kinds)
         return 'expected: one of <the stage kinds>'
+      }).replace(/expected: a stage of a kind that produces one: [^\n]*/g, (line) => {
+        // The same for the kinds that produce a fitted model.
+        const producers = stageKinds.filter((k) => k.produces?.includes('model')).map((k) => k.kind).sort().join(', ')
+        expect(line).toBe(`expected: a stage of a kind that produces one: ${producers}`)
+        return 'expected: a stage of a kind that produces one: <the kinds that do>'
       })
       await expect(stderr).toMatchFileSnapshot(join(here, 'bad', `${name}.stderr`))
     })
