@@ -18,8 +18,9 @@ export interface Groups {
   readonly column?: string
 }
 
-export function resolveGroups(ctx: StageContext<unknown>, by: string | string[] | Record<string, string>, frame: Frame): Groups {
-  if (typeof by === 'string') return columnGroups(by, frame)
+export function resolveGroups(ctx: StageContext<unknown>, by: string | string[] | Record<string, string>, frame: Frame, levels?: readonly (string | number)[]): Groups {
+  if (typeof by === 'string') return columnGroups(by, frame, levels)
+  if (levels !== undefined) throw new QuasiError('INVALID_VALUE', '`levels` orders the values of a `by` column; with conditions, their order is the order written', { param: ['levels'], hint: 'remove `levels`' })
   const entries: [string, string, (string | number)[]][] = Array.isArray(by)
     ? by.map((c, k) => [c, c, ['by', k]])
     : Object.entries(by).map(([name, c]) => [name, c, ['by', name]])
@@ -39,7 +40,7 @@ export function resolveGroups(ctx: StageContext<unknown>, by: string | string[] 
   return { names: entries.map((e) => e[0]), params: entries.map((e) => e[2]), of }
 }
 
-function columnGroups(name: string, frame: Frame): Groups {
+function columnGroups(name: string, frame: Frame, levels?: readonly (string | number)[]): Groups {
   const col = frame.column(name)
   if (!col) {
     const near = suggest(name, frame.names)
@@ -59,6 +60,20 @@ function columnGroups(name: string, frame: Frame): Groups {
     const at = new Map(values.map((v, k) => [v, k]))
     col.data.forEach((v, i) => { of[i] = v === null ? -1 : at.get(v)! })
     names = values
+  }
+  if (levels !== undefined) {
+    // Keep and order the listed values; a listed value the data lack is a typo, not a group of none.
+    const listed = levels.map(String)
+    const missing = listed.filter((v) => !names.includes(v))
+    if (missing.length) {
+      throw new QuasiError('INVALID_VALUE', `\`levels\` lists ${missing.map((v) => `\`${v}\``).join(', ')}, not ${missing.length === 1 ? 'a value' : 'values'} of \`${name}\` on the estimation sample`, {
+        param: ['levels', levels.map(String).indexOf(missing[0])], expected: `values of \`${name}\`: ${names.map((v) => `\`${v}\``).join(', ')}`, found: missing[0],
+      })
+    }
+    const position = new Map(listed.map((v, k) => [v, k]))
+    const remap = names.map((v) => position.get(v) ?? -1)
+    for (let i = 0; i < of.length; i++) if (of[i] >= 0) of[i] = remap[of[i]]
+    names = listed
   }
   if (names.length < 2) {
     throw new QuasiError('INVALID_VALUE', `\`by\` column \`${name}\` has ${names.length} value${names.length === 1 ? '' : 's'} on the estimation sample; at least two groups are needed`, {

@@ -6,6 +6,8 @@ export type HeterogeneityTest = 'interaction' | 'suest' | 'permutation'
 export interface HeterogeneityParams {
   model: string
   by?: string | string[] | Record<string, string>
+  levels?: (string | number)[]
+  group_labels?: Record<string, string>
   test: HeterogeneityTest[]
   draws?: number
   permutations?: string
@@ -39,6 +41,15 @@ export const heterogeneityParams: JsonSchema = {
         { type: 'object', additionalProperties: condition, minProperties: 2 },
       ],
       examples: ['region', { resource: 'resource_based == 1', other: 'resource_based == 0' }],
+    },
+    levels: {
+      type: 'array', items: { type: ['string', 'number'] }, minItems: 2, uniqueItems: true,
+      description: 'With `by:` a column: the groups to estimate and their order in the table and figure (e.g. `[east, central, west]`); rows with other values are left out. Default: every value, sorted.',
+      examples: [['east', 'central', 'west']],
+    },
+    group_labels: {
+      type: 'object', additionalProperties: { type: 'string' },
+      description: 'Display names of the groups in the table and figure, by group name (a value of the `by` column or a condition\'s name), e.g. `{ east: East }`. Facts keep the group names.',
     },
     test: {
       type: 'array', items: { enum: ['interaction', 'suest', 'permutation'] }, uniqueItems: true, default: DEFAULT_TESTS,

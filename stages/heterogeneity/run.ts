@@ -34,7 +34,13 @@ export async function runHeterogeneity(ctx: StageContext<HeterogeneityParams>): 
 
   const tests = p.test ?? DEFAULT_TESTS
   const testAt = (t: string): (string | number)[] => ['test', tests.indexOf(t as never)]
-  const groups = resolveGroups(ctx, p.by, data)
+  const groups = resolveGroups(ctx, p.by, data, p.levels)
+  const shown = groups.names.map((n) => p.group_labels?.[n] ?? n)
+  for (const k of Object.keys(p.group_labels ?? {})) {
+    if (!groups.names.includes(k)) {
+      throw new QuasiError('INVALID_VALUE', `\`group_labels\` names \`${k}\`, which is not a group`, { param: ['group_labels', k], expected: `one of ${groups.names.map((n) => `\`${n}\``).join(', ')}` })
+    }
+  }
   const notes = typeof spec.treatment === 'object'
     ? [`\`${term}\` = 1 from the adoption year (${spec.treatment.adoption}) on, 0 before and for never-treated units.`]
     : []
@@ -66,7 +72,7 @@ export async function runHeterogeneity(ctx: StageContext<HeterogeneityParams>): 
   const f3 = (x: number) => fixed(x, 3)
   const rows: Record<string, string[]> = {}
   if (split) {
-    rows[`Difference (${fits[0].name} − ${fits[1].name})`] = first(f3(split.diff))
+    rows[`Difference (${shown[0]} − ${shown[1]})`] = first(f3(split.diff))
     rows['z of the difference'] = first(f3(split.z))
     rows['p-value (z)'] = first(f3(split.p))
   }
@@ -78,7 +84,7 @@ export async function runHeterogeneity(ctx: StageContext<HeterogeneityParams>): 
   }
   const table = modelTable(models, {
     title: spec.title ?? DEFAULT_TITLE, keep: [term, ...spec.controls], digits: spec.digits,
-    columnLabels: groups.names, rows,
+    columnLabels: shown, rows,
     notes: [
       ...(split ? ['z = (b₁ − b₂)/√(se₁² + se₂²) (Clogg et al. 1995).'] : []),
       ...(interaction ? ['Interaction: Wald F of equal treatment effects in the fully interacted model (every regressor and fixed effect interacted with the group), clustered as the model.'] : []),
@@ -102,12 +108,12 @@ export async function runHeterogeneity(ctx: StageContext<HeterogeneityParams>): 
     value: Float64Array.from(testRows, (r) => r[2]), df1: Float64Array.from(testRows, (r) => r[3]),
     df2: Float64Array.from(testRows, (r) => r[4]), 'p.value': Float64Array.from(testRows, (r) => r[5]),
   }))
-  const files: Record<string, string> = { ...tableFiles(table, models, groups.names), 'tests.csv': testsCsv }
+  const files: Record<string, string> = { ...tableFiles(table, models, shown), 'tests.csv': testsCsv }
   if (perm) {
     files['permutations.csv'] = writeCsv(Frame.from({ draw: Float64Array.from(perm.draws, (_, k) => k + 1), statistic: perm.draws }))
   }
   files['effects.svg'] = await renderSvg(forestPlot(
-    fits.map((f, g) => ({ label: f.name, estimate: effect[g].estimate, low: effect[g].confLow, high: effect[g].confHigh })),
+    fits.map((f, g) => ({ label: shown[g], estimate: effect[g].estimate, low: effect[g].confLow, high: effect[g].confHigh })),
     { xTitle: `Effect of ${label(term)} (95% confidence interval)`, yTitle: groups.column ? label(groups.column) : 'Group' },
   ))
 

@@ -131,6 +131,25 @@ describe('four groups (census region)', async () => {
   })
 })
 
+test('levels order and subset the groups of a column; group_labels name them in the table and figure, facts keep the values', async () => {
+  const all = await run({ by: 'region', test: ['interaction'] })
+  const values = (all.result.data as { groups: string[] }).groups
+  const [a, b] = [values[2], values[0]]
+  const { result } = await run({ by: 'region', levels: [a, b], group_labels: { [a]: 'First', [b]: 'Second' }, test: ['interaction'] })
+  expect((result.data as { groups: string[] }).groups).toEqual([a, b])
+  expect(result.facts!.groups).toBe(2)
+  // The same group model whichever groups are estimated beside it.
+  expect(result.facts![`coef(${a})`]).toBeCloseTo(all.result.facts![`coef(${a})`], 12)
+  expect(result.files!['table.md']).toMatch(/\| *\| First \| Second \|/)
+  expect(result.files!['table.md']).toContain('Difference (First − Second)')
+  expect(result.files!['effects.svg']).toContain('First')
+  const missing = await quasiError(run({ by: 'region', levels: [a, 'nowhere'] }))
+  expect(missing.code).toBe('INVALID_VALUE')
+  expect(missing.param).toEqual(['levels', 1])
+  const typo = await quasiError(run({ by: 'region', group_labels: { nowhere: 'X' } }))
+  expect(typo.param).toEqual(['group_labels', 'nowhere'])
+})
+
 describe('conditions that cut across clusters (early and late years)', async () => {
   const { result } = await run({ by: { early: 'year < 1988', late: 'year >= 1988' } })
   const f = result.facts!
