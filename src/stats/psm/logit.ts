@@ -42,7 +42,8 @@ export const SEPARATION_EPS = 1e-10
  * Fit P(y = 1 | x) on complete rows. `x[j]` is covariate j (length n), `names[j]` its name for
  * errors (role `covariate`, index j).
  */
-export function fitBinary(y: Float64Array, x: readonly Float64Array[], names: readonly string[], link: BinaryLink = 'logit'): BinaryFit {
+export function fitBinary(y: Float64Array, x: readonly Float64Array[], names: readonly string[], link: BinaryLink = 'logit', opts: { maxit?: number } = {}): BinaryFit {
+  const maxit = opts.maxit ?? BINARY_MAXIT
   const n = y.length, k = x.length + 1
   // Centred and scaled design, column-major; constant covariates are an error before any fit.
   const Z: Float64Array[] = [new Float64Array(n).fill(1)]
@@ -96,7 +97,7 @@ export function fitBinary(y: Float64Array, x: readonly Float64Array[], names: re
     dev = update(beta)
     it = 1
   }
-  for (; it < BINARY_MAXIT && !converged; it++) {
+  for (; it < maxit && !converged; it++) {
     const w = new Float64Array(n), r = new Float64Array(n)
     for (let i = 0; i < n; i++) {
       const m = mu[i]
@@ -131,7 +132,7 @@ export function fitBinary(y: Float64Array, x: readonly Float64Array[], names: re
     if (mu[i] < SEPARATION_EPS || mu[i] > 1 - SEPARATION_EPS) throw separationError(y, x, names, link)
   }
   if (!converged) {
-    throw new QuasiError('NOT_CONVERGED', `the ${link} model of the treatment on ${names.map((c) => `\`${c}\``).join(', ')} did not converge in ${BINARY_MAXIT} iterations`, {
+    throw new QuasiError('NOT_CONVERGED', `the ${link} model of the treatment on ${names.map((c) => `\`${c}\``).join(', ')} did not converge in ${maxit} iterations`, {
       role: { role: 'covariate' },
       hint: 'covariates on very different scales or nearly collinear can cause this; rescale them or leave some out',
     })
