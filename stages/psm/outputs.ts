@@ -94,22 +94,44 @@ function balanceCsv(rows: readonly BalanceRow[]): string {
   }))
 }
 
-/** One row per match, in the order made: rows of the `from` table (1-based), the panel unit and time when declared. */
+/**
+ * One row per match, in the order made: rows of the `from` table (1-based), the panel unit and
+ * time when declared. Written directly rather than through writeCsv: a large panel has hundreds of
+ * thousands of matches, and the generic writer's cost per cell dominated the stage.
+ */
 function matchesCsv(o: PsmOutputs): string {
   const { matches: m, frame } = o
-  const cols: Record<string, Float64Array | (string | null)[]> = {
-    treated_row: Float64Array.from(m.t, (i) => i + 1),
-    control_row: Float64Array.from(m.c, (i) => i + 1),
-  }
+  const heads = ['treated_row', 'control_row']
+  const keyed: { name: string }[] = []
   const panel = o.ctx.panel
   for (const [key, name] of [['unit', panel?.unit], ['time', panel?.time], ['group', o.ctx.params.by]] as const) {
     if (name === undefined || !frame.has(name) || (key === 'group' && (name === panel?.time || name === panel?.unit))) continue
-    cols[`treated_${key}`] = Array.from(m.t, (i) => frame.key(name, i))
-    cols[`control_${key}`] = Array.from(m.c, (i) => frame.key(name, i))
+    heads.push(`treated_${key}`, `control_${key}`)
+    keyed.push({ name })
   }
-  cols.distance = m.distance
-  cols.weight = m.w
-  return writeCsv(Frame.from(cols))
+  heads.push('distance', 'weight')
+  // Keys of each row once (a row appears in many matches).
+  const keys = keyed.map(({ name }) => {
+    const cache = new Map<number, string>()
+    return (i: number) => {
+      let v = cache.get(i)
+      if (v === undefined) cache.set(i, (v = csvField(frame.key(name, i) ?? '')))
+      return v
+    }
+  })
+  const lines: string[] = [heads.join(',')]
+  for (let j = 0; j < m.t.length; j++) {
+    const t = m.t[j], c = m.c[j]
+    let line = `${t + 1},${c + 1}`
+    for (const k of keys) line += `,${k(t)},${k(c)}`
+    lines.push(`${line},${m.distance[j]},${m.w[j]}`)
+  }
+  return lines.join('\n') + '\n'
+}
+
+/** A CSV field, quoted as papaparse quotes (delimiter, quote, line break, or edge whitespace). */
+function csvField(s: string): string {
+  return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
 }
 
 function densities(o: PsmOutputs) {
