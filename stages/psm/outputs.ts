@@ -112,12 +112,8 @@ function matchesCsv(o: PsmOutputs): string {
   heads.push('distance', 'weight')
   // Keys of each row once (a row appears in many matches).
   const keys = keyed.map(({ name }) => {
-    const cache = new Map<number, string>()
-    return (i: number) => {
-      let v = cache.get(i)
-      if (v === undefined) cache.set(i, (v = csvField(frame.key(name, i) ?? '')))
-      return v
-    }
+    const cache: (string | undefined)[] = new Array(frame.nrows)
+    return (i: number) => (cache[i] ??= csvField(frame.key(name, i) ?? ''))
   })
   const lines: string[] = [heads.join(',')]
   for (let j = 0; j < m.t.length; j++) {
