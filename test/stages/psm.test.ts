@@ -125,6 +125,21 @@ describe('outputs', async () => {
     expect(again.files).toEqual(r.files)
   })
 
+  test('keep: all: _support is 0 exactly for treated rows off common support or without a match, missing outside the sample', async () => {
+    const cut = lalonde.numbers('re74').map((v, i) => (i % 50 === 0 ? NaN : v))
+    const all = await run({ link: 'probit', common: true, caliper: 0.001, keep: 'all' }, lalonde.withColumn('re74', { type: 'number', data: cut }))
+    const sup = all.frame!.numbers('_support'), w = all.frame!.numbers('_weight'), t = all.frame!.numbers('_treated'), ps = all.frame!.numbers('_pscore')
+    let off = 0
+    for (let i = 0; i < 614; i++) {
+      if (i % 50 === 0) { expect([Number.isNaN(sup[i]), Number.isNaN(ps[i]), w[i]]).toEqual([true, true, 0]); continue }
+      if (t[i] === 0) expect(sup[i]).toBe(1)
+      else { expect(sup[i]).toBe(w[i] > 0 ? 1 : 0); off += 1 - sup[i] }
+    }
+    expect(off).toBe(all.facts!.treated - all.facts!.matched_treated)
+    expect(all.facts!.dropped_support).toBeGreaterThan(0)
+    expect(all.facts!.treated + all.facts!.controls).toBe(614 - 13)
+  })
+
   test('max |bias| facts agree with the per-covariate facts', () => {
     const after = COVS.map((c) => Math.abs(r.facts![`bias_after(${c})`]))
     expect(r.facts!.max_abs_bias_after).toBe(Math.max(...after))
@@ -213,6 +228,22 @@ describe('errors', () => {
     const e2 = await quasiError(run({ covariates: ['age', 'edcu'] }))
     expect([e2.code, e2.param]).toEqual(['MISSING_COLUMN', ['covariates', 1]])
     expect(e2.hint).toContain('`educ`')
+  })
+
+  test('by: year names the period whose score is separated', async () => {
+    const yr = panelFrame.numbers('year'), py = panelFrame.numbers('pilot_year')
+    // Separates treated from controls in 2013 only.
+    const s = Float64Array.from(yr, (t, i) => (t === 2013 ? (py[i] > 0 ? 5 : -5) : (i % 7) - 3))
+    const e = await quasiError(run({ treatment: { adoption: 'pilot_year' }, covariates: ['eco', 's'], by: 'year' }, panelFrame.withColumn('s', { type: 'number', data: s })))
+    expect(e.code).toBe('SEPARATION')
+    expect(e.param).toEqual(['covariates', 1])
+    expect(e.message).toContain('`year` = 2013')
+  })
+
+  test('no control rows: NO_VARIATION at treatment', async () => {
+    const e = await quasiError(run({}, lalonde.withColumn('treat', { type: 'number', data: new Float64Array(614).fill(1) })))
+    expect([e.code, e.param]).toEqual(['NO_VARIATION', ['treatment']])
+    expect(e.message).toContain('no control')
   })
 
   test('options of another method are refused before running', () => {
