@@ -169,6 +169,7 @@ describe('PSM-DID on a panel: psm then did with from: matched, weights: _weight'
     expect(d.facts!.nobs).toBe(fx.panel.did.nobs)
     expectClose(d.facts!['coef(did)'], fx.panel.did.estimate, { rel: 1e-8 }, 'PSM-DID estimate')
     expectClose(d.facts!['se(did)'], fx.panel.did.se, { rel: 1e-8 }, 'PSM-DID se')
+    expect(d.files!['table.md']).toContain('Weighted least squares, weights _weight.')
   })
 
   test('by: year, 1:1: the score and the matching period by period', async () => {
