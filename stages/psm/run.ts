@@ -24,8 +24,14 @@ export async function runPsm(ctx: StageContext<PsmParams>): Promise<StageResult>
   if (!frame) throw new QuasiError('INVALID_VALUE', `stage \`${p.from}\` has no table to match on`, { param: ['from'] })
   const prep = prepare(frame, p)
   if (prep.droppedMissing) ctx.log.info(`${prep.droppedMissing} of ${frame.nrows} rows left out for a missing treatment, covariate${p.outcome ? ', outcome' : ''}${p.by ? ` or \`${p.by}\`` : ''}`)
+  if (prep.sampleSize === 0) {
+    throw new QuasiError('NO_VARIATION', `no row has the treatment, every covariate${p.outcome ? ', the outcome' : ''}${p.by ? ` and \`${p.by}\`` : ''} present (${frame.nrows} rows)`, {
+      param: ['covariates'], hint: 'check the covariates for columns that are missing everywhere',
+    })
+  }
   const n = frame.nrows
   const k = p.neighbors ?? 1
+  const skipped: string[] = []
   const opts = { method: p.method, k, replace: p.replace ?? false, bandwidth: p.bandwidth ?? DEFAULT_BANDWIDTH }
 
   const pscore = new Float64Array(n).fill(NaN)
@@ -45,7 +51,7 @@ export async function runPsm(ctx: StageContext<PsmParams>): Promise<StageResult>
           param: ['treatment'], hint: typeof p.treatment === 'object' ? `check the adoption years in \`${p.treatment.adoption}\`` : 'matching needs both treated and control rows',
         })
       }
-      ctx.log.warn(`no ${nT === 0 ? 'treated' : 'control'} rows${where}: nothing matched there`)
+      skipped.push(`${g.key} (no ${nT === 0 ? 'treated' : 'control'} rows)`)
       for (const i of g.rows) support[i] = prep.treated[i] ? 0 : 1
       return
     }
@@ -59,6 +65,14 @@ export async function runPsm(ctx: StageContext<PsmParams>): Promise<StageResult>
     fits.push({ group: g, ps: fit.p, lp: fit.eta, treated: tr, coef: fit.coef })
     ctx.progress(gi + 1, prep.groups.length)
   })
+  if (skipped.length) {
+    ctx.log.warn(`nothing to match in ${skipped.length} of ${prep.groups.length} groups of \`${p.by}\`: ${skipped.slice(0, 5).join(', ')}${skipped.length > 5 ? ', …' : ''}`)
+  }
+  if (fits.length === 0) {
+    throw new QuasiError('NO_VARIATION', `no group of \`${p.by}\` has both treated and control rows (${prep.groups.length} groups)`, {
+      param: ['by'], hint: '`by` should be a column with a few values shared by treated and control rows, such as the year',
+    })
+  }
   const matches = concat(parts)
   if (matches.t.length === 0) {
     throw new QuasiError('NO_MATCH', `no treated row has a control to match${p.common ? ' on common support' : ''}${p.caliper !== undefined ? ' within the caliper' : p.method === 'kernel' ? ' within the bandwidth' : ''}`, {

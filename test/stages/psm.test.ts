@@ -241,6 +241,13 @@ describe('errors', () => {
     expect(e.message).toContain('`year` = 2013')
   })
 
+  test('no complete row: NO_VARIATION at covariates; no group with both kinds of rows: at by', async () => {
+    const e1 = await quasiError(run({}, lalonde.withColumn('age', { type: 'number', data: new Float64Array(614).fill(NaN) })))
+    expect([e1.code, e1.param]).toEqual(['NO_VARIATION', ['covariates']])
+    const e2 = await quasiError(run({ by: 'id' }))
+    expect([e2.code, e2.param]).toEqual(['NO_VARIATION', ['by']])
+  })
+
   test('no control rows: NO_VARIATION at treatment', async () => {
     const e = await quasiError(run({}, lalonde.withColumn('treat', { type: 'number', data: new Float64Array(614).fill(1) })))
     expect([e.code, e.param]).toEqual(['NO_VARIATION', ['treatment']])
