@@ -61,6 +61,8 @@ export async function runPsm(ctx: StageContext<PsmParams>): Promise<StageResult>
     if (active) g.rows.forEach((i, m) => { if (!active[m]) { offCommon[i] = 1; support[i] = 0 } })
     const caliper = caliperOf(p, fit.eta)
     const m = match({ ps: fit.p, lp: fit.eta, treated: tr, ...(active ? { active } : {}) }, { ...opts, caliper }, ctx.signal)
+    // The matcher stops early when cancelled; its partial matches must not become a result.
+    if (ctx.signal.aborted) throw new QuasiError('CANCELLED', 'cancelled')
     parts.push({ t: m.t.map((j) => g.rows[j]), c: m.c.map((j) => g.rows[j]), distance: m.distance, w: m.w })
     fits.push({ group: g, ps: fit.p, lp: fit.eta, treated: tr, coef: fit.coef })
     ctx.progress(gi + 1, prep.groups.length)

@@ -254,6 +254,16 @@ describe('errors', () => {
     expect(e.message).toContain('no control')
   })
 
+  test('a cancelled run is CANCELLED, not a partial result', async () => {
+    const ac = new AbortController()
+    ac.abort()
+    const ctx = makeTestContext<PsmParams>({
+      params: { from: 'data', treatment: 'treat', covariates: COVS, link: 'logit', method: 'nearest', common: false, keep: 'matched', neighbors: 4 } as PsmParams,
+      inputs: { data: lalonde }, stage: 'matched', kind: 'psm', signal: ac.signal,
+    })
+    expect((await quasiError(psm.run(ctx))).code).toBe('CANCELLED')
+  })
+
   test('options of another method are refused before running', () => {
     expect(psm.check!({ method: 'kernel', neighbors: 2 } as PsmParams).map((e) => [e.code, e.param])).toEqual([['INVALID_SPEC', ['neighbors']]])
     expect(psm.check!({ method: 'radius' } as PsmParams).map((e) => e.code)).toEqual(['MISSING_PARAM'])
