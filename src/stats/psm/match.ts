@@ -94,11 +94,25 @@ export function offSupport(ps: Float64Array, treated: Uint8Array): Uint8Array {
   return Uint8Array.from(ps, (p, i) => (treated[i] && (p < lo || p > hi) ? 1 : 0))
 }
 
+/** Matches appended into typed arrays that double when full (large samples make hundreds of thousands). */
 class MatchList {
-  t: number[] = []; c: number[] = []; d: number[] = []; w: number[] = []
-  push(t: number, c: number, d: number, w: number): void { this.t.push(t); this.c.push(c); this.d.push(d); this.w.push(w) }
+  #n = 0
+  #t: Int32Array; #c: Int32Array; #d: Float64Array; #w: Float64Array
+  constructor(capacity = 1024) {
+    const k = Math.max(16, capacity)
+    this.#t = new Int32Array(k); this.#c = new Int32Array(k); this.#d = new Float64Array(k); this.#w = new Float64Array(k)
+  }
+  push(t: number, c: number, d: number, w: number): void {
+    if (this.#n === this.#t.length) {
+      const grow = <A extends Int32Array | Float64Array>(a: A): A => { const b = new (a.constructor as new (n: number) => A)(a.length * 2); b.set(a); return b }
+      this.#t = grow(this.#t); this.#c = grow(this.#c); this.#d = grow(this.#d); this.#w = grow(this.#w)
+    }
+    const i = this.#n++
+    this.#t[i] = t; this.#c[i] = c; this.#d[i] = d; this.#w[i] = w
+  }
   done(): Matches {
-    return { t: Int32Array.from(this.t), c: Int32Array.from(this.c), distance: Float64Array.from(this.d), w: Float64Array.from(this.w) }
+    const n = this.#n
+    return { t: this.#t.slice(0, n), c: this.#c.slice(0, n), distance: this.#d.slice(0, n), w: this.#w.slice(0, n) }
   }
 }
 
@@ -145,7 +159,7 @@ export function kNearest(sc: SortedControls, p: number, k: number, skip = -1, ok
 }
 
 function nearestWithReplacement(g: MatchGroup, sc: SortedControls, order: Int32Array, o: MatchOptions): Matches {
-  const out = new MatchList()
+  const out = new MatchList(order.length * o.k)
   // Rounds are what define the rule, but with replacement round r gives each treated row its r-th nearest control:
   // the k nearest at once, recorded round by round so the order of matches is the same as the rule's.
   const picks = Array.from(order, (t) => kNearest(sc, g.ps[t], o.k, -1, (q) => eligible(g, sc, t, q, o.caliper)))
@@ -201,7 +215,7 @@ function nearestWithoutReplacement(g: MatchGroup, sc: SortedControls, order: Int
       chosen[j].push(best)
     }
   }
-  const out = new MatchList()
+  const out = new MatchList(order.length * o.k)
   for (let r = 0; r < o.k; r++) {
     order.forEach((t, j) => {
       const q = chosen[j][r]
