@@ -35,6 +35,9 @@ export type ErrorCode =
   | 'SINGULAR_DESIGN'
   | 'NO_VARIATION'
   | 'LP_INFEASIBLE'
+  | 'SEPARATION'
+  | 'NOT_CONVERGED'
+  | 'NO_MATCH'
   | 'STAGE_FAILED'
   // the run
   | 'USAGE'
@@ -82,6 +85,9 @@ export const exitStatus = {
   SINGULAR_DESIGN: 1,
   NO_VARIATION: 1,
   LP_INFEASIBLE: 1,
+  SEPARATION: 1,
+  NOT_CONVERGED: 1,
+  NO_MATCH: 1,
   STAGE_FAILED: 1,
   USAGE: 2,
   LOCKED: 1,
@@ -112,7 +118,7 @@ export interface SourcePos {
  * (`controls:`, `cluster:` …) instead of reading the message.
  */
 export interface ErrorRole {
-  readonly role: 'outcome' | 'regressor' | 'fixed_effect' | 'cluster' | 'weights' | 'design'
+  readonly role: 'outcome' | 'regressor' | 'fixed_effect' | 'cluster' | 'weights' | 'design' | 'covariate' | 'treatment'
   /** The column (or term, for an interaction) that failed. */
   readonly column?: string
   /** 0-based position in the list of that role (regressors, fixed effects, clusters). */

@@ -298,3 +298,63 @@ export function marginalEffectPlot(points: readonly MarginalPoint[], opts: { tit
     ],
   } as TopLevelSpec
 }
+
+/**
+ * The balance dot plot of propensity-score matching: per covariate (one row each, in the
+ * given order) the standardized %bias before (hollow circle) and after matching (filled
+ * circle), with a line at zero.
+ */
+export function balanceDotPlot(rows: readonly { covariate: string; before: number; after: number }[], opts: { title?: string; xTitle?: string }): TopLevelSpec {
+  const values = rows.flatMap((r) => [
+    { covariate: r.covariate, sample: 'Unmatched', bias: r.before },
+    { covariate: r.covariate, sample: 'Matched', bias: r.after },
+  ]).filter((v) => Number.isFinite(v.bias))
+  const order = rows.map((r) => r.covariate)
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    ...(opts.title ? { title: opts.title } : {}),
+    width: 400,
+    height: Math.max(120, 22 * rows.length),
+    config: JOURNAL_CONFIG,
+    layer: [
+      { data: { values: [{}] }, mark: { type: 'rule', color: '#555', strokeWidth: 0.8 }, encoding: { x: { datum: 0, type: 'quantitative' } } },
+      {
+        data: { values },
+        mark: { type: 'point', size: 45, color: 'black', strokeWidth: 1.2 },
+        encoding: {
+          x: { field: 'bias', type: 'quantitative', title: opts.xTitle ?? 'Standardized % bias across covariates' },
+          y: { field: 'covariate', type: 'nominal', title: null, sort: order },
+          shape: { field: 'sample', type: 'nominal', title: null, sort: ['Unmatched', 'Matched'], scale: { range: ['circle', 'circle'] } },
+          fill: { field: 'sample', type: 'nominal', title: null, sort: ['Unmatched', 'Matched'], scale: { range: ['white', 'black'] } },
+        },
+      },
+    ],
+  } as TopLevelSpec
+}
+
+/**
+ * The propensity-score densities of treated and control rows, before and after matching
+ * (two panels side by side; after matching the controls are weighted by their match weights).
+ */
+export function pscoreDensityPlot(curves: readonly { sample: string; group: string; x: Float64Array; y: Float64Array }[], opts: { title?: string; xTitle?: string }): TopLevelSpec {
+  const values = curves.flatMap((c) => Array.from(c.x, (x, k) => ({ sample: c.sample, group: c.group, x, y: c.y[k] })))
+  const samples = [...new Set(curves.map((c) => c.sample))]
+  const groups = [...new Set(curves.map((c) => c.group))]
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    ...(opts.title ? { title: opts.title } : {}),
+    config: JOURNAL_CONFIG,
+    data: { values },
+    facet: { column: { field: 'sample', type: 'nominal', title: null, sort: samples } },
+    spec: {
+      width: 260,
+      height: 200,
+      mark: { type: 'line', color: 'black', strokeWidth: 1.2 },
+      encoding: {
+        x: { field: 'x', type: 'quantitative', title: opts.xTitle ?? 'Propensity score', scale: { domain: [0, 1] } },
+        y: { field: 'y', type: 'quantitative', title: 'Density' },
+        strokeDash: { field: 'group', type: 'nominal', title: null, sort: groups, scale: { range: [[1, 0], [5, 4]] } },
+      },
+    },
+  } as TopLevelSpec
+}

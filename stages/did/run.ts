@@ -24,6 +24,8 @@ export async function runDid(ctx: StageContext<DidParams>): Promise<StageResult>
   const notes = typeof spec.treatment === 'object'
     ? [`\`${term}\` = 1 from the adoption year (${spec.treatment.adoption}) on, 0 before and for never-treated units.`]
     : []
+  // A weighted fit (e.g. a PSM-DID on a matched frame) says so under the table.
+  if (spec.weights) notes.push(`Weighted least squares, weights \`${spec.weights}\`.`)
   const models: Model[] = []
   for (const [k, controls] of sets.entries()) {
     if (ctx.signal.aborted) throw new QuasiError('CANCELLED', 'cancelled')

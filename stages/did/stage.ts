@@ -17,7 +17,7 @@ const estimation = () => import('./run.ts')
 
 export default defineStage<DidParams>({
   kind: 'did',
-  version: 2,
+  version: 3,
   description: 'Two-way fixed-effects difference-in-differences with paper-style tables (stepwise controls, clustered errors).',
   params: didParams,
   references: ['from', 'model'],

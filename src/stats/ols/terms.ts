@@ -137,6 +137,8 @@ export const ROLE_WORDS: Record<ErrorRole['role'], string> = {
   cluster: 'cluster variable',
   weights: 'weight column',
   design: 'model',
+  covariate: 'covariate',
+  treatment: 'treatment',
 }
 
 /**
