@@ -83,7 +83,7 @@ describe('against R re-fits on resampled AER::Guns', async () => {
     MEDIATORS.forEach((m, k) => {
       const g = guns.mediators[m]
       expectClose(out.a[k], g.step2.terms.law.estimate, { rel: 1e-9 }, `${m} a`)
-      expectClose(out.b[k], g.step3.terms[m].estimate, { rel: 1e-9 }, `${m} b`)
+      expectClose(out.b[k], (g.step3.terms as Record<string, { estimate: number }>)[m].estimate, { rel: 1e-9 }, `${m} b`)
       expectClose(out.c[k], g.step1.terms.law.estimate, { rel: 1e-9 }, `${m} c`)
       expectClose(out.direct[k], g.step3.terms.law.estimate, { rel: 1e-9 }, `${m} c'`)
     })
@@ -106,7 +106,7 @@ describe('against R re-fits on resampled AER::Guns', async () => {
   test('Sobel, Aroian and Goodman z and p', () => {
     for (const m of MEDIATORS) {
       const g = guns.mediators[m]
-      const a = g.step2.terms.law, b = g.step3.terms[m]
+      const a = g.step2.terms.law, b = (g.step3.terms as Record<string, typeof a>)[m]
       const t = indirectTests(a.estimate, a.se_full, b.estimate, b.se_full)
       for (const k of ['sobel', 'aroian', 'goodman'] as const) {
         expectClose(t[k].z, g.tests_full.z[k], { rel: 1e-12 }, `${m} ${k} z`)
