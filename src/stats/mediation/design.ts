@@ -14,8 +14,8 @@
  * not depend on the draw: within a cluster the weights are multiplied by one constant, and
  * the nested dummies live inside clusters, so the weighted projection on them is the same.
  * They are demeaned away once. Fixed effects not nested in the clusters (year effects) are
- * re-estimated in every draw: they enter as explicit dummy columns (demeaned by the nested
- * ones). With no nested fixed effect an intercept column is added.
+ * re-estimated in every draw: they enter as explicit dummy columns, one level of each left out
+ * (demeaned by the nested ones). With no nested fixed effect an intercept column is added.
  *
  * With Z = [C, D, Y, M₁ … M_k] (C: the dummies and controls), each cluster's cross-product
  * P_g = Σ_{i∈g} w_i z_i z_i' is computed once; a draw's normal equations are Σ_g k_g P_g. A
@@ -114,7 +114,7 @@ function buildGroup(data: MediationData, rows: Int32Array, members: readonly num
   const nested = fes.filter((f) => isNested(f, clusterF))
   const crossed = fes.filter((f) => !isNested(f, clusterF))
   const w = data.weights ? take(data.weights) : undefined
-  const nuisance = (nested.length ? 0 : 1) + data.controls.length + crossed.reduce((s, f) => s + f.levels, 0)
+  const nuisance = (nested.length ? 0 : 1) + data.controls.length + crossed.reduce((s, f) => s + f.levels - 1, 0)
   if (nuisance > MAX_NUISANCE) {
     const big = data.fixedEffects.findIndex((f, k) => !isNested(fes[k], clusterF) && f.levels > 0)
     throw new QuasiError('INVALID_SPEC', `the cluster bootstrap re-estimates fixed effects that are not nested in the clusters as dummies; these have ${nuisance - data.controls.length} levels (at most ${MAX_NUISANCE} are supported)`, {
@@ -127,8 +127,9 @@ function buildGroup(data: MediationData, rows: Int32Array, members: readonly num
   const cols: Float64Array[] = []
   if (!nested.length) cols.push(new Float64Array(m).fill(1))
   for (const x of data.controls) cols.push(demean(take(x)))
+  // Level 0 of each crossed factor is left out: the intercept (or the nested effects, which span it) stands for it.
   for (const f of crossed) {
-    for (let level = 0; level < f.levels; level++) {
+    for (let level = 1; level < f.levels; level++) {
       const dummy = new Float64Array(m)
       for (let i = 0; i < m; i++) if (f.codes[i] === level) dummy[i] = 1
       cols.push(demean(dummy))

@@ -60,7 +60,7 @@ describe('against R re-fits on resampled AER::Guns', async () => {
   test('one shared design: year dummies re-estimated, state effects absorbed', () => {
     expect(design.clusters).toBe(51)
     expect(design.groups).toHaveLength(1)
-    expect(design.groups[0].nc).toBe(CONTROLS.length + 23)
+    expect(design.groups[0].nc).toBe(CONTROLS.length + 22)
     expect(counts).toHaveLength(guns.draws)
   })
 
