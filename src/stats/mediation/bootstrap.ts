@@ -7,7 +7,7 @@
  */
 import { runChunks, type ChunkRunOptions } from '../chunks.ts'
 import { Rng } from '../rng.ts'
-import { BootSolver, type BootDesign, type DrawCoefficients } from './design.ts'
+import { BATCH, BootSolver, type BootDesign, type DrawCoefficients } from './design.ts'
 
 export type BootJob =
   | { readonly kind: 'random'; readonly draws: number; readonly rngPath: readonly (string | number)[] }
@@ -34,10 +34,10 @@ export function emptyCoefficients(size: number): DrawCoefficients {
 
 /** Draws [from, to) (0-based) into `out` at draw position r − offset. */
 export function computeBoot(solver: BootSolver, design: BootDesign, job: BootJob, from: number, to: number, out: DrawCoefficients, offset = 0): void {
-  const buf = new Float64Array(design.clusters)
-  for (let r = from; r < to; r++) {
-    const counts = job.kind === 'replay' ? job.counts[r] : drawCounts(job.rngPath, r + 1, design.clusters, buf)
-    solver.solve(counts, out, r - offset)
+  const bufs = Array.from({ length: Math.min(BATCH, to - from) }, () => new Float64Array(design.clusters))
+  for (let r0 = from; r0 < to; r0 += BATCH) {
+    const batch = bufs.slice(0, Math.min(BATCH, to - r0)).map((buf, j) => (job.kind === 'replay' ? job.counts[r0 + j] : drawCounts(job.rngPath, r0 + j + 1, design.clusters, buf)))
+    solver.solveBatch(batch, out, r0 - offset)
   }
 }
 

@@ -163,64 +163,82 @@ export interface DrawCoefficients {
 }
 
 /** Solves draws against one design; holds the work buffers. */
+/** Draws accumulated together: each cluster's cross-products are read once (from cache) for the whole batch. */
+export const BATCH = 16
+
 export class BootSolver {
   readonly #d: BootDesign
-  readonly #acc: Float64Array[]
-  readonly #diag: Float64Array[]
+  /** Per group, BATCH accumulators of the packed normal equations. */
+  readonly #acc: Float64Array[][]
+  readonly #diag: Float64Array
 
   constructor(design: BootDesign) {
     this.#d = design
-    this.#acc = design.groups.map((g) => new Float64Array((g.q * (g.q + 1)) / 2))
-    this.#diag = design.groups.map((g) => new Float64Array(g.q))
+    this.#acc = design.groups.map((g) => Array.from({ length: BATCH }, () => new Float64Array((g.q * (g.q + 1)) / 2)))
+    this.#diag = new Float64Array(Math.max(0, ...design.groups.map((g) => g.q)))
   }
 
   /** Coefficients under cluster multiplicities `counts` (length G), written as draw `at` of `out`. */
   solve(counts: Float64Array, out: DrawCoefficients, at: number): void {
+    this.solveBatch([counts], out, at)
+  }
+
+  /** Draws at, at + 1, … under the multiplicities of `batch` (at most BATCH of them). */
+  solveBatch(batch: readonly Float64Array[], out: DrawCoefficients, at: number): void {
     const D = this.#d
-    const M = D.mediators
+    const B = batch.length
     D.groups.forEach((g, gi) => {
-      const q = g.q, P = (q * (q + 1)) / 2
-      const A = this.#acc[gi]
-      A.fill(0)
+      const P = (g.q * (g.q + 1)) / 2
+      const acc = this.#acc[gi]
+      for (let r = 0; r < B; r++) acc[r].fill(0)
+      const s = g.sums
       for (let c = 0; c < D.clusters; c++) {
-        const k = counts[c]
-        if (k === 0) continue
-        const s = g.sums
         const base = c * P
-        for (let j = 0; j < P; j++) A[j] += k * s[base + j]
-      }
-      // Row start of the packed upper triangle: row r begins at off(r) = r·q − r(r−1)/2.
-      const off = (r: number) => r * q - (r * (r - 1)) / 2
-      const diag = this.#diag[gi]
-      for (let r = 0; r < q; r++) diag[r] = A[off(r)]
-      for (let j = 0; j < g.nc; j++) {
-        const oj = off(j)
-        const piv = A[oj]
-        if (!(piv > PIVOT_TOL * diag[j])) continue
-        for (let i = j + 1; i < q; i++) {
-          const f = A[oj + i - j] / piv
-          if (f === 0) continue
-          const oi = off(i)
-          for (let l = i; l < q; l++) A[oi + l - i] -= f * A[oj + l - j]
+        for (let r = 0; r < B; r++) {
+          const k = batch[r][c]
+          if (k === 0) continue
+          const A = acc[r]
+          for (let j = 0; j < P; j++) A[j] += k * s[base + j]
         }
       }
-      const dI = g.nc, yI = g.nc + 1
-      const sdd = A[off(dI)], sdy = A[off(dI) + 1]
-      g.mediators.forEach((k, s) => {
-        const mI = g.nc + 2 + s
-        const idx = at * M + k
-        if (!(sdd > PIVOT_TOL * diag[dI])) { out.a[idx] = out.b[idx] = out.c[idx] = out.direct[idx] = NaN; return }
-        const sdm = A[off(dI) + mI - dI]
-        const smm = A[off(mI)]
-        const smy = A[off(yI) + mI - yI]
-        const a = sdm / sdd
-        const mm = smm - sdm * a
-        const b = mm > PIVOT_TOL * diag[mI] ? (smy - a * sdy) / mm : NaN
-        out.a[idx] = a
-        out.c[idx] = sdy / sdd
-        out.b[idx] = b
-        out.direct[idx] = (sdy - b * sdm) / sdd
-      })
+      for (let r = 0; r < B; r++) this.#finish(g, acc[r], out, at + r)
+    })
+  }
+
+  /** Eliminates the nuisance columns from the normal equations A and writes a, b, c, c′. */
+  #finish(g: BootGroup, A: Float64Array, out: DrawCoefficients, at: number): void {
+    const q = g.q, M = this.#d.mediators
+    // Row start of the packed upper triangle: row r begins at off(r) = r·q − r(r−1)/2.
+    const off = (r: number) => r * q - (r * (r - 1)) / 2
+    const diag = this.#diag
+    for (let r = 0; r < q; r++) diag[r] = A[off(r)]
+    for (let j = 0; j < g.nc; j++) {
+      const oj = off(j)
+      const piv = A[oj]
+      if (!(piv > PIVOT_TOL * diag[j])) continue
+      for (let i = j + 1; i < q; i++) {
+        const f = A[oj + i - j] / piv
+        if (f === 0) continue
+        const oi = off(i)
+        for (let l = i; l < q; l++) A[oi + l - i] -= f * A[oj + l - j]
+      }
+    }
+    const dI = g.nc, yI = g.nc + 1
+    const sdd = A[off(dI)], sdy = A[off(dI) + 1]
+    g.mediators.forEach((k, s) => {
+      const mI = g.nc + 2 + s
+      const idx = at * M + k
+      if (!(sdd > PIVOT_TOL * diag[dI])) { out.a[idx] = out.b[idx] = out.c[idx] = out.direct[idx] = NaN; return }
+      const sdm = A[off(dI) + mI - dI]
+      const smm = A[off(mI)]
+      const smy = A[off(yI) + mI - yI]
+      const a = sdm / sdd
+      const mm = smm - sdm * a
+      const b = mm > PIVOT_TOL * diag[mI] ? (smy - a * sdy) / mm : NaN
+      out.a[idx] = a
+      out.c[idx] = sdy / sdd
+      out.b[idx] = b
+      out.direct[idx] = (sdy - b * sdm) / sdd
     })
   }
 }
