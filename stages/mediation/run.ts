@@ -83,6 +83,7 @@ export async function runMediation(ctx: StageContext<MediationParams>): Promise<
   const levelPct = `${+(p.level * 100).toFixed(6)} %`
   files['indirect.svg'] = await renderSvg(forestPlot(rows.map((r, k) => ({ label: label(r.mediator), estimate: r.a * r.b, low: ci(summaries[k]).low, high: ci(summaries[k]).high })), {
     xTitle: `Indirect effect a·b on ${label(spec.outcome)} (${levelPct} ${p.interval === 'bc' ? 'bias-corrected' : 'percentile'} bootstrap CI)`,
+    labelLimit: 320,
   }))
   rows.forEach((r, k) => {
     const m = r.mediator, s = summaries[k], t = tests[k]
