@@ -165,6 +165,22 @@ describe('the default variance (nested) and random draws', () => {
   })
 })
 
+describe('a mediator with missing values', () => {
+  test('its three steps use its own rows; the others keep the full sample', async () => {
+    const x = Float64Array.from(gunsFrame.numbers('lincome'), (v, i) => (i % 7 === 0 ? NaN : v))
+    const up = await model(baselineParams, did, gunsFrame.withColumn('lincome', { type: 'number', data: x }))
+    const { result } = await run({ bootstrap: 30 }, { up })
+    const ind = csv(result, 'indirect.csv')
+    const nobs = Object.fromEntries(ind.map((r) => [r.mediator, Number(r.nobs)]))
+    expect(nobs).toEqual({ lprisoners: 1173, density: 1173, lincome: 1173 - Math.ceil(1173 / 7) })
+    const f = result.facts!
+    // c = c′ + a·b on the mediator's own sample, and its c differs from the full-sample one
+    for (const m of MEDIATORS) expectClose(f[`total(${m})`], f[`direct(${m})`] + f[`indirect(${m})`], { rel: 1e-9 }, `${m} c = c′ + ab`)
+    expect(f['total(lincome)']).not.toBe(f['total(density)'])
+    expect(csv(result, 'draws.csv').filter((r) => r.mediator === 'lincome' && r.indirect !== '')).toHaveLength(30)
+  })
+})
+
 describe('steps: two', () => {
   test('only the total effect and a, with the test of a; no bootstrap', async () => {
     const { result, ctx } = await run({ steps: 'two', bootstrap: 50 })

@@ -187,6 +187,21 @@ describe('a draw = the regression kernel on the resampled rows', () => {
   })
 })
 
+describe('limits', () => {
+  test('a crossed fixed effect with too many levels is a structured kernel error (role fixed_effect)', () => {
+    const n = 1200
+    const unit = { codes: Int32Array.from({ length: n }, (_, i) => i % 600), levels: 600 }
+    const x = Float64Array.from({ length: n }, (_, i) => Math.sin(i))
+    const md: MediationData = {
+      y: x, d: Float64Array.from({ length: n }, (_, i) => i % 2), mediators: [x.map(Math.cos)], controls: [], fixedEffects: [unit],
+      cluster: { codes: Int32Array.from({ length: n }, (_, i) => i % 7), levels: 7 }, rows: [Int32Array.from({ length: n }, (_, i) => i)],
+    }
+    let err: unknown
+    try { bootDesign(md) } catch (e) { err = e }
+    expect(err).toMatchObject({ code: 'INVALID_SPEC', role: { role: 'fixed_effect', index: 0 } })
+  })
+})
+
 describe('tests and intervals', () => {
   test('Goodman is undefined when its variance is negative; Aroian ≤ Sobel ≤ Goodman in |z|', () => {
     const t = indirectTests(0.01, 1, 0.01, 1)
