@@ -16,7 +16,7 @@ import { applySample, checkVariation, withTreatment } from '../_estimation/prepa
 import { resolveSpec, type EstimationSpec, type SpecInput } from '../_estimation/spec.ts'
 import { DEFAULT_BOOTSTRAP, DEFAULT_TITLE, type MediationParams } from './params.ts'
 import { readResamples } from './resamples.ts'
-import { checkMediators, fitMediator, type MediatorFit } from './steps.ts'
+import { checkMediators, fitMediator, type MediatorFit, type TotalFits } from './steps.ts'
 import { mechanismTable } from './table.ts'
 
 export async function runMediation(ctx: StageContext<MediationParams>): Promise<StageResult> {
@@ -30,9 +30,10 @@ export async function runMediation(ctx: StageContext<MediationParams>): Promise<
   checkMediators(p.mediators, spec, data)
   if (p.steps === 'two' && (p.bootstrap !== undefined || p.resamples !== undefined)) ctx.log.warn('`steps: two` estimates no b, so there is no a·b to bootstrap: `bootstrap` and `resamples` are ignored')
 
+  const totals: TotalFits = []
   const fits = p.mediators.map((m, k) => {
     if (ctx.signal.aborted) throw new QuasiError('CANCELLED', 'cancelled')
-    return fitMediator(ctx, data, spec, origin, m, k, p.steps)
+    return fitMediator(ctx, data, spec, origin, m, k, p.steps, totals)
   })
   const label = labeller(fits.flatMap((f) => [f.models.a, f.models.total]), p.labels)
   const rows = fits.map((f) => summarizeStep(f, term))

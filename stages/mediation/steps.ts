@@ -45,7 +45,10 @@ export function checkMediators(mediators: readonly string[], spec: EstimationSpe
   })
 }
 
-export function fitMediator(ctx: StageContext<unknown>, data: Frame, spec: EstimationSpec, origin: Origin, m: string, k: number, steps: 'two' | 'three'): MediatorFit {
+/** Step-1 fits by estimation rows: mediators with the same rows share one (the same regression). */
+export type TotalFits = { readonly rows: Int32Array; readonly fit: RegressionResult }[]
+
+export function fitMediator(ctx: StageContext<unknown>, data: Frame, spec: EstimationSpec, origin: Origin, m: string, k: number, steps: 'two' | 'three', totals: TotalFits = []): MediatorFit {
   const at = ['mediators', k]
   const term = spec.term!
   const controls = spec.controls
@@ -61,7 +64,9 @@ export function fitMediator(ctx: StageContext<unknown>, data: Frame, spec: Estim
   }
   const sub = data.take(full.rows)
   const rows = full.rows
-  const total = fitRegression(sub, spec, origin, [term, ...controls])
+  const same = totals.find((t) => t.rows.length === rows.length && t.rows.every((v, i) => v === rows[i]))
+  const total = same?.fit ?? fitRegression(sub, spec, origin, [term, ...controls])
+  if (!same) totals.push({ rows, fit: total })
   const a = onMediator(() => fitRegression(sub, { ...spec, outcome: m }, origin, [term, ...controls]))
   const meta = (label: string, s: EstimationSpec, frame: Frame) => ({ stage: ctx.stage, kind: ctx.kind, label, spec: s, controls, frame, panel: ctx.panel })
   const models = {
