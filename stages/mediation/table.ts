@@ -5,7 +5,6 @@
  * the estimation rows of _estimation (coefficients with stars and SEs, FE/controls, N, R²).
  * A last panel with one mediator leaves its last two columns blank.
  */
-import type { Model } from '../../src/artifacts/model.ts'
 import type { RegressionTable, TableBlock } from '../../src/report/table.ts'
 import { labeller, modelBlock, modelNotes } from '../_estimation/outputs.ts'
 import type { MediatorFit } from './steps.ts'
@@ -55,5 +54,3 @@ function pad(b: TableBlock, k: number, labels: readonly string[]): TableBlock {
     stats: b.stats.map((r) => ({ label: r.label, values: fill(r.values) })),
   }
 }
-
-export type { Model }
