@@ -13,6 +13,7 @@ import heterogeneity from './heterogeneity/stage.ts'
 import impute from './impute/stage.ts'
 import ingest from './ingest/stage.ts'
 import measureGie from './measure-gie/stage.ts'
+import mediation from './mediation/stage.ts'
 import placebo from './placebo/stage.ts'
 import psm from './psm/stage.ts'
 import merge from './merge/stage.ts'
@@ -20,4 +21,4 @@ import regress from './regress/stage.ts'
 import table from './table/stage.ts'
 import trend from './trend/stage.ts'
 
-export const stageKinds: readonly StageDef[] = [ingest, merge, filter, impute, derive, measureGie, did, eventStudy, placebo, psm, heterogeneity, regress, table, coefplot, describe, trend]
+export const stageKinds: readonly StageDef[] = [ingest, merge, filter, impute, derive, measureGie, did, eventStudy, placebo, psm, mediation, heterogeneity, regress, table, coefplot, describe, trend]

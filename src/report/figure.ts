@@ -130,10 +130,11 @@ export interface ForestRow {
  * order given, the point estimate with its confidence interval (capped whiskers) on a
  * horizontal axis, and a vertical line at zero.
  */
-export function forestPlot(rows: readonly ForestRow[], opts: { title?: string; xTitle: string; yTitle?: string }): TopLevelSpec {
+export function forestPlot(rows: readonly ForestRow[], opts: { title?: string; xTitle: string; yTitle?: string; labelLimit?: number }): TopLevelSpec {
   const values = rows.map((r, i) => ({ i, label: r.label, estimate: r.estimate, low: r.low, high: r.high }))
   const order = rows.map((r) => r.label)
-  const y = { field: 'label', type: 'ordinal' as const, sort: order, title: opts.yTitle ?? null, axis: { labelPadding: 6, ticks: false, domain: false } }
+  // Row labels longer than `labelLimit` pixels (Vega's default 180) end in an ellipsis.
+  const y = { field: 'label', type: 'ordinal' as const, sort: order, title: opts.yTitle ?? null, axis: { labelPadding: 6, ticks: false, domain: false, ...(opts.labelLimit ? { labelLimit: opts.labelLimit } : {}) } }
   // One x definition for every layer, so the layers share one scale and one axis. The
   // padding keeps the zero line and the outermost whiskers off the frame; few ticks keep
   // label-overlap removal from dropping the zero label.

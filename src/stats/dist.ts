@@ -81,3 +81,8 @@ export function zPValue(z: number): number {
 export function normalQuantile(q: number): number {
   return normalQuantileStd(q, 0, 1)
 }
+
+/** Φ(x), the standard normal distribution function. */
+export function normalProbability(x: number): number {
+  return normalCdf(x, 0, 1)
+}

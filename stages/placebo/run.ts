@@ -9,6 +9,7 @@ import { panelPaths, timeShift, type PanelPaths } from '../../src/stats/placebo/
 import { runDraws, type DrawJob } from '../../src/stats/placebo/draws.ts'
 import { fwlDesign } from '../../src/stats/placebo/fwl.ts'
 import { kernelDensity, summarize } from '../../src/stats/placebo/summary.ts'
+import { requireDidModel } from '../_estimation/check.ts'
 import { fitRegression } from '../_estimation/fit.ts'
 import { labeller } from '../_estimation/outputs.ts'
 import { applySample, checkVariation, withTreatment } from '../_estimation/prepare.ts'
@@ -17,7 +18,7 @@ import { DEFAULT_DRAWS, type PlaceboParams } from './params.ts'
 
 export async function runPlacebo(ctx: StageContext<PlaceboParams>): Promise<StageResult> {
   const p = ctx.params
-  requireDid(ctx)
+  requireDidModel(ctx, 'to reassign')
   const panel = ctx.panel
   if (!panel) {
     throw new QuasiError('INVALID_SPEC', 'placebo needs the panel unit and time columns: declare `panel: { unit, time }` in the pipeline', { param: ['model'] })
@@ -82,18 +83,6 @@ export async function runPlacebo(ctx: StageContext<PlaceboParams>): Promise<Stag
       p_placebo: summary.p, p_left: summary.pLeft, p_right: summary.pRight, p_one_sided: summary.pOneSided,
       mean: summary.mean, sd: summary.sd, actual: summary.actual, draws: summary.draws,
     },
-  }
-}
-
-/** The `model:` stage must carry a DID specification (a treatment); a `regress` stage does not. */
-function requireDid(ctx: StageContext<PlaceboParams>): void {
-  const up = ctx.input(ctx.params.model)
-  const models = up.artifact('model')
-  const spec = models ? (mainModel(models).spec as { treatment?: unknown; outcome?: unknown } | null) : null
-  if (!spec || typeof spec !== 'object' || typeof spec.outcome !== 'string' || spec.treatment === undefined || spec.treatment === null) {
-    throw new QuasiError('INVALID_VALUE', `stage \`${ctx.params.model}\` (${up.kind}) is not a difference-in-differences specification: it has no treatment to reassign`, {
-      param: ['model'], expected: 'a `did` stage', found: `a \`${up.kind}\` stage`,
-    })
   }
 }
 

@@ -37,6 +37,8 @@ const cases: [string, 'validate' | 'run', number, string, string, string][] = [
   ['non-numeric-cell', 'run', 2, '10:19', 'BAD_DATA', 'row 3, column "y": `n/a` is not a number'],
   ['empty-data', 'run', 2, '8:19', 'EMPTY_DATA', 'data/header-only.csv has no rows (only the header: `city`, `year`, `y`)'],
   ['unknown-fact', 'validate', 2, '9:16', 'BAD_EXPECTATION', 'did you mean `rows`?'],
+  ['mediation-bootstrap-zero', 'validate', 2, '10:57', 'INVALID_VALUE', '`bootstrap` must be >= 1, got `0`'],
+  ['mediation-mediator-missing', 'validate', 2, '10:45', 'MISSING_COLUMN', 'mediator `zreo` is not a column'],
   ['model-wrong-kind', 'validate', 2, '9:20', 'INVALID_VALUE', '`model` refers to stage `panel` (ingest), which produces no fitted model'],
   ['matrix-unknown-key', 'validate', 2, '11:76', 'INVALID_VALUE', '`matrix.smaple` is not a key of this stage\'s matrix; did you mean `matrix.sample`?'],
   ['bad-expression', 'run', 2, '15:18', 'MISSING_COLUMN', 'column eco, 1:5: unknown column "gpd"'],

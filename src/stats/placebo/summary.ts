@@ -18,15 +18,9 @@
  * B. W. Silverman (1986), Density Estimation for Statistics and Data Analysis, §3.4.2.
  */
 
-/** Quantile of sorted x at probability q, R type 7: x[h] interpolated, h = (n − 1)q. */
-export function quantile7(sorted: Float64Array, q: number): number {
-  const n = sorted.length
-  if (n === 0) return NaN
-  const h = (n - 1) * q
-  const lo = Math.floor(h)
-  const hi = Math.min(lo + 1, n - 1)
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo])
-}
+import { quantile7 } from '../quantile.ts'
+
+export { quantile7 }
 
 export interface PlaceboSummary {
   readonly draws: number
