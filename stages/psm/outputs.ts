@@ -31,7 +31,8 @@ export interface PsmOutputs {
 
 export async function psmFiles(o: PsmOutputs): Promise<Record<string, string>> {
   const p = o.ctx.params
-  const table = balanceTable(o.balance, p.title ?? DEFAULT_TITLE, methodNote(p))
+  const shown = (c: string) => p.labels?.[c] ?? c
+  const table = balanceTable(o.balance.map((b) => ({ ...b, covariate: shown(b.covariate) })), p.title ?? DEFAULT_TITLE, methodNote(p))
   const files: Record<string, string> = {
     'balance.csv': balanceCsv(o.balance),
     'balance.md': gridMarkdown(table),
@@ -45,7 +46,7 @@ export async function psmFiles(o: PsmOutputs): Promise<Record<string, string>> {
       se_type: ['Abadie-Imbens'],
     }))
   }
-  files['balance.svg'] = await renderSvg(balanceDotPlot(o.balance.map((b) => ({ covariate: b.covariate, before: b.biasBefore, after: b.biasAfter })), {}))
+  files['balance.svg'] = await renderSvg(balanceDotPlot(o.balance.map((b) => ({ covariate: shown(b.covariate), before: b.biasBefore, after: b.biasAfter })), {}))
   files['pscore.svg'] = await renderSvg(pscoreDensityPlot(densities(o), {}))
   return files
 }

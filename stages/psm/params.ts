@@ -16,6 +16,7 @@ export interface PsmParams {
   by?: string
   keep: 'matched' | 'all'
   outcome?: string
+  labels?: Record<string, string>
   title?: string
 }
 
@@ -59,6 +60,10 @@ export const psmParams: JsonSchema = {
     by: column('Match within each value of this column (e.g. the year: the score is estimated and matched period by period). Default: pooled over all rows.', ['year']),
     keep: { enum: ['matched', 'all'], default: 'matched', description: '`matched`: the output frame keeps the matched rows (weight > 0); `all`: every row, unmatched ones with weight 0. Default: `matched`.' },
     outcome: column('Outcome for the ATT of the matched sample and its Abadie–Imbens standard error (att.csv; facts `att`, `se_att`); for a cross-section. Default: none.', ['re78']),
+    labels: {
+      type: 'object', additionalProperties: { type: 'string' },
+      description: 'Display names of covariates in the balance table and figure, e.g. `{ eco: "Economic density" }`. balance.csv keeps the column names.',
+    },
     title: { type: 'string', description: 'Title of the balance table. Default: "Covariate balance before and after matching".' },
   },
 }

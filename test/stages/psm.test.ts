@@ -125,6 +125,14 @@ describe('outputs', async () => {
     expect(again.files).toEqual(r.files)
   })
 
+  test('labels name the covariates in the balance table and figure; balance.csv keeps the column names', async () => {
+    const l = await run({ neighbors: 4, replace: true, labels: { re74: 'Earnings 1974' } })
+    expect(l.files!['balance.md']).toContain('| Earnings 1974 | Unmatched |')
+    expect(l.files!['balance.svg']).toContain('Earnings 1974')
+    expect(l.files!['balance.csv']).toContain('re74')
+    expect(l.files!['balance.csv']).not.toContain('Earnings 1974')
+  })
+
   test('keep: all: _support is 0 exactly for treated rows off common support or without a match, missing outside the sample', async () => {
     const cut = lalonde.numbers('re74').map((v, i) => (i % 50 === 0 ? NaN : v))
     const all = await run({ link: 'probit', common: true, caliper: 0.001, keep: 'all' }, lalonde.withColumn('re74', { type: 'number', data: cut }))
