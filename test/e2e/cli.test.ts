@@ -192,4 +192,16 @@ describe('the default pipeline', () => {
     expect(runs[0]['cluster-gie/dynamics/event_study.svg']).toMatch(/^<svg/)
     expect(runs[1]).toEqual(runs[0])
   }, 180_000) // two cold runs of the whole default study (about 24 stages, a DEA among them)
+
+  test('the second bundled study runs with every expectation holding', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'quasi-gti-'))
+    cpSync(join(repo, 'pipelines'), join(dir, 'pipelines'), { recursive: true })
+    const r = quasi(['run', 'pipelines/cluster-gti.yaml'], dir)
+    expect(r.err).toBe('')
+    expect(r.code).toBe(0)
+    expect(r.out).not.toContain('FAILED')
+    for (const f of ['by_region/table.md', 'channels/table.md', 'ee_channel/indirect.csv', 'matched/balance.md', 'placebo/density.svg']) {
+      expect(readFileSync(join(dir, 'outputs', 'cluster-gti', f), 'utf8').length).toBeGreaterThan(100)
+    }
+  }, 180_000)
 })
