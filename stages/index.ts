@@ -13,9 +13,11 @@ import impute from './impute/stage.ts'
 import ingest from './ingest/stage.ts'
 import measureGie from './measure-gie/stage.ts'
 import placebo from './placebo/stage.ts'
+import spatialWeights from './spatial-weights/stage.ts'
+import moran from './moran/stage.ts'
 import merge from './merge/stage.ts'
 import regress from './regress/stage.ts'
 import table from './table/stage.ts'
 import trend from './trend/stage.ts'
 
-export const stageKinds: readonly StageDef[] = [ingest, merge, filter, impute, derive, measureGie, did, eventStudy, placebo, regress, table, coefplot, describe, trend]
+export const stageKinds: readonly StageDef[] = [ingest, merge, filter, impute, derive, measureGie, did, eventStudy, placebo, spatialWeights, moran, regress, table, coefplot, describe, trend]

@@ -132,3 +132,110 @@ export function isWeights(v: unknown): v is Weights {
       c.matrix.rowStart[c.matrix.n] === c.matrix.cols.length,
   )
 }
+
+// ---- Operations on sparse rows (additions for the stages that build and read weights) ----
+
+/** A sparse matrix from per-row lists of (column, value); columns sorted, zeros dropped. */
+export function sparseFromRows(n: number, rows: readonly (readonly (readonly [number, number])[])[]): SparseMatrix {
+  const rowStart = new Int32Array(n + 1)
+  let nnz = 0
+  for (let i = 0; i < n; i++) for (const [, v] of rows[i] ?? []) if (v !== 0) nnz++
+  const cols = new Int32Array(nnz)
+  const values = new Float64Array(nnz)
+  let k = 0
+  for (let i = 0; i < n; i++) {
+    const r = [...(rows[i] ?? [])].filter(([, v]) => v !== 0).sort((a, b) => a[0] - b[0])
+    for (const [j, v] of r) { cols[k] = j; values[k] = v; k++ }
+    rowStart[i + 1] = k
+  }
+  return { n, rowStart, cols, values }
+}
+
+/** Number of non-zeros (links) in each row. */
+export function neighbourCounts(m: SparseMatrix): Int32Array {
+  const out = new Int32Array(m.n)
+  for (let i = 0; i < m.n; i++) out[i] = m.rowStart[i + 1] - m.rowStart[i]
+  return out
+}
+
+/** Row sums. */
+export function rowSums(m: SparseMatrix): Float64Array {
+  const out = new Float64Array(m.n)
+  for (let i = 0; i < m.n; i++) for (let k = m.rowStart[i]; k < m.rowStart[i + 1]; k++) out[i] += m.values[k]
+  return out
+}
+
+/** Indices of the rows with no non-zero (islands: units without neighbours). */
+export function islands(m: SparseMatrix): number[] {
+  const out: number[] = []
+  for (let i = 0; i < m.n; i++) if (m.rowStart[i + 1] === m.rowStart[i]) out.push(i)
+  return out
+}
+
+/** Each row divided by its sum (rows summing to 0 stay 0): w_ij / Σ_j w_ij. */
+export function rowStandardize(m: SparseMatrix): SparseMatrix {
+  const s = rowSums(m)
+  const values = new Float64Array(m.values.length)
+  for (let i = 0; i < m.n; i++) for (let k = m.rowStart[i]; k < m.rowStart[i + 1]; k++) values[k] = s[i] === 0 ? 0 : m.values[k] / s[i]
+  return { n: m.n, rowStart: m.rowStart, cols: m.cols, values }
+}
+
+/** 1 for every non-zero. */
+export function binarize(m: SparseMatrix): SparseMatrix {
+  return { n: m.n, rowStart: m.rowStart, cols: m.cols, values: new Float64Array(m.values.length).fill(1) }
+}
+
+/** The transpose W'. */
+export function transpose(m: SparseMatrix): SparseMatrix {
+  const rowStart = new Int32Array(m.n + 1)
+  for (let k = 0; k < m.cols.length; k++) rowStart[m.cols[k] + 1]++
+  for (let j = 0; j < m.n; j++) rowStart[j + 1] += rowStart[j]
+  const fill = rowStart.slice(0, m.n)
+  const cols = new Int32Array(m.cols.length)
+  const values = new Float64Array(m.values.length)
+  // Rows are visited in order, so each column of the transpose comes out ascending.
+  for (let i = 0; i < m.n; i++) {
+    for (let k = m.rowStart[i]; k < m.rowStart[i + 1]; k++) {
+      const at = fill[m.cols[k]]++
+      cols[at] = i
+      values[at] = m.values[k]
+    }
+  }
+  return { n: m.n, rowStart, cols, values }
+}
+
+/** Whether j is a neighbour of i exactly when i is one of j (the links, not the values: spdep's `is.symmetric.nb`). */
+export function symmetricLinks(m: SparseMatrix): boolean {
+  const t = transpose(m)
+  if (t.cols.length !== m.cols.length) return false
+  for (let i = 0; i <= m.n; i++) if (t.rowStart[i] !== m.rowStart[i]) return false
+  for (let k = 0; k < m.cols.length; k++) if (t.cols[k] !== m.cols[k]) return false
+  return true
+}
+
+/** a·A + (1 − a)·B over the same units (the composite of two weights matrices). */
+export function mixSparse(a: number, A: SparseMatrix, B: SparseMatrix): SparseMatrix {
+  if (A.n !== B.n) throw new RangeError(`mixSparse: ${A.n} × ${A.n} and ${B.n} × ${B.n}`)
+  const rows: [number, number][][] = []
+  for (let i = 0; i < A.n; i++) {
+    const r = new Map<number, number>()
+    for (let k = A.rowStart[i]; k < A.rowStart[i + 1]; k++) r.set(A.cols[k], a * A.values[k])
+    for (let k = B.rowStart[i]; k < B.rowStart[i + 1]; k++) r.set(B.cols[k], (r.get(B.cols[k]) ?? 0) + (1 - a) * B.values[k])
+    rows.push([...r])
+  }
+  return sparseFromRows(A.n, rows)
+}
+
+/** The same matrix over units in another order: out[i][j] = m[from[i]][from[j]]. */
+export function permuteSparse(m: SparseMatrix, from: ArrayLike<number>): SparseMatrix {
+  const to = new Int32Array(m.n)
+  for (let i = 0; i < m.n; i++) to[from[i]] = i
+  const rows: [number, number][][] = []
+  for (let i = 0; i < m.n; i++) {
+    const src = from[i]
+    const r: [number, number][] = []
+    for (let k = m.rowStart[src]; k < m.rowStart[src + 1]; k++) r.push([to[m.cols[k]], m.values[k]])
+    rows.push(r)
+  }
+  return sparseFromRows(m.n, rows)
+}
