@@ -213,17 +213,28 @@ export function symmetricLinks(m: SparseMatrix): boolean {
   return true
 }
 
-/** a·A + (1 − a)·B over the same units (the composite of two weights matrices). */
+/** a·A + (1 − a)·B over the same units (the composite of two weights matrices): a merge of sorted rows. */
 export function mixSparse(a: number, A: SparseMatrix, B: SparseMatrix): SparseMatrix {
   if (A.n !== B.n) throw new RangeError(`mixSparse: ${A.n} × ${A.n} and ${B.n} × ${B.n}`)
-  const rows: [number, number][][] = []
-  for (let i = 0; i < A.n; i++) {
-    const r = new Map<number, number>()
-    for (let k = A.rowStart[i]; k < A.rowStart[i + 1]; k++) r.set(A.cols[k], a * A.values[k])
-    for (let k = B.rowStart[i]; k < B.rowStart[i + 1]; k++) r.set(B.cols[k], (r.get(B.cols[k]) ?? 0) + (1 - a) * B.values[k])
-    rows.push([...r])
+  const n = A.n, b = 1 - a
+  const rowStart = new Int32Array(n + 1)
+  const cap = A.cols.length + B.cols.length
+  const cols = new Int32Array(cap), values = new Float64Array(cap)
+  let k = 0
+  for (let i = 0; i < n; i++) {
+    let p = A.rowStart[i], q = B.rowStart[i]
+    const pe = A.rowStart[i + 1], qe = B.rowStart[i + 1]
+    while (p < pe || q < qe) {
+      const ja = p < pe ? A.cols[p] : n, jb = q < qe ? B.cols[q] : n
+      let j: number, v: number
+      if (ja === jb) { j = ja; v = a * A.values[p++] + b * B.values[q++] }
+      else if (ja < jb) { j = ja; v = a * A.values[p++] }
+      else { j = jb; v = b * B.values[q++] }
+      if (v !== 0) { cols[k] = j; values[k++] = v }
+    }
+    rowStart[i + 1] = k
   }
-  return sparseFromRows(A.n, rows)
+  return { n, rowStart, cols: cols.slice(0, k), values: values.slice(0, k) }
 }
 
 /** The same matrix over units in another order: out[i][j] = m[from[i]][from[j]]. */

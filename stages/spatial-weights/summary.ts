@@ -57,12 +57,14 @@ export function summaryFiles(w: Weights, stats: readonly Connectivity[]): Record
 export function weightsCsv(w: Weights): string {
   const several = w.candidates.length > 1
   const q = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s)
+  const units = w.units.map(q)
   const out: string[] = [several ? 'candidate,from,to,weight' : 'from,to,weight']
   for (const c of w.candidates) {
     const m = c.matrix
     const pre = several ? `${q(c.label)},` : ''
     for (let i = 0; i < m.n; i++) {
-      for (let k = m.rowStart[i]; k < m.rowStart[i + 1]; k++) out.push(`${pre}${q(w.units[i])},${q(w.units[m.cols[k]])},${String(m.values[k])}`)
+      const from = pre + units[i] + ','
+      for (let k = m.rowStart[i]; k < m.rowStart[i + 1]; k++) out.push(from + units[m.cols[k]] + ',' + m.values[k])
     }
   }
   return out.join('\n') + '\n'

@@ -255,3 +255,55 @@ describe('outputs', () => {
     expect(lines[1]).toMatch(/^ALABAMA,[A-Z_]+,0\.25$/)
   })
 })
+
+describe('in a pipeline: the demo panel, a weights file beside the pipeline, the cache', async () => {
+  const { copyFileSync, mkdirSync, writeFileSync, readFileSync: read } = await import('node:fs')
+  const { stageKinds } = await import('../../stages/index.ts')
+  const { planOf, runIn, tempProject } = await import('../helpers/pipeline.ts')
+  const { QuasiErrors } = await import('../../src/errors.ts')
+  const head = 'quasi: 1\nname: sp\npanel: { unit: city, time: year }\nseed: 5\nstages:\n  panel: { uses: ingest, with: { file: data/panel.csv } }\n'
+  const project = () => {
+    const root = tempProject('quasi-spw-')
+    mkdirSync(`${root}/pipelines/data`, { recursive: true })
+    copyFileSync('pipelines/data/cluster_gie_panel.csv', `${root}/pipelines/data/panel.csv`)
+    return root
+  }
+
+  test('inverse-distance and economic weights, a composite grid, a file, and Moran of one candidate', async () => {
+    const root = project()
+    const yaml = head + [
+      '  w_geo: { uses: spatial-weights, with: { from: panel, kind: inverse-distance, lat: lat, lon: lon } }',
+      '  w_eco: { uses: spatial-weights, with: { from: panel, kind: economic, column: gdp_pc } }',
+      '  w_mix: { uses: spatial-weights, with: { kind: composite, weights: [w_geo, w_eco], a: [0, 0.5, 1] } }',
+      '  w_knn: { uses: spatial-weights, with: { from: panel, kind: knn, k: 2 } }',
+      '  moran: { uses: moran, with: { from: panel, column: gdp_pc, weights: w_mix, candidate: "a = 0.5", draws: 19 } }',
+      '',
+    ].join('\n')
+    const r = await runIn(root, planOf(root, yaml, stageKinds))
+    expect(r.failed ?? []).toEqual([])
+    const out = (s: string, f: string) => read(`${root}/outputs/sp/${s}/${f}`, 'utf8')
+    expect(out('w_mix', 'summary.csv').trim().split('\n')).toHaveLength(4)
+    expect(out('moran', 'moran.csv').trim().split('\n')).toHaveLength(16)
+    expect(out('moran', 'table.md')).toContain('a = 0.5')
+    // The knn matrix written out, read back as a file over the same data: the same matrix.
+    writeFileSync(`${root}/pipelines/data/w.csv`, out('w_knn', 'weights.csv'))
+    const again = yaml + '  w_file: { uses: spatial-weights, with: { file: data/w.csv, from: panel } }\n'
+    const r2 = await runIn(root, planOf(root, again, stageKinds))
+    expect(r2.failed ?? []).toEqual([])
+    expect(out('w_file', 'weights.csv')).toBe(out('w_knn', 'weights.csv'))
+    expect(r2.events.events.filter((e) => e.type === 'stage:cached').map((e) => (e as { stage: string }).stage)).toContain('w_mix')
+  }, 60_000)
+
+  test('planning: a moran whose `weights` is not a weights stage, and an unknown coordinate column, with positions', () => {
+    const root = project()
+    const yaml = head + [
+      '  w: { uses: spatial-weights, with: { from: panel, kind: knn, k: 3, lat: latt } }',
+      '  m: { uses: moran, with: { from: panel, column: gdp_pc, weights: panel } }',
+      '',
+    ].join('\n')
+    let errors: QuasiError[] = []
+    try { planOf(root, yaml, stageKinds) } catch (e) { if (e instanceof QuasiErrors) errors = e.errors; else throw e }
+    const msgs = errors.map((e) => `${e.pos?.line}:${e.code}:${e.message}`)
+    expect(msgs.some((m) => m.startsWith('8:INVALID_VALUE:`weights` refers to stage `panel` (ingest), which produces no spatial weights matrix'))).toBe(true)
+  })
+})
