@@ -280,7 +280,8 @@ describe('in a pipeline: the demo panel, a weights file beside the pipeline, the
       '',
     ].join('\n')
     const r = await runIn(root, planOf(root, yaml, stageKinds))
-    expect(r.failed ?? []).toEqual([])
+    expect(r.errors.map((e) => e.message)).toEqual([])
+    expect(r.ok).toBe(true)
     const out = (s: string, f: string) => read(`${root}/outputs/sp/${s}/${f}`, 'utf8')
     expect(out('w_mix', 'summary.csv').trim().split('\n')).toHaveLength(4)
     expect(out('moran', 'moran.csv').trim().split('\n')).toHaveLength(16)
@@ -289,7 +290,8 @@ describe('in a pipeline: the demo panel, a weights file beside the pipeline, the
     writeFileSync(`${root}/pipelines/data/w.csv`, out('w_knn', 'weights.csv'))
     const again = yaml + '  w_file: { uses: spatial-weights, with: { file: data/w.csv, from: panel } }\n'
     const r2 = await runIn(root, planOf(root, again, stageKinds))
-    expect(r2.failed ?? []).toEqual([])
+    expect(r2.errors.map((e) => e.message)).toEqual([])
+    expect(r2.ok).toBe(true)
     expect(out('w_file', 'weights.csv')).toBe(out('w_knn', 'weights.csv'))
     expect(r2.events.events.filter((e) => e.type === 'stage:cached').map((e) => (e as { stage: string }).stage)).toContain('w_mix')
   }, 60_000)
@@ -301,7 +303,7 @@ describe('in a pipeline: the demo panel, a weights file beside the pipeline, the
       '  m: { uses: moran, with: { from: panel, column: gdp_pc, weights: panel } }',
       '',
     ].join('\n')
-    let errors: QuasiError[] = []
+    let errors: readonly QuasiError[] = []
     try { planOf(root, yaml, stageKinds) } catch (e) { if (e instanceof QuasiErrors) errors = e.errors; else throw e }
     const msgs = errors.map((e) => `${e.pos?.line}:${e.code}:${e.message}`)
     expect(msgs.some((m) => m.startsWith('8:INVALID_VALUE:`weights` refers to stage `panel` (ingest), which produces no spatial weights matrix'))).toBe(true)
