@@ -89,6 +89,17 @@ describe('global Moran against spdep::moran.test', () => {
     }
   })
 
+  test('islands kept (a 300 km band): n excludes them, as spdep\'s adjust.n with zero.policy', async () => {
+    const band = await weightsOf({ from: 'produc', kind: 'distance-band', cutoff: 300, islands: 'keep' }, { produc })
+    const islands = band.units.filter((_, i) => band.candidates[0].matrix.rowStart[i + 1] === band.candidates[0].matrix.rowStart[i])
+    expect(islands).toEqual(fx.us.band300_islands)
+    const frame = produc.filter(Array.from({ length: produc.nrows }, (_, r) => produc.numbers('year')[r] === 1986))
+    const r = await run({ column: 'lgsp' }, { weights: band, frame, panel })
+    const row = csvRecords(String(r.files!['moran.csv']))[0]
+    expect(Number(row.n)).toBe(48 - islands.length)
+    compareRow(row, fx.us.moran_band300_1986, 'band300')
+  })
+
   test('randomisation: false and alternative: two.sided choose the table\'s and the facts\' p', async () => {
     const r = await run({ column: 'lgsp', randomisation: false, alternative: 'two.sided' }, { weights: queen, frame: produc, panel })
     expectClose(r.facts!['p(1970)'], fx.us.moran_queen[0].p_norm_two, { rel: REL }, 'p(1970)')

@@ -307,5 +307,10 @@ describe('in a pipeline: the demo panel, a weights file beside the pipeline, the
     try { planOf(root, yaml, stageKinds) } catch (e) { if (e instanceof QuasiErrors) errors = e.errors; else throw e }
     const msgs = errors.map((e) => `${e.pos?.line}:${e.code}:${e.message}`)
     expect(msgs.some((m) => m.startsWith('8:INVALID_VALUE:`weights` refers to stage `panel` (ingest), which produces no spatial weights matrix'))).toBe(true)
+    // The reference error stops planning before the column check; without it, `latt` is found at its line.
+    const fixed = yaml.replace('weights: panel', 'weights: w')
+    let later: readonly QuasiError[] = []
+    try { planOf(root, fixed, stageKinds) } catch (e) { if (e instanceof QuasiErrors) later = e.errors; else throw e }
+    expect(later.map((e) => `${e.pos?.line}:${e.code}:${e.message}`)).toEqual(['7:MISSING_COLUMN:unknown column `latt`; did you mean `lat`?'])
   })
 })
