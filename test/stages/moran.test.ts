@@ -181,6 +181,15 @@ describe('permutation p', () => {
     expect(Math.abs(perm.mean - t.expected)).toBeLessThan(4 * sd / Math.sqrt(R))
     expect(Math.abs(perm.sd / sd - 1)).toBeLessThan(0.05)
     expect(Math.abs(perm.p - t.pRandom)).toBeLessThan(0.02)
+    // An asymmetric W (4 nearest states), where the permutation's symmetric form w_ij + w_ji matters.
+    const y = produc.filter(Array.from({ length: produc.nrows }, (_, r) => produc.numbers('year')[r] === 1986)).numbers('lgsp')
+    const K = knn4.candidates[0].matrix
+    const pk = moranPermutation(y, K, R, new Rng(['test', 2]))
+    const tk = moranTest(y, K)
+    expect(Math.abs(pk.mean - tk.expected)).toBeLessThan(4 * Math.sqrt(tk.varRandom) / Math.sqrt(R))
+    expect(Math.abs(pk.sd / Math.sqrt(tk.varRandom) - 1)).toBeLessThan(0.05)
+    // One draw: p is 1/2 or 1.
+    expect(moranPermutation(y, K, 1, new Rng(['test', 3])).p === 0.5 || moranPermutation(y, K, 1, new Rng(['test', 3])).p === 1).toBe(true)
   })
 })
 
