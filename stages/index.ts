@@ -16,9 +16,11 @@ import measureGie from './measure-gie/stage.ts'
 import mediation from './mediation/stage.ts'
 import placebo from './placebo/stage.ts'
 import psm from './psm/stage.ts'
+import spatialWeights from './spatial-weights/stage.ts'
+import moran from './moran/stage.ts'
 import merge from './merge/stage.ts'
 import regress from './regress/stage.ts'
 import table from './table/stage.ts'
 import trend from './trend/stage.ts'
 
-export const stageKinds: readonly StageDef[] = [ingest, merge, filter, impute, derive, measureGie, did, eventStudy, placebo, psm, mediation, heterogeneity, regress, table, coefplot, describe, trend]
+export const stageKinds: readonly StageDef[] = [ingest, merge, filter, impute, derive, measureGie, did, eventStudy, placebo, psm, mediation, heterogeneity, spatialWeights, moran, regress, table, coefplot, describe, trend]
