@@ -15,7 +15,9 @@ import measureGie from './measure-gie/stage.ts'
 import placebo from './placebo/stage.ts'
 import merge from './merge/stage.ts'
 import regress from './regress/stage.ts'
+import spatial from './spatial/stage.ts'
+import spatialTests from './spatial-tests/stage.ts'
 import table from './table/stage.ts'
 import trend from './trend/stage.ts'
 
-export const stageKinds: readonly StageDef[] = [ingest, merge, filter, impute, derive, measureGie, did, eventStudy, placebo, regress, table, coefplot, describe, trend]
+export const stageKinds: readonly StageDef[] = [ingest, merge, filter, impute, derive, measureGie, did, eventStudy, placebo, regress, spatialTests, spatial, table, coefplot, describe, trend]

@@ -42,7 +42,7 @@ export function makeTestContext<P>(init: TestContextInit<P>): TestContext<P> {
       if (v === undefined) throw new Error(`test context: no input \`${name}\``)
       if (v instanceof Frame) return memoryOutput(name, 'test', { frame: v })
       const o = v as Partial<StageOutput> & Partial<ArtifactValues>
-      return memoryOutput(name, o.kind ?? 'test', { frame: o.frame, data: o.data, model: o.model }, { ...o.facts })
+      return memoryOutput(name, o.kind ?? 'test', { frame: o.frame, data: o.data, model: o.model, weights: o.weights }, { ...o.facts })
     },
     files,
     rng: stageRng(init.seed ?? 1, stage),

@@ -1,0 +1,34 @@
+/** `with:` of the `spatial` stage: JSON Schema (descriptions feed `quasi schema` and editors) and its TS type. */
+import type { JsonSchema } from '../../src/stage.ts'
+import { spatialSpecProps, type SpatialSpecParams } from '../_spatial/params.ts'
+
+export type SpatialModelName = 'sar' | 'sem' | 'sdm'
+
+export interface SpatialParams extends SpatialSpecParams {
+  model: SpatialModelName
+  select: 'aic' | 'bic'
+  effects_draws: number
+}
+
+export const DEFAULT_EFFECTS_DRAWS = 1000
+
+export const spatialParams: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['model', 'weights'],
+  properties: {
+    ...spatialSpecProps(),
+    model: {
+      enum: ['sar', 'sem', 'sdm'],
+      description: '`sar` (spatial lag of y, term `rho`), `sem` (spatial error, term `lambda`) or `sdm` (spatial Durbin: the lag of y and of every regressor, terms `rho` and `W*x`).',
+    },
+    select: {
+      enum: ['aic', 'bic'], default: 'aic',
+      description: 'When the weights offer several candidates (a composite over a grid of `a`): the criterion that chooses among them when AIC and BIC disagree. Default: `aic`.',
+    },
+    effects_draws: {
+      type: 'integer', minimum: 0, maximum: 100000, default: DEFAULT_EFFECTS_DRAWS,
+      description: `Draws from the estimates' asymptotic normal for the standard errors of the direct, indirect and total effects (SAR, SDM); 0 for none. Default: ${DEFAULT_EFFECTS_DRAWS}.`,
+    },
+  },
+}
