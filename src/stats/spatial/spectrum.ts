@@ -5,12 +5,14 @@
  * from a symmetric one (contiguity, inverse distance), W = D⁻¹C — has real eigenvalues, those
  * of S = D^{1/2} W D^{-1/2}; they come from a Householder tridiagonal reduction and
  * implicit QL (Press et al., Numerical Recipes, §11.2–11.3), about 4N³/3 flops. Any other W
- * (an asymmetric composite, k nearest neighbours) goes through ml-matrix's general
- * EigenvalueDecomposition (Hessenberg + shifted QR, complex pairs as real + imaginary parts),
- * which is several times slower.
+ * (an asymmetric composite, k nearest neighbours) goes through the general route: balancing,
+ * Hessenberg reduction and shifted QR without eigenvectors (hqr.ts; complex pairs as real +
+ * imaginary parts), a few times slower, with ml-matrix's EigenvalueDecomposition as the
+ * fallback should QR not converge.
  */
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix'
 import type { SparseMatrix } from '../../artifacts/weights.ts'
+import { generalEigenvalues } from './hqr.ts'
 
 export interface Spectrum {
   readonly n: number
@@ -32,8 +34,12 @@ export function spectrum(w: SparseMatrix): Spectrum {
   }
   const sym = symmetrized(w)
   if (sym) return { n, re: symmetricEigenvalues(sym, n), im: new Float64Array(n), rowStochastic, method: 'symmetric' }
-  const rows: number[][] = Array.from({ length: n }, () => new Array<number>(n).fill(0))
-  for (let i = 0; i < n; i++) for (let k = w.rowStart[i]; k < w.rowStart[i + 1]; k++) rows[i][w.cols[k]] = w.values[k]
+  const dense = new Float64Array(n * n)
+  for (let i = 0; i < n; i++) for (let k = w.rowStart[i]; k < w.rowStart[i + 1]; k++) dense[i * n + w.cols[k]] = w.values[k]
+  const g = generalEigenvalues(dense, n)
+  if (g) return { n, re: Float64Array.from(g.re), im: Float64Array.from(g.im), rowStochastic, method: 'general' }
+  // QR without convergence in 60 iterations for some eigenvalue: the slower route that accumulates vectors
+  const rows = Array.from({ length: n }, (_, i) => Array.from(dense.subarray(i * n, (i + 1) * n)))
   const evd = new EigenvalueDecomposition(new Matrix(rows))
   return { n, re: Float64Array.from(evd.realEigenvalues), im: Float64Array.from(evd.imaginaryEigenvalues), rowStochastic, method: 'general' }
 }

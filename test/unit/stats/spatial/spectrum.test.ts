@@ -37,3 +37,20 @@ describe('spectrum', () => {
     }
   })
 })
+
+test('the general route (Hessenberg + QR) equals ml-matrix on an asymmetric 60 × 60 matrix with complex pairs', async () => {
+  const { generalEigenvalues } = await import('../../../../src/stats/spatial/hqr.ts')
+  const n = 60
+  const m = new Float64Array(n * n)
+  for (let i = 0; i < n; i++) {
+    let s = 0
+    for (let j = 0; j < n; j++) if (i !== j) { const v = ((Math.sin(i * 7.1 + j * 3.3) + 1.2) * (j % 5 === 0 ? 2 : 1)) / (1 + Math.abs(i - j)); m[i * n + j] = v; s += v }
+    for (let j = 0; j < n; j++) m[i * n + j] /= s
+  }
+  const g = generalEigenvalues(m, n)!
+  const e = new EigenvalueDecomposition(new Matrix(Array.from({ length: n }, (_, i) => Array.from(m.subarray(i * n, (i + 1) * n)))))
+  const key = (re: ArrayLike<number>, im: ArrayLike<number>) => Array.from(re, (r, i) => [r, im[i]]).sort((a, b) => a[0] - b[0] || a[1] - b[1])
+  const A = key(g.re, g.im), B = key(e.realEigenvalues, e.imaginaryEigenvalues)
+  expect(A.filter((x) => x[1] !== 0).length).toBeGreaterThan(10)
+  for (let i = 0; i < n; i++) { expect(Math.abs(A[i][0] - B[i][0])).toBeLessThan(1e-12); expect(Math.abs(A[i][1] - B[i][1])).toBeLessThan(1e-12) }
+})
