@@ -36,11 +36,16 @@ export async function runSpatial(ctx: StageContext<SpatialParams>): Promise<Stag
   for (const [index, c] of cands.entries()) {
     const s = spectrum(c.matrix)
     const data = { n, t, y: sp.y, x: sp.x, names: sp.names, w: c.matrix, spectrum: s, effects: sp.effects, convention }
-    const fit = at(['regressors'], () => fitSpatial(p.model, data, transform(data)))
+    // with several candidates only the likelihood is needed to compare them; the chosen one is refitted with its covariance
+    const fit = at(['regressors'], () => fitSpatial(p.model, data, transform(data), { information: cands.length === 1 }))
     fits.push({ label: candidateName(c), ...(c.a !== undefined ? { a: c.a } : {}), fit, spectrum: s, index })
     ctx.progress(index + 1, cands.length + 1)
   }
-  const chosen = choose(ctx, fits)
+  let chosen = choose(ctx, fits)
+  if (cands.length > 1) {
+    const data = { n, t, y: sp.y, x: sp.x, names: sp.names, w: cands[chosen.index].matrix, spectrum: chosen.spectrum, effects: sp.effects, convention }
+    chosen = { ...chosen, fit: at(['regressors'], () => fitSpatial(p.model, data, transform(data))) }
+  }
   const fit = chosen.fit
   const param = p.model === 'sem' ? 'lambda' : 'rho'
   if (fit.atBoundary) {

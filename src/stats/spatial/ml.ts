@@ -86,7 +86,16 @@ export function transform(d: SpatialData): Transformed {
 /** Edge margin of ρ's open interval. */
 const EDGE = 1e-7
 
-export function fitSpatial(model: SpatialModel, d: SpatialData, tr: Transformed = transform(d)): SpatialFit {
+export interface FitOptions {
+  /**
+   * Compute the covariance (the N × N inverse of I − ρW). Off for the candidates of a weights
+   * grid, which are compared by likelihood only; the chosen one is refitted with it.
+   * @default true
+   */
+  readonly information?: boolean
+}
+
+export function fitSpatial(model: SpatialModel, d: SpatialData, tr: Transformed = transform(d), opts: FitOptions = {}): SpatialFit {
   const { n, t } = d
   const NT = n * t
   const lo = 1 / minReal(d.spectrum)
@@ -161,7 +170,7 @@ export function fitSpatial(model: SpatialModel, d: SpatialData, tr: Transformed 
   const ee = dot(resid, resid)
   const sigma2 = ee / NT
   const logLik = -(NT / 2) * Math.log(2 * Math.PI * sigma2) + t * logDet(d.spectrum, rho) - ee / (2 * sigma2)
-  const vcov = information(model, d, tr, z, beta, rho, sigma2)
+  const vcov = opts.information === false ? new Float64Array(0) : information(model, d, tr, z, beta, rho, sigma2)
   const npar = k + 2
   return {
     model, rho, beta, names, sigma2, logLik, k: npar,
@@ -207,11 +216,18 @@ function information(model: SpatialModel, d: SpatialData, tr: Transformed, z: re
   for (let i = 0; i < n; i++) for (let p = w.rowStart[i]; p < w.rowStart[i + 1]; p++) A[i * n + w.cols[p]] -= rho * w.values[p]
   const Ai = invert(A, n)
   if (!Ai) throw new QuasiError('SINGULAR_DESIGN', `I − ρW is singular at ρ = ${rho}`, {})
-  // W̃ = W A⁻¹ (dense)
-  const WA = new Float64Array(n * n)
-  for (let i = 0; i < n; i++) for (let p = w.rowStart[i]; p < w.rowStart[i + 1]; p++) {
-    const j = w.cols[p], v = w.values[p], ro = i * n, rj = j * n
-    for (let c = 0; c < n; c++) WA[ro + c] += v * Ai[rj + c]
+  // W̃ = W A⁻¹, which is (A⁻¹ − I)/ρ since A⁻¹ = I + ρWA⁻¹; the product itself only when ρ is near 0
+  let WA: Float64Array
+  if (Math.abs(rho) > 1e-2) {
+    WA = Ai
+    for (let i = 0; i < n; i++) WA[i * n + i] -= 1
+    for (let i = 0; i < WA.length; i++) WA[i] /= rho
+  } else {
+    WA = new Float64Array(n * n)
+    for (let i = 0; i < n; i++) for (let p = w.rowStart[i]; p < w.rowStart[i + 1]; p++) {
+      const j = w.cols[p], v = w.values[p], ro = i * n, rj = j * n
+      for (let c = 0; c < n; c++) WA[ro + c] += v * Ai[rj + c]
+    }
   }
   let trWA = 0, trWAWA = 0, trWAtWA = 0
   for (let i = 0; i < n; i++) {
