@@ -8,6 +8,7 @@ export interface SpatialParams extends SpatialSpecParams {
   model: SpatialModelName
   select: 'aic' | 'bic'
   effects_draws: number
+  correction: 'none' | 'elhorst'
 }
 
 export const DEFAULT_EFFECTS_DRAWS = 1000
@@ -21,6 +22,10 @@ export const spatialParams: JsonSchema = {
     model: {
       enum: ['sar', 'sem', 'sdm'],
       description: '`sar` (spatial lag of y, term `rho`), `sem` (spatial error, term `lambda`) or `sdm` (spatial Durbin: the lag of y and of every regressor, terms `rho` and `W*x`).',
+    },
+    correction: {
+      enum: ['none', 'elhorst'], default: 'none',
+      description: '`elhorst`: Lee and Yu\'s (2010) bias correction of the fixed-effects ML as in Elhorst\'s sar_panel_FE/sem_panel_FE (bc = 1): with time effects the estimates move by the 1/N bias term, with unit effects σ² is scaled by T/(T − 1); standard errors at the corrected values. Default: `none`.',
     },
     select: {
       enum: ['aic', 'bic'], default: 'aic',

@@ -37,14 +37,14 @@ export async function runSpatial(ctx: StageContext<SpatialParams>): Promise<Stag
     const s = spectrum(c.matrix)
     const data = { n, t, y: sp.y, x: sp.x, names: sp.names, w: c.matrix, spectrum: s, effects: sp.effects, convention }
     // with several candidates only the likelihood is needed to compare them; the chosen one is refitted with its covariance
-    const fit = at(['regressors'], () => fitSpatial(p.model, data, transform(data), { information: cands.length === 1 }))
+    const fit = at(['regressors'], () => fitSpatial(p.model, data, transform(data), { information: cands.length === 1, correction: cands.length === 1 ? p.correction ?? 'none' : 'none' }))
     fits.push({ label: candidateName(c), ...(c.a !== undefined ? { a: c.a } : {}), fit, spectrum: s, index })
     ctx.progress(index + 1, cands.length + 1)
   }
   let chosen = choose(ctx, fits)
   if (cands.length > 1) {
     const data = { n, t, y: sp.y, x: sp.x, names: sp.names, w: cands[chosen.index].matrix, spectrum: chosen.spectrum, effects: sp.effects, convention }
-    chosen = { ...chosen, fit: at(['regressors'], () => fitSpatial(p.model, data, transform(data))) }
+    chosen = { ...chosen, fit: at(['regressors'], () => fitSpatial(p.model, data, transform(data), { correction: p.correction ?? 'none' })) }
   }
   const fit = chosen.fit
   const param = p.model === 'sem' ? 'lambda' : 'rho'
@@ -113,12 +113,13 @@ function toModel(ctx: StageContext<SpatialParams>, sp: SpatialPanel, fit: Spatia
   for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) vcov.push(fit.vcov[i * fit.k + j])
   const notes = [
     `Maximum likelihood (${p.model.toUpperCase()}), ${EFFECTS_WORDS[sp.effects]} fixed effects; spatial lags ${p.lag_convention === 'splm' ? 'of the demeaned data (splm)' : 'formed before demeaning (Elhorst)'}.`,
+    ...(p.correction === 'elhorst' ? ['Bias-corrected (Lee and Yu 2010, as Elhorst); log-likelihood, AIC and BIC at the uncorrected maximum.'] : []),
     ...(sp.weights.candidates.length > 1 ? [`Weights: ${sp.weights.description}, ${chosen.label} (chosen by ${(p.select ?? 'aic').toUpperCase()}).`] : [`Weights: ${sp.weights.description}.`]),
     ...(typeof sp.treatment === 'object' ? [`\`${sp.term}\` = 1 from the adoption year (${sp.treatment.adoption}) on, 0 before and for never-treated units.`] : []),
   ]
   const spec = {
     kind: 'spatial', model: p.model, from: p.from ?? p.spec ?? null, outcome: sp.outcome, treatment: sp.treatment ?? null, regressors: sp.names.filter((x) => x !== sp.term),
-    controls: sp.names.filter((x) => x !== sp.term), fixed_effects: [...sp.fixedEffects], weights: p.weights, lag_convention: p.lag_convention ?? 'elhorst',
+    controls: sp.names.filter((x) => x !== sp.term), fixed_effects: [...sp.fixedEffects], weights: p.weights, lag_convention: p.lag_convention ?? 'elhorst', correction: p.correction ?? 'none',
     ...(chosen.a !== undefined ? { a: chosen.a } : {}), labels: { ...sp.labels }, digits: p.digits ?? 3, title: p.title ?? null,
   }
   return {

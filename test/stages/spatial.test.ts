@@ -21,7 +21,7 @@ const REG = ['lpcap', 'lpc', 'lemp', 'unemp']
 
 async function run(params: Partial<SpatialParams>, opts: { frame?: Frame; weights?: Weights; seed?: number } = {}) {
   const ctx = makeTestContext<SpatialParams>({
-    params: { from: 'produc', weights: 'w', model: 'sdm', outcome: 'lgsp', regressors: REG, select: 'aic', effects_draws: 200, ...params } as SpatialParams,
+    params: { from: 'produc', weights: 'w', model: 'sdm', outcome: 'lgsp', regressors: REG, select: 'aic', effects_draws: 200, correction: 'none', ...params } as SpatialParams,
     inputs: { produc: opts.frame ?? produc, w: { kind: 'spatial-weights', weights: opts.weights ?? queen } },
     panel, stage: 'sdm', kind: 'spatial', seed: opts.seed ?? 3,
   })
@@ -77,6 +77,13 @@ describe('two-way fixed effects against R', () => {
     const a = await run({ model: 'sar' }), b = await run({ model: 'sar' }), c = await run({ model: 'sar' }, { seed: 4 })
     expect(a.result.files!['effects.csv']).toBe(b.result.files!['effects.csv'])
     expect(c.result.files!['effects.csv']).not.toBe(a.result.files!['effects.csv'])
+  })
+
+  test('correction: elhorst moves rho as the fixture says and notes it under the table', async () => {
+    const { result } = await run({ correction: 'elhorst', effects_draws: 0 })
+    expectClose(result.facts!['coef(rho)'], models.bias_corrected.sdm_twoways.rho, { rel: 1e-8 }, 'bc rho')
+    expectClose(result.facts!.logLik, models.fits.sdm_twoways.logLik, { rel: 1e-12 }, 'logLik at the maximum')
+    expect(result.files!['table.md']).toContain('Bias-corrected')
   })
 
   test('unit fixed effects and the splm lag convention', async () => {

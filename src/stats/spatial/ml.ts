@@ -93,6 +93,14 @@ export interface FitOptions {
    * @default true
    */
   readonly information?: boolean
+  /**
+   * `elhorst`: Lee and Yu's (2010) bias correction as in Elhorst's sar_panel_FE/sem_panel_FE
+   * (bc = 1). With time effects θ = (β, ρ, σ²) becomes θ + T·V·[0_k; 1/(1 − ρ); 1/(2σ²)]
+   * (V = (information)⁻¹, so T·V = (I/NT)⁻¹/N); then with unit effects σ² is multiplied by T/(T − 1);
+   * the covariance is the information's inverse at the corrected values. LL, AIC and BIC stay
+   * those of the maximum. @default 'none'
+   */
+  readonly correction?: 'none' | 'elhorst'
 }
 
 export function fitSpatial(model: SpatialModel, d: SpatialData, tr: Transformed = transform(d), opts: FitOptions = {}): SpatialFit {
@@ -170,13 +178,52 @@ export function fitSpatial(model: SpatialModel, d: SpatialData, tr: Transformed 
   const ee = dot(resid, resid)
   const sigma2 = ee / NT
   const logLik = -(NT / 2) * Math.log(2 * Math.PI * sigma2) + t * logDet(d.spectrum, rho) - ee / (2 * sigma2)
-  const vcov = opts.information === false ? new Float64Array(0) : information(model, d, tr, z, beta, rho, sigma2)
+  let vcov = opts.information === false && opts.correction !== 'elhorst' ? new Float64Array(0) : information(model, d, tr, z, beta, rho, sigma2)
   const npar = k + 2
+  if (opts.correction === 'elhorst' && d.effects !== 'none') {
+    const c = biasCorrected(model, d, tr, z, beta, rho, sigma2, vcov)
+    vcov = information(model, d, tr, z, c.beta, c.rho, c.sigma2)
+    return {
+      model, rho: c.rho, beta: c.beta, names, sigma2: c.sigma2, logLik, k: npar,
+      aic: -2 * logLik + 2 * npar, bic: -2 * logLik + npar * Math.log(NT),
+      vcov, interval: [lo, hi], atBoundary, nobs: NT, resid: c.resid,
+    }
+  }
   return {
     model, rho, beta, names, sigma2, logLik, k: npar,
     aic: -2 * logLik + 2 * npar, bic: -2 * logLik + npar * Math.log(NT),
     vcov, interval: [lo, hi], atBoundary, nobs: NT, resid,
   }
+}
+
+/** Residuals of the transformed model at (β, ρ). */
+function residuals(model: SpatialModel, tr: Transformed, z: readonly Float64Array[], beta: ArrayLike<number>, rho: number): Float64Array {
+  const NT = tr.yd.length, out = new Float64Array(NT)
+  for (let r = 0; r < NT; r++) {
+    let s = tr.yd[r] - rho * tr.wyd[r]
+    for (let j = 0; j < z.length; j++) s -= beta[j] * (model === 'sem' ? z[j][r] - rho * tr.wxd[j][r] : z[j][r])
+    out[r] = s
+  }
+  return out
+}
+
+/** Lee–Yu's correction as Elhorst applies it (FitOptions.correction). */
+function biasCorrected(model: SpatialModel, d: SpatialData, tr: Transformed, z: readonly Float64Array[], beta: Float64Array, rho: number, sigma2: number, V: Float64Array) {
+  const k = z.length, m = k + 2
+  let b = Float64Array.from(beta), r = rho, s2 = sigma2
+  if (d.effects === 'time' || d.effects === 'twoways') {
+    const v = new Float64Array(m)
+    v[k] = 1 / (1 - rho)
+    v[k + 1] = 1 / (2 * sigma2)
+    const shift = new Float64Array(m)
+    for (let i = 0; i < m; i++) { let s = 0; for (let j = 0; j < m; j++) s += V[i * m + j] * v[j]; shift[i] = d.t * s }
+    b = b.map((x, j) => x + shift[j])
+    r = rho + shift[k]
+    s2 = sigma2 + shift[k + 1]
+  }
+  const resid = residuals(model, tr, z, b, r)
+  if (d.effects === 'unit' || d.effects === 'twoways') s2 *= d.t / (d.t - 1)
+  return { beta: b, rho: r, sigma2: s2, resid }
 }
 
 /**

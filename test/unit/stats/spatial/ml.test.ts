@@ -46,6 +46,19 @@ describe('ML fits against R (Produc, queen W)', () => {
   ]
   for (const [name, model, fe, conv] of cases) test(name, () => compare(name, models.fits[name] as FitRef, fit(model, fe, conv)))
 
+  test('Elhorst bias correction (Lee–Yu) against the same formula written out in R', () => {
+    for (const [name, model, fe] of [['sar_twoways', 'sar', 'twoways'], ['sem_twoways', 'sem', 'twoways'], ['sdm_twoways', 'sdm', 'twoways'], ['sdm_unit', 'sdm', 'unit'], ['sem_time', 'sem', 'time']] as const) {
+      const ref = models.bias_corrected[name]
+      const got = fitSpatial(model, { n: layout.n, t: layout.t, y, x, names: REGRESSORS, w: wQueen, spectrum: spectrum(wQueen), effects: fe, convention: 'elhorst' }, undefined, { correction: 'elhorst' })
+      expectClose(got.rho, ref.rho, { rel: 1e-8 }, `${name}/bc rho`)
+      got.beta.forEach((b, j) => expectClose(b, ref.beta[j], { rel: 1e-8, abs: 1e-12 }, `${name}/bc beta[${j}]`))
+      expectClose(got.sigma2, ref.sigma2, { rel: 1e-8 }, `${name}/bc sigma2`)
+      for (let j = 0; j < got.k; j++) expectClose(Math.sqrt(got.vcov[j * got.k + j]), ref.se[j], { rel: 1e-8 }, `${name}/bc se[${j}]`)
+      // unit effects only: beta and rho are not moved, only sigma2
+      if (fe === 'unit') expectClose(got.rho, models.fits[name].rho, { rel: 1e-12 }, 'unit: rho unchanged')
+    }
+  })
+
   test('the two lag conventions differ in the fourth decimal of rho on two-way FE', () => {
     const d = Math.abs(fit('sdm', 'twoways').rho - fit('sdm', 'twoways', 'splm').rho)
     expect(d).toBeGreaterThan(1e-4)
