@@ -124,7 +124,7 @@ function toModel(ctx: StageContext<SpatialParams>, sp: SpatialPanel, fit: Spatia
   }
   return {
     label: p.model.toUpperCase(), stage: ctx.stage, kind: ctx.kind, estimator: 'ml', outcome: sp.outcome,
-    ...(sp.term ? { focus: sp.term } : { focus: param }),
+    ...(sp.term ? { focus: sp.term } : {}),
     terms, vcov, nobs: fit.nobs, dfResidual: fit.nobs - fit.k, dfT: fit.nobs - fit.k, nClusters: [],
     variance: { type: 'ml', smallSample: 'none', cluster: [], label: 'Standard errors from the inverse of the information matrix in parentheses (asymptotic, z tests).' },
     fit: { r2: NaN, adjR2: NaN, withinR2: NaN, logLik: fit.logLik, aic: fit.aic, bic: fit.bic },
@@ -146,7 +146,7 @@ function modelFiles(model: Model, fit: SpatialFit, n: number, t: number, digits:
       { label: 'Log-likelihood', values: [fixed(fit.logLik, 3)] },
       { label: 'AIC', values: [fixed(fit.aic, 3)] },
       { label: 'BIC', values: [fixed(fit.bic, 3)] },
-      { label: 'σ²', values: [fixed(fit.sigma2, Math.max(digits, 4))] },
+      { label: 'σ²', values: [fit.sigma2.toPrecision(4)] },
     ],
     notes: [model.variance.label, ...(model.notes ?? []).map((s) => s.replace(/`([^`]+)`/g, (_, x: string) => label(x)))],
     digits,

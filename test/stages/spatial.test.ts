@@ -10,6 +10,8 @@ import { Matrix, inverse } from 'ml-matrix'
 import { sparseToDense, type Weights } from '../../src/artifacts/weights.ts'
 import { QuasiError } from '../../src/errors.ts'
 import spatial from '../../stages/spatial/stage.ts'
+import table from '../../stages/table/stage.ts'
+import type { TableParams } from '../../stages/_estimation/table-params.ts'
 import type { SpatialParams } from '../../stages/spatial/params.ts'
 import { makeTestContext } from '../helpers/context.ts'
 import { expectClose } from '../unit/stats/helpers.ts'
@@ -93,6 +95,21 @@ describe('two-way fixed effects against R', () => {
     expectClose(s.result.facts!['coef(rho)'], models.fits.sdm_twoways_splm.rho, { rel: 1e-6 }, 'splm/rho')
     expectClose(s.result.facts!.logLik, models.fits.sdm_twoways_splm.logLik, { rel: 1e-9 }, 'splm/logLik')
   })
+})
+
+test('the table stage puts SAR, SEM and SDM side by side from their model artifacts', async () => {
+  const sets = Object.fromEntries(await Promise.all((['sar', 'sem', 'sdm'] as const).map(async (m) => [m, { model: (await run({ model: m, effects_draws: 0 })).result.model, kind: 'spatial' }])))
+  const ctx = makeTestContext<TableParams>({ params: { columns: ['sar', 'sem', 'sdm'] } as TableParams, inputs: sets, panel, stage: 'table9', kind: 'table' })
+  const out = await table.run(ctx)
+  const tidy = (out.files!['tidy.csv'] as string).trim().split('\n').slice(1).map((l) => l.split(','))
+  expect(tidy.filter((r) => r[1] === 'rho').map((r) => r[0])).toEqual(['(1)', '(3)'])
+  expect(tidy.filter((r) => r[1] === 'lambda').map((r) => r[0])).toEqual(['(2)'])
+  expect(Number(tidy.find((r) => r[0] === '(3)' && r[1] === 'W*lpc')![2])).toBeCloseTo(models.fits.sdm_twoways.beta[5], 12)
+  const md = out.files!['table.md'] as string
+  expect(md).toContain('ρ')
+  expect(md).toContain('λ')
+  expect(md).toContain('| Log-likelihood | 1659.487 | 1672.824 | 1680.623 |')
+  expect(md).not.toContain('R²')
 })
 
 describe('composite W over a grid of a', () => {
