@@ -33,12 +33,18 @@ export interface SpatialPanel {
   readonly labels: Readonly<Record<string, string>>
 }
 
-/** Re-throw a kernel error (no position yet) at `param`. */
+/**
+ * Re-throw a kernel error (no position yet) at `param`, or at `weights` when the kernel says
+ * the weights are at fault (role `weights`: a singular I − ρW, units that differ).
+ */
 export function at<T>(param: (string | number)[], f: () => T): T {
   try {
     return f()
   } catch (err) {
-    if (err instanceof QuasiError && err.param === undefined) throw new QuasiError(err.code, err.message, { param, expected: err.expected, found: err.found, hint: err.hint, cause: err })
+    if (err instanceof QuasiError && err.param === undefined) {
+      const where = err.role?.role === 'weights' ? ['weights'] : param
+      throw new QuasiError(err.code, err.message, { param: where, expected: err.expected, found: err.found, hint: err.hint, cause: err })
+    }
     throw err
   }
 }

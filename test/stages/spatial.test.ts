@@ -193,6 +193,14 @@ describe('bad input', () => {
     expect(e.param).toEqual(['fixed_effects'])
   })
 
+  test('a regressor absorbed by the unit effects: SINGULAR_DESIGN at `regressors`', async () => {
+    const region = Float64Array.from(produc.column('state')!.data as string[], (st) => units.indexOf(st) % 5)
+    const e = await quasiError(run({ regressors: ['lpc', 'region'] }, { frame: produc.withColumn('region', { type: 'number', data: region }) }))
+    expect(e.code).toBe('SINGULAR_DESIGN')
+    expect(e.param).toEqual(['regressors'])
+    expect(e.hint).toContain('absorbed')
+  })
+
   test('a fixed effect other than the panel unit and time', async () => {
     const e = await quasiError(run({ fixed_effects: ['state', 'lpc'] }))
     expect(e.code).toBe('INVALID_VALUE')

@@ -106,16 +106,17 @@ export interface FitOptions {
 export function fitSpatial(model: SpatialModel, d: SpatialData, tr: Transformed = transform(d), opts: FitOptions = {}): SpatialFit {
   const { n, t } = d
   const NT = n * t
-  const lo = 1 / minReal(d.spectrum)
   let maxRe = -Infinity
   for (const v of d.spectrum.re) maxRe = Math.max(maxRe, v)
-  const hi = 1 / maxRe
+  const minRe = minReal(d.spectrum)
+  // a W with no negative eigenvalue (not a usual weights matrix: its trace is then positive) gets a symmetric interval
+  const hi = 1 / maxRe, lo = minRe < 0 ? 1 / minRe : -hi
   const a = lo + EDGE * (hi - lo), b = hi - EDGE * (hi - lo)
   const z = model === 'sdm' ? [...tr.xd, ...tr.wxd] : tr.xd
   const names = model === 'sdm' ? [...d.names, ...d.names.map((x) => `W*${x}`)] : [...d.names]
   const k = z.length
   const zz = crossprod(z)
-  if (!cholesky(zz, k)) throw new QuasiError('SINGULAR_DESIGN', 'the regressors are collinear after the fixed effects are removed', { found: names.join(', ') })
+  if (!cholesky(zz, k)) throw new QuasiError('SINGULAR_DESIGN', 'the regressors are collinear after the fixed effects are removed', { found: names.join(', '), role: { role: 'design' }, hint: 'a regressor constant within units or periods is absorbed by the fixed effects' })
   const trW = (r: number) => traceSum(d.spectrum, r, 1, 1)
 
   let llc: (r: number) => number, dll: (r: number) => number
@@ -133,7 +134,7 @@ export function fitSpatial(model: SpatialModel, d: SpatialData, tr: Transformed 
         for (let j = 0; j < k; j++) A[i * k + j] = XX[i * k + j] - l * (XWX[i * k + j] + XWX[j * k + i]) + l * l * WXWX[i * k + j]
       }
       const L = cholesky(A, k)
-      if (!L) throw new QuasiError('SINGULAR_DESIGN', `the transformed regressors are collinear at λ = ${l}`, {})
+      if (!L) throw new QuasiError('SINGULAR_DESIGN', `the transformed regressors are collinear at λ = ${l}`, { role: { role: 'design' } })
       const beta = cholSolve(L, k, c)
       const ee = yy - 2 * l * yWy + l * l * WyWy - dot(beta, c)
       return { beta, ee }
@@ -262,7 +263,7 @@ function information(model: SpatialModel, d: SpatialData, tr: Transformed, z: re
   const w = d.w
   for (let i = 0; i < n; i++) for (let p = w.rowStart[i]; p < w.rowStart[i + 1]; p++) A[i * n + w.cols[p]] -= rho * w.values[p]
   const Ai = invert(A, n)
-  if (!Ai) throw new QuasiError('SINGULAR_DESIGN', `I − ρW is singular at ρ = ${rho}`, {})
+  if (!Ai) throw new QuasiError('SINGULAR_DESIGN', `I − ρW is singular at ρ = ${rho}`, { role: { role: 'weights' }, hint: 'a W with an eigenvalue at 1/ρ; check the weights (duplicated or disconnected units)' })
   // W̃ = W A⁻¹, which is (A⁻¹ − I)/ρ since A⁻¹ = I + ρWA⁻¹; the product itself only when ρ is near 0
   let WA: Float64Array
   if (Math.abs(rho) > 1e-2) {
@@ -306,6 +307,6 @@ function information(model: SpatialModel, d: SpatialData, tr: Transformed, z: re
   set(k, k + 1, (t * trWA) / s2)
   I[(k + 1) * m + k + 1] = NT / (2 * s2 * s2)
   const V = spdInverse(I, m)
-  if (!V) throw new QuasiError('SINGULAR_DESIGN', 'the information matrix is singular', {})
+  if (!V) throw new QuasiError('SINGULAR_DESIGN', 'the information matrix is singular', { role: { role: 'design' }, hint: 'ρ may be at the edge of its interval, or a regressor nearly collinear with its spatial lag' })
   return V
 }

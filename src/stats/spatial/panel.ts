@@ -43,6 +43,7 @@ export function panelLayout(units: readonly (string | null)[], times: Float64Arr
     throw new QuasiError('WEIGHTS_MISMATCH', `the units of the data and of the weights differ: ${parts.join('; ')}`, {
       expected: `the same ${n} units on both sides`, found: parts.join('; '),
       hint: 'build the weights over the units of the estimation table, or filter the table to the units of the weights',
+      role: { role: 'weights' },
     })
   }
   const tset = [...new Set(Array.from(times))].sort((a, b) => a - b)
