@@ -5,30 +5,40 @@
  * than through ml-matrix because its element accessors cost ten times more at N = 280.
  */
 
-/** A⁻¹ of an n × n row-major matrix (copied); undefined when a pivot is below `tol`·max|A|. */
+/**
+ * A⁻¹ of an n × n row-major matrix (copied); undefined when a pivot is below `tol`·max|A|.
+ * Gauss–Jordan in place with partial pivoting (the inverse overwrites the copy column by
+ * column, the row swaps undone as column swaps at the end): n³ multiply-adds.
+ */
 export function invert(a: Float64Array, n: number, tol = 1e-13): Float64Array | undefined {
   const m = Float64Array.from(a)
-  const inv = new Float64Array(n * n)
-  for (let i = 0; i < n; i++) inv[i * n + i] = 1
+  const piv = new Int32Array(n)
   let scale = 0
   for (let i = 0; i < m.length; i++) scale = Math.max(scale, Math.abs(m[i]))
   for (let c = 0; c < n; c++) {
     let p = c, best = Math.abs(m[c * n + c])
     for (let r = c + 1; r < n; r++) { const v = Math.abs(m[r * n + c]); if (v > best) { best = v; p = r } }
     if (!(best > tol * scale)) return undefined
-    if (p !== c) swapRows(m, n, p, c), swapRows(inv, n, p, c)
-    const d = 1 / m[c * n + c]
-    for (let j = 0; j < n; j++) { m[c * n + j] *= d; inv[c * n + j] *= d }
+    piv[c] = p
+    if (p !== c) swapRows(m, n, p, c)
+    const co = c * n
+    const d = 1 / m[co + c]
+    m[co + c] = 1
+    for (let j = 0; j < n; j++) m[co + j] *= d
     for (let r = 0; r < n; r++) {
       if (r === c) continue
-      const f = m[r * n + c]
+      const ro = r * n
+      const f = m[ro + c]
       if (f === 0) continue
-      const ro = r * n, co = c * n
-      for (let j = c; j < n; j++) m[ro + j] -= f * m[co + j]
-      for (let j = 0; j < n; j++) inv[ro + j] -= f * inv[co + j]
+      m[ro + c] = 0
+      for (let j = 0; j < n; j++) m[ro + j] -= f * m[co + j]
     }
   }
-  return inv
+  for (let c = n - 1; c >= 0; c--) {
+    const p = piv[c]
+    if (p !== c) for (let r = 0; r < n; r++) { const ro = r * n, t = m[ro + c]; m[ro + c] = m[ro + p]; m[ro + p] = t }
+  }
+  return m
 }
 
 function swapRows(m: Float64Array, n: number, a: number, b: number): void {
