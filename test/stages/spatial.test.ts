@@ -9,6 +9,7 @@ import { Frame } from '../../src/artifacts/frame.ts'
 import { Matrix, inverse } from 'ml-matrix'
 import { sparseToDense, type Weights } from '../../src/artifacts/weights.ts'
 import { QuasiError } from '../../src/errors.ts'
+import did from '../../stages/did/stage.ts'
 import spatial from '../../stages/spatial/stage.ts'
 import table from '../../stages/table/stage.ts'
 import type { TableParams } from '../../stages/_estimation/table-params.ts'
@@ -159,6 +160,23 @@ describe('spatial DID', () => {
     expect(a.result.facts!['coef(did)']).toBe(b.result.facts!['coef(treated)'])
     expect(a.result.facts!['total(did)']).toBe(b.result.facts!['total(treated)'])
   })
+})
+
+test('`spec:` takes outcome, treatment, controls and fixed effects from a did stage; `with:` overrides', async () => {
+  const adopt = Float64Array.from(produc.column('state')!.data as string[], (st) => (units.indexOf(st) % 3 === 0 ? 1978 : NaN))
+  const frame = produc.withColumn('pilot', { type: 'number', data: adopt })
+  const dctx = makeTestContext({ params: { from: 'produc', outcome: 'lgsp', treatment: { adoption: 'pilot' }, controls: ['lpcap', 'lpc'], small_sample: 'nested', digits: 3 }, inputs: { produc: frame }, panel, stage: 'baseline', kind: 'did' })
+  const base = await did.run(dctx as never)
+  const ctx = (params: Record<string, unknown>) => makeTestContext<SpatialParams>({
+    params: { weights: 'w', model: 'sdm', select: 'aic', effects_draws: 0, correction: 'none', ...params } as SpatialParams,
+    inputs: { baseline: { kind: 'did', frame: base.frame, model: base.model }, produc: frame, w: { kind: 'spatial-weights', weights: queen } }, panel, stage: 'sdm', kind: 'spatial',
+  })
+  const viaSpec = await spatial.run(ctx({ spec: 'baseline' }))
+  const explicit = await spatial.run(ctx({ from: 'produc', outcome: 'lgsp', treatment: { adoption: 'pilot' }, regressors: ['lpcap', 'lpc'] }))
+  expect(viaSpec.model!.models[0].terms.map((t) => t.term)).toEqual(['did', 'lpcap', 'lpc', 'W*did', 'W*lpcap', 'W*lpc', 'rho'])
+  expect(viaSpec.facts!['coef(did)']).toBe(explicit.facts!['coef(did)'])
+  const fewer = await spatial.run(ctx({ spec: 'baseline', regressors: ['lpc'] }))
+  expect(fewer.model!.models[0].terms.map((t) => t.term)).toEqual(['did', 'lpc', 'W*did', 'W*lpc', 'rho'])
 })
 
 describe('bad input', () => {
