@@ -3,9 +3,8 @@
  * Spatial Econometrics, §2.7): for regressor k,
  *   S_k = (I − ρW)⁻¹(β_k I + θ_k W),  direct = tr(S_k)/N,  total = 1′S_k1/N,  indirect = total − direct.
  * Exact: the traces from the eigenvalues of W, tr((I − ρW)⁻¹) = Σ 1/(1 − ρω) and
- * tr((I − ρW)⁻¹W) = Σ ω/(1 − ρω); the totals from u = (I − ρW)⁻¹1, which is 1/(1 − ρ) when W
- * is row-stochastic and otherwise the Neumann series 1 + ρWu (|ρ|·max|ω| < 1 on ρ's interval),
- * iterated to 1e-14. Standard errors by simulation: (β, θ, ρ) drawn from the normal with the
+ * tr((I − ρW)⁻¹W) = Σ ω/(1 − ρω); the totals 1′(I − ρW)⁻¹1 are N/(1 − ρ) when W is
+ * row-stochastic and otherwise a power series in ρ over moments 1′W^k1 (class Totals). Standard errors by simulation: (β, θ, ρ) drawn from the normal with the
  * estimates' asymptotic covariance, draw d from its own stream (stage seed, d); the
  * standard deviation of the draws' effects. Draws whose ρ falls outside its interval are
  * left out (and counted).
@@ -39,31 +38,56 @@ export interface EffectsInput {
   readonly interval: readonly [number, number]
 }
 
-/** 1′(I − ρW)⁻¹1/N and 1′(I − ρW)⁻¹W1/N. */
-function totals(w: SparseMatrix, s: Spectrum, rho: number): [number, number] {
-  if (s.rowStochastic) return [1 / (1 - rho), 1 / (1 - rho)]
-  const n = w.n
-  const solve = (b: Float64Array) => {
-    let u = Float64Array.from(b)
-    const wu = new Float64Array(n)
-    for (let it = 0; it < 100000; it++) {
-      spatialLag(w, u, wu)
-      let diff = 0, size = 0
-      const next = new Float64Array(n)
-      for (let i = 0; i < n; i++) { next[i] = b[i] + rho * wu[i]; diff = Math.max(diff, Math.abs(next[i] - u[i])); size = Math.max(size, Math.abs(next[i])) }
-      u = next
-      if (diff <= 1e-14 * size) break
-    }
-    return u.reduce((a, v) => a + v, 0) / n
+/**
+ * 1′(I − ρW)⁻¹1/N and 1′(I − ρW)⁻¹W1/N. Row-stochastic W: both 1/(1 − ρ). Otherwise the
+ * series Σ_k ρ^k·1′W^k b/N over moments 1′W^k b computed once (one sparse product each,
+ * extended as a draw needs more) and summed until a term is below 10⁻¹⁵ of the sum: each draw
+ * then costs a polynomial, not a solve. The series converges on ρ's interval, where
+ * |ρ|·max|ω| < 1, slowly near its ends.
+ */
+class Totals {
+  readonly #w: SparseMatrix
+  readonly #rowStochastic: boolean
+  readonly #moments: [number[], number[]] = [[], []]
+  readonly #vectors: Float64Array[]
+
+  constructor(w: SparseMatrix, s: Spectrum) {
+    this.#w = w
+    this.#rowStochastic = s.rowStochastic
+    const ones = new Float64Array(w.n).fill(1)
+    this.#vectors = [ones, spatialLag(w, ones)]
   }
-  const ones = new Float64Array(n).fill(1)
-  return [solve(ones), solve(spatialLag(w, ones))]
+
+  #moment(which: 0 | 1, k: number): number {
+    const m = this.#moments[which]
+    while (m.length <= k) {
+      const v = this.#vectors[which]
+      m.push(v.reduce((a, x) => a + x, 0) / this.#w.n)
+      this.#vectors[which] = spatialLag(this.#w, v)
+    }
+    return m[k]
+  }
+
+  at(rho: number): [number, number] {
+    if (this.#rowStochastic) return [1 / (1 - rho), 1 / (1 - rho)]
+    const sum = (which: 0 | 1) => {
+      let total = 0, p = 1
+      for (let k = 0; k < 1_000_000; k++) {
+        const term = p * this.#moment(which, k)
+        total += term
+        if (k > 2 && Math.abs(term) <= 1e-15 * Math.abs(total)) break
+        p *= rho
+      }
+      return total
+    }
+    return [sum(0), sum(1)]
+  }
 }
 
-function point(inp: EffectsInput, beta: ArrayLike<number>, theta: ArrayLike<number> | undefined, rho: number) {
+function point(inp: EffectsInput, totals: Totals, beta: ArrayLike<number>, theta: ArrayLike<number> | undefined, rho: number) {
   const n = inp.w.n
   const tr0 = traceSum(inp.spectrum, rho, 0, 1) / n, tr1 = traceSum(inp.spectrum, rho, 1, 1) / n
-  const [t0, t1] = totals(inp.w, inp.spectrum, rho)
+  const [t0, t1] = totals.at(rho)
   return inp.terms.map((_, k) => {
     const b = beta[k], th = theta ? theta[k] : 0
     const direct = b * tr0 + th * tr1, total = b * t0 + th * t1
@@ -73,7 +97,8 @@ function point(inp: EffectsInput, beta: ArrayLike<number>, theta: ArrayLike<numb
 
 export function spatialEffects(inp: EffectsInput, draws: number, rng: Rng): { effects: Effect[]; used: number } {
   const K = inp.terms.length
-  const est = point(inp, inp.beta, inp.theta, inp.rho)
+  const totals = new Totals(inp.w, inp.spectrum)
+  const est = point(inp, totals, inp.beta, inp.theta, inp.rho)
   const p = K * (inp.theta ? 2 : 1) + 1
   const mean = [...Array.from(inp.beta), ...(inp.theta ? Array.from(inp.theta) : []), inp.rho]
   const L = cholesky(inp.vcov, p)
@@ -88,7 +113,7 @@ export function spatialEffects(inp: EffectsInput, draws: number, rng: Rng): { ef
       const rho = v[p - 1]
       if (!(rho > inp.interval[0] && rho < inp.interval[1])) continue
       used++
-      const e = point(inp, v.subarray(0, K), inp.theta ? v.subarray(K, 2 * K) : undefined, rho)
+      const e = point(inp, totals, v.subarray(0, K), inp.theta ? v.subarray(K, 2 * K) : undefined, rho)
       for (let k = 0; k < K; k++) for (let c = 0; c < 3; c++) { const x = e[k][c]; sums[k * 3 + c] += x; sq[k * 3 + c] += x * x }
     }
   }
