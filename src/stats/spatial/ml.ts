@@ -26,7 +26,8 @@ import { QuasiError } from '../../errors.ts'
 import type { SparseMatrix } from '../../artifacts/weights.ts'
 import { crossprod, dot, invert, leastSquares, spdInverse, cholesky, cholSolve } from './dense.ts'
 import { demean, panelLag, type SpatialEffects } from './panel.ts'
-import { logDet, minReal, traceSum, type Spectrum } from './spectrum.ts'
+import { applyWA } from './moments.ts'
+import { logDet, rhoInterval, traceSum, type Spectrum } from './spectrum.ts'
 
 export type SpatialModel = 'sar' | 'sem' | 'sdm'
 export type LagConvention = 'elhorst' | 'splm'
@@ -106,11 +107,7 @@ export interface FitOptions {
 export function fitSpatial(model: SpatialModel, d: SpatialData, tr: Transformed = transform(d), opts: FitOptions = {}): SpatialFit {
   const { n, t } = d
   const NT = n * t
-  let maxRe = -Infinity
-  for (const v of d.spectrum.re) maxRe = Math.max(maxRe, v)
-  const minRe = minReal(d.spectrum)
-  // a W with no negative eigenvalue (not a usual weights matrix: its trace is then positive) gets a symmetric interval
-  const hi = 1 / maxRe, lo = minRe < 0 ? 1 / minRe : -hi
+  const [lo, hi] = rhoInterval(d.spectrum, d.w)
   const a = lo + EDGE * (hi - lo), b = hi - EDGE * (hi - lo)
   const z = model === 'sdm' ? [...tr.xd, ...tr.wxd] : tr.xd
   const names = model === 'sdm' ? [...d.names, ...d.names.map((x) => `W*${x}`)] : [...d.names]
@@ -258,6 +255,7 @@ export function maximize(f: (x: number) => number, df: (x: number) => number, a:
 function information(model: SpatialModel, d: SpatialData, tr: Transformed, z: readonly Float64Array[], beta: Float64Array, rho: number, s2: number): Float64Array {
   const { n, t } = d
   const NT = n * t, k = z.length, m = k + 2
+  if (d.spectrum.moments) return informationMoments(model, d, tr, z, beta, rho, s2)
   const A = new Float64Array(n * n)
   for (let i = 0; i < n; i++) A[i * n + i] = 1
   const w = d.w
@@ -308,5 +306,41 @@ function information(model: SpatialModel, d: SpatialData, tr: Transformed, z: re
   I[(k + 1) * m + k + 1] = NT / (2 * s2 * s2)
   const V = spdInverse(I, m)
   if (!V) throw new QuasiError('SINGULAR_DESIGN', 'the information matrix is singular', { role: { role: 'design' }, hint: 'ρ may be at the edge of its interval, or a regressor nearly collinear with its spatial lag' })
+  return V
+}
+
+/**
+ * The same information matrix without an N × N inverse (the moments route, large sparse W):
+ * tr(W̃) and tr(W̃W̃) from the trace moments, tr(W̃′W̃) ≈ (1/m) Σ ‖W̃z_i‖² over the probes, and
+ * W̃v by its power series (moments.ts).
+ */
+function informationMoments(model: SpatialModel, d: SpatialData, tr: Transformed, z: readonly Float64Array[], beta: Float64Array, rho: number, s2: number): Float64Array {
+  const { n, t } = d
+  const NT = n * t, k = z.length, m = k + 2
+  const mo = d.spectrum.moments!
+  const trWA = traceSum(d.spectrum, rho, 1, 1), trWAWA = traceSum(d.spectrum, rho, 2, 2)
+  let trWAtWA = 0
+  for (const p of mo.probes) { const v = applyWA(d.w, rho, p); trWAtWA += dot(v, v) / mo.probes.length }
+  const I = new Float64Array(m * m)
+  const set = (i: number, j: number, v: number) => { I[i * m + j] = v; I[j * m + i] = v }
+  if (model === 'sem') {
+    const xs = tr.xd.map((c, j) => c.map((v, r) => v - rho * tr.wxd[j][r]))
+    const xx = crossprod(xs)
+    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) I[i * m + j] = xx[i * k + j] / s2
+  } else {
+    const zz = crossprod(z)
+    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) I[i * m + j] = zz[i * k + j] / s2
+    const zb = new Float64Array(NT)
+    for (let j = 0; j < k; j++) for (let r = 0; r < NT; r++) zb[r] += beta[j] * z[j][r]
+    const wzb = new Float64Array(NT)
+    for (let p = 0; p < t; p++) wzb.set(applyWA(d.w, rho, zb.subarray(p * n, (p + 1) * n)), p * n)
+    for (let j = 0; j < k; j++) set(j, k, dot(z[j], wzb) / s2)
+    I[k * m + k] = dot(wzb, wzb) / s2
+  }
+  I[k * m + k] += t * (trWAWA + trWAtWA)
+  set(k, k + 1, (t * trWA) / s2)
+  I[(k + 1) * m + k + 1] = NT / (2 * s2 * s2)
+  const V = spdInverse(I, m)
+  if (!V) throw new QuasiError('SINGULAR_DESIGN', 'the information matrix is singular', { role: { role: 'design' } })
   return V
 }

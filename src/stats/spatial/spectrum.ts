@@ -12,7 +12,9 @@
  */
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix'
 import type { SparseMatrix } from '../../artifacts/weights.ts'
+import type { Rng } from '../rng.ts'
 import { generalEigenvalues } from './hqr.ts'
+import { logDetMoments, traceMoments, traceSumMoments, type TraceMoments } from './moments.ts'
 
 export interface Spectrum {
   readonly n: number
@@ -21,17 +23,56 @@ export interface Spectrum {
   /** Every row sums to 1 (to 1e-12): then W1 = 1 and (I − ρW)⁻¹1 = 1/(1 − ρ). */
   readonly rowStochastic: boolean
   /** Which route computed it. */
-  readonly method: 'symmetric' | 'general'
+  readonly method: 'symmetric' | 'general' | 'moments'
+  /** The trace moments (method `moments`: large sparse W; re and im are then empty). */
+  readonly moments?: TraceMoments
+}
+
+export interface MomentOptions {
+  /** Number of trace moments K. @default 100 */
+  readonly K?: number
+  /** Hutchinson probes m. @default 100 */
+  readonly probes?: number
+  readonly rng: Rng
+}
+
+/** The Monte Carlo route (moments.ts) for a large sparse W: no eigenvalues, no dense matrices. */
+export function momentSpectrum(w: SparseMatrix, o: MomentOptions): Spectrum {
+  const empty = new Float64Array(0)
+  return { n: w.n, re: empty, im: empty, rowStochastic: isRowStochastic(w), method: 'moments', moments: traceMoments(w, o.K ?? 100, o.probes ?? 100, o.rng) }
+}
+
+function isRowStochastic(w: SparseMatrix): boolean {
+  for (let i = 0; i < w.n; i++) {
+    let s = 0
+    for (let k = w.rowStart[i]; k < w.rowStart[i + 1]; k++) s += w.values[k]
+    if (Math.abs(s - 1) > 1e-12) return false
+  }
+  return true
+}
+
+/**
+ * ρ's interval: (1/ω_min, 1/ω_max) from the eigenvalues (real parts); for the moments route
+ * (−1/r, 1/r) with r the largest absolute row sum, a bound on the spectral radius (= 1 for a
+ * row-stochastic W).
+ */
+export function rhoInterval(s: Spectrum, w: SparseMatrix): [number, number] {
+  if (s.method === 'moments') {
+    let r = 0
+    for (let i = 0; i < w.n; i++) { let a = 0; for (let k = w.rowStart[i]; k < w.rowStart[i + 1]; k++) a += Math.abs(w.values[k]); r = Math.max(r, a) }
+    return [-1 / r, 1 / r]
+  }
+  let maxRe = -Infinity
+  for (const v of s.re) maxRe = Math.max(maxRe, v)
+  const minRe = minReal(s)
+  // a W with no negative eigenvalue (not a usual weights matrix: its trace is then positive) gets a symmetric interval
+  const hi = 1 / maxRe
+  return [minRe < 0 ? 1 / minRe : -hi, hi]
 }
 
 export function spectrum(w: SparseMatrix): Spectrum {
   const n = w.n
-  let rowStochastic = true
-  for (let i = 0; i < n && rowStochastic; i++) {
-    let s = 0
-    for (let k = w.rowStart[i]; k < w.rowStart[i + 1]; k++) s += w.values[k]
-    if (Math.abs(s - 1) > 1e-12) rowStochastic = false
-  }
+  const rowStochastic = isRowStochastic(w)
   const sym = symmetrized(w)
   if (sym) return { n, re: symmetricEigenvalues(sym, n), im: new Float64Array(n), rowStochastic, method: 'symmetric' }
   const dense = new Float64Array(n * n)
@@ -159,6 +200,7 @@ export function symmetricEigenvalues(a: Float64Array, n: number): Float64Array {
 
 /** ln|I − ρW| = Σ ln|1 − ρω| (the real part of Σ ln(1 − ρω); conjugate pairs cancel the rest). */
 export function logDet(s: Spectrum, rho: number): number {
+  if (s.moments) return logDetMoments(s.moments, rho)
   let out = 0
   for (let i = 0; i < s.n; i++) {
     const a = 1 - rho * s.re[i], b = rho * s.im[i]
@@ -169,6 +211,7 @@ export function logDet(s: Spectrum, rho: number): number {
 
 /** Σ Re ω^p/(1 − ρω)^q for p ∈ {0, 1, 2}, q ∈ {1, 2}: tr((I − ρW)⁻¹), tr(W(I − ρW)⁻¹), tr((W(I − ρW)⁻¹)²). */
 export function traceSum(s: Spectrum, rho: number, p: 0 | 1 | 2, q: 1 | 2): number {
+  if (s.moments) return traceSumMoments(s.moments, rho, p, q)
   let out = 0
   for (let i = 0; i < s.n; i++) {
     const ar = s.re[i], ai = s.im[i]
