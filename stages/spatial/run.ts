@@ -10,7 +10,7 @@ import type { StageContext, StageResult } from '../../src/stage.ts'
 import { normalQuantile, zPValue } from '../../src/stats/dist.ts'
 import { spatialEffects, type Effect } from '../../src/stats/spatial/effects.ts'
 import { fitSpatial, transform, type SpatialFit } from '../../src/stats/spatial/ml.ts'
-import { spectrum, type Spectrum } from '../../src/stats/spatial/spectrum.ts'
+import { momentSpectrum, spectrum, type Spectrum } from '../../src/stats/spatial/spectrum.ts'
 import { labeller, modelBlock } from '../_estimation/outputs.ts'
 import { at, candidateName, preparePanel, type SpatialPanel } from '../_spatial/prepare.ts'
 import { DEFAULT_EFFECTS_DRAWS, type SpatialParams } from './params.ts'
@@ -34,7 +34,7 @@ export async function runSpatial(ctx: StageContext<SpatialParams>): Promise<Stag
   const cands = sp.weights.candidates
   const fits: CandidateFit[] = []
   for (const [index, c] of cands.entries()) {
-    const s = spectrum(c.matrix)
+    const s = p.logdet === 'monte-carlo' ? momentSpectrum(c.matrix, { rng: ctx.rng.fork('logdet').fork(index) }) : spectrum(c.matrix)
     const data = { n, t, y: sp.y, x: sp.x, names: sp.names, w: c.matrix, spectrum: s, effects: sp.effects, convention }
     // with several candidates only the likelihood is needed to compare them; the chosen one is refitted with its covariance
     const fit = at(['regressors'], () => fitSpatial(p.model, data, transform(data), { information: cands.length === 1, correction: cands.length === 1 ? p.correction ?? 'none' : 'none' }))
@@ -113,13 +113,14 @@ function toModel(ctx: StageContext<SpatialParams>, sp: SpatialPanel, fit: Spatia
   for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) vcov.push(fit.vcov[i * fit.k + j])
   const notes = [
     `Maximum likelihood (${p.model.toUpperCase()}), ${EFFECTS_WORDS[sp.effects]} fixed effects; spatial lags ${p.lag_convention === 'splm' ? 'of the demeaned data (splm)' : 'formed before demeaning (Elhorst)'}.`,
+    ...(p.logdet === 'monte-carlo' ? ['ln|I − ρW| and its traces by Monte Carlo (Barry and Pace 1999; 100 moments, 100 probes).'] : []),
     ...(p.correction === 'elhorst' ? ['Bias-corrected (Lee and Yu 2010, as Elhorst); log-likelihood, AIC and BIC at the uncorrected maximum.'] : []),
     ...(sp.weights.candidates.length > 1 ? [`Weights: ${sp.weights.description}, ${chosen.label} (chosen by ${(p.select ?? 'aic').toUpperCase()}).`] : [`Weights: ${sp.weights.description}.`]),
     ...(typeof sp.treatment === 'object' ? [`\`${sp.term}\` = 1 from the adoption year (${sp.treatment.adoption}) on, 0 before and for never-treated units.`] : []),
   ]
   const spec = {
     kind: 'spatial', model: p.model, from: p.from ?? p.spec ?? null, outcome: sp.outcome, treatment: sp.treatment ?? null, regressors: sp.names.filter((x) => x !== sp.term),
-    controls: sp.names.filter((x) => x !== sp.term), fixed_effects: [...sp.fixedEffects], weights: p.weights, lag_convention: p.lag_convention ?? 'elhorst', correction: p.correction ?? 'none',
+    controls: sp.names.filter((x) => x !== sp.term), fixed_effects: [...sp.fixedEffects], weights: p.weights, lag_convention: p.lag_convention ?? 'elhorst', correction: p.correction ?? 'none', logdet: p.logdet ?? 'exact',
     ...(chosen.a !== undefined ? { a: chosen.a } : {}), labels: { ...sp.labels }, digits: p.digits ?? 3, title: p.title ?? null,
   }
   return {

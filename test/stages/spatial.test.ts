@@ -24,7 +24,7 @@ const REG = ['lpcap', 'lpc', 'lemp', 'unemp']
 
 async function run(params: Partial<SpatialParams>, opts: { frame?: Frame; weights?: Weights; seed?: number } = {}) {
   const ctx = makeTestContext<SpatialParams>({
-    params: { from: 'produc', weights: 'w', model: 'sdm', outcome: 'lgsp', regressors: REG, select: 'aic', effects_draws: 200, correction: 'none', ...params } as SpatialParams,
+    params: { from: 'produc', weights: 'w', model: 'sdm', outcome: 'lgsp', regressors: REG, select: 'aic', effects_draws: 200, correction: 'none', logdet: 'exact', ...params } as SpatialParams,
     inputs: { produc: opts.frame ?? produc, w: { kind: 'spatial-weights', weights: opts.weights ?? queen } },
     panel, stage: 'sdm', kind: 'spatial', seed: opts.seed ?? 3,
   })
@@ -87,6 +87,13 @@ describe('two-way fixed effects against R', () => {
     expectClose(result.facts!['coef(rho)'], models.bias_corrected.sdm_twoways.rho, { rel: 1e-8 }, 'bc rho')
     expectClose(result.facts!.logLik, models.fits.sdm_twoways.logLik, { rel: 1e-12 }, 'logLik at the maximum')
     expect(result.files!['table.md']).toContain('Bias-corrected')
+  })
+
+  test('logdet: monte-carlo stays within 5e-3 of the exact rho on Produc and is reproducible', async () => {
+    const a = await run({ logdet: 'monte-carlo', effects_draws: 0 }), b = await run({ logdet: 'monte-carlo', effects_draws: 0 })
+    expect(Math.abs(a.result.facts!['coef(rho)'] - models.fits.sdm_twoways.rho)).toBeLessThan(5e-3)
+    expect(a.result.files!['tidy.csv']).toBe(b.result.files!['tidy.csv'])
+    expect(a.result.files!['table.md']).toContain('Monte Carlo')
   })
 
   test('unit fixed effects and the splm lag convention', async () => {
@@ -168,7 +175,7 @@ test('`spec:` takes outcome, treatment, controls and fixed effects from a did st
   const dctx = makeTestContext({ params: { from: 'produc', outcome: 'lgsp', treatment: { adoption: 'pilot' }, controls: ['lpcap', 'lpc'], small_sample: 'nested', digits: 3 }, inputs: { produc: frame }, panel, stage: 'baseline', kind: 'did' })
   const base = await did.run(dctx as never)
   const ctx = (params: Record<string, unknown>) => makeTestContext<SpatialParams>({
-    params: { weights: 'w', model: 'sdm', select: 'aic', effects_draws: 0, correction: 'none', ...params } as SpatialParams,
+    params: { weights: 'w', model: 'sdm', select: 'aic', effects_draws: 0, correction: 'none', logdet: 'exact', ...params } as SpatialParams,
     inputs: { baseline: { kind: 'did', frame: base.frame, model: base.model }, produc: frame, w: { kind: 'spatial-weights', weights: queen } }, panel, stage: 'sdm', kind: 'spatial',
   })
   const viaSpec = await spatial.run(ctx({ spec: 'baseline' }))
