@@ -6,6 +6,7 @@
  */
 import { defineStage } from '../../src/stage.ts'
 import { spatialTestsParams, type SpatialTestsParams } from './params.ts'
+import { spatialColumns } from '../_spatial/columns.ts'
 
 const tests = () => import('./run.ts')
 
@@ -22,6 +23,7 @@ export default defineStage<SpatialTestsParams>({
   references: ['from', 'spec', 'weights'],
   produces: ['data'],
   consumes: { from: 'frame', spec: 'model', weights: 'weights' },
+  columns: spatialColumns,
   facts: [...SPATIAL_TEST_FACTS],
   async run(ctx) {
     const { runSpatialTests } = await tests()

@@ -7,6 +7,7 @@
  */
 import { defineStage } from '../../src/stage.ts'
 import { spatialParams, type SpatialParams } from './params.ts'
+import { spatialColumns } from '../_spatial/columns.ts'
 
 const estimation = () => import('./run.ts')
 
@@ -25,6 +26,7 @@ export default defineStage<SpatialParams>({
   random: true,
   produces: ['model', 'data'],
   consumes: { from: 'frame', spec: 'model', weights: 'weights' },
+  columns: spatialColumns,
   facts: [...SPATIAL_FACTS],
   async run(ctx) {
     const { runSpatial } = await estimation()

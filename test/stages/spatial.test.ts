@@ -187,6 +187,15 @@ test('`spec:` takes outcome, treatment, controls and fixed effects from a did st
 })
 
 describe('bad input', () => {
+  test('validate: an unknown column in `with:` is reported before anything runs, at its position', () => {
+    const ctx = { input: (param: string) => (param === 'from' ? produc.names : undefined), header: () => undefined, panel }
+    const { errors } = spatial.columns!({ from: 'produc', weights: 'w', model: 'sdm', outcome: 'lgsp', regressors: ['lpc', 'lpcx'] } as SpatialParams, ctx)
+    expect(errors).toHaveLength(1)
+    expect(errors[0].code).toBe('MISSING_COLUMN')
+    expect(errors[0].param).toEqual(['regressors', 1])
+    expect(spatial.columns!({ spec: 'baseline', weights: 'w', model: 'sdm' } as SpatialParams, { ...ctx, input: () => undefined }).errors).toHaveLength(0)
+  })
+
   test('units of the data and of the weights differ: WEIGHTS_MISMATCH naming both sides', async () => {
     const other: Weights = { ...queen, units: [...units.slice(0, 47), 'PUERTO_RICO'] }
     const e = await quasiError(run({}, { weights: other }))
