@@ -20,7 +20,9 @@ import spatialWeights from './spatial-weights/stage.ts'
 import moran from './moran/stage.ts'
 import merge from './merge/stage.ts'
 import regress from './regress/stage.ts'
+import spatial from './spatial/stage.ts'
+import spatialTests from './spatial-tests/stage.ts'
 import table from './table/stage.ts'
 import trend from './trend/stage.ts'
 
-export const stageKinds: readonly StageDef[] = [ingest, merge, filter, impute, derive, measureGie, did, eventStudy, placebo, psm, mediation, heterogeneity, spatialWeights, moran, regress, table, coefplot, describe, trend]
+export const stageKinds: readonly StageDef[] = [ingest, merge, filter, impute, derive, measureGie, did, eventStudy, placebo, psm, mediation, heterogeneity, spatialWeights, moran, spatialTests, spatial, regress, table, coefplot, describe, trend]

@@ -359,3 +359,32 @@ export function pscoreDensityPlot(curves: readonly { sample: string; group: stri
     },
   } as TopLevelSpec
 }
+
+/**
+ * An information criterion over a parameter grid (the mixing weight a of a composite spatial
+ * weights matrix): AIC and BIC as two lines with points (solid and dashed), the chosen value
+ * marked by a dotted vertical rule.
+ */
+export function criterionPlot(rows: readonly { a: number; aic: number; bic: number }[], chosen: number, opts: { title?: string; xTitle: string }): TopLevelSpec {
+  const values = rows.flatMap((r) => [{ a: r.a, criterion: 'AIC', value: r.aic }, { a: r.a, criterion: 'BIC', value: r.bic }])
+  const x = { field: 'a', type: 'quantitative' as const, title: opts.xTitle, scale: { zero: false, nice: false } }
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    ...(opts.title ? { title: { text: opts.title, anchor: 'start' as const, offset: 6 } } : {}),
+    width: 380,
+    height: 260,
+    config: { ...JOURNAL_CONFIG, legend: { orient: 'bottom', direction: 'horizontal', labelFontSize: 11, symbolType: 'stroke', labelColor: 'black' } },
+    data: { values },
+    layer: [
+      { mark: { type: 'rule', color: '#888', strokeDash: [1.5, 2.5], strokeWidth: 0.8 }, encoding: { x: { ...x, field: undefined, datum: chosen } } },
+      {
+        mark: { type: 'line', strokeWidth: 1.5, color: 'black', point: { filled: true, size: 30, color: 'black' } },
+        encoding: {
+          x,
+          y: { field: 'value', type: 'quantitative', title: 'Information criterion', scale: { zero: false } },
+          strokeDash: { field: 'criterion', type: 'nominal', sort: ['AIC', 'BIC'], scale: { domain: ['AIC', 'BIC'], range: [[1, 0], [6, 3]] }, title: null },
+        },
+      },
+    ],
+  } as TopLevelSpec
+}

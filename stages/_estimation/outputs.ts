@@ -63,11 +63,11 @@ export function modelBlock(models: readonly Model[], o: TableOptions): TableBloc
     if (at >= 0) indicators[at] = row
     else indicators.push(row)
   }
-  const stats = [
-    { label: 'N', values: models.map((m) => count(m.nobs)) },
-    { label: 'R²', values: models.map((m) => fixed(m.fit.r2, 3)) },
-  ]
-  if (models.some((m) => m.fixedEffects.length > 0)) stats.push({ label: 'Within R²', values: models.map((m) => fixed(m.fit.withinR2, 3)) })
+  const stats = [{ label: 'N', values: models.map((m) => count(m.nobs)) }]
+  // Maximum-likelihood models (spatial) have no R²: their rows appear only when some model has one, and a log-likelihood row when some model is ML.
+  if (models.some((m) => Number.isFinite(m.fit.r2)) || models.every((m) => m.estimator !== 'ml')) stats.push({ label: 'R²', values: models.map((m) => fixed(m.fit.r2, 3)) })
+  if (models.some((m) => m.fixedEffects.length > 0) && (models.some((m) => Number.isFinite(m.fit.withinR2)) || models.every((m) => m.estimator !== 'ml'))) stats.push({ label: 'Within R²', values: models.map((m) => fixed(m.fit.withinR2, 3)) })
+  if (models.some((m) => m.estimator === 'ml')) stats.push({ label: 'Log-likelihood', values: models.map((m) => fixed(m.fit.logLik, 3)) })
   if (models.some((m) => m.nClusters.length > 0)) stats.push({ label: 'Clusters', values: models.map((m) => (m.nClusters.length ? m.nClusters.map(count).join(' × ') : '')) })
   return { columns, terms: names.map((term) => ({ term, label: label(term) })), indicators, stats }
 }

@@ -1,0 +1,108 @@
+/**
+ * Small dense linear algebra on row-major Float64Arrays, for the spatial kernels: the
+ * N × N inverse of I − ρW (Gauss–Jordan with partial pivoting), and symmetric positive
+ * definite solves and inverses of the k × k cross-products (Cholesky). Written out rather
+ * than through ml-matrix because its element accessors cost ten times more at N = 280.
+ */
+
+/**
+ * A⁻¹ of an n × n row-major matrix (copied); undefined when a pivot is below `tol`·max|A|.
+ * Gauss–Jordan in place with partial pivoting (the inverse overwrites the copy column by
+ * column, the row swaps undone as column swaps at the end): n³ multiply-adds.
+ */
+export function invert(a: Float64Array, n: number, tol = 1e-13): Float64Array | undefined {
+  const m = Float64Array.from(a)
+  const piv = new Int32Array(n)
+  let scale = 0
+  for (let i = 0; i < m.length; i++) scale = Math.max(scale, Math.abs(m[i]))
+  for (let c = 0; c < n; c++) {
+    let p = c, best = Math.abs(m[c * n + c])
+    for (let r = c + 1; r < n; r++) { const v = Math.abs(m[r * n + c]); if (v > best) { best = v; p = r } }
+    if (!(best > tol * scale)) return undefined
+    piv[c] = p
+    if (p !== c) swapRows(m, n, p, c)
+    const co = c * n
+    const d = 1 / m[co + c]
+    m[co + c] = 1
+    for (let j = 0; j < n; j++) m[co + j] *= d
+    for (let r = 0; r < n; r++) {
+      if (r === c) continue
+      const ro = r * n
+      const f = m[ro + c]
+      if (f === 0) continue
+      m[ro + c] = 0
+      for (let j = 0; j < n; j++) m[ro + j] -= f * m[co + j]
+    }
+  }
+  for (let c = n - 1; c >= 0; c--) {
+    const p = piv[c]
+    if (p !== c) for (let r = 0; r < n; r++) { const ro = r * n, t = m[ro + c]; m[ro + c] = m[ro + p]; m[ro + p] = t }
+  }
+  return m
+}
+
+function swapRows(m: Float64Array, n: number, a: number, b: number): void {
+  for (let j = 0; j < n; j++) { const t = m[a * n + j]; m[a * n + j] = m[b * n + j]; m[b * n + j] = t }
+}
+
+/** Cholesky factor L (lower, row-major) of a symmetric positive definite k × k matrix; undefined if not SPD. */
+export function cholesky(a: ArrayLike<number>, k: number): Float64Array | undefined {
+  const l = new Float64Array(k * k)
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = a[i * k + j]
+      for (let p = 0; p < j; p++) s -= l[i * k + p] * l[j * k + p]
+      if (i === j) {
+        if (!(s > 1e-14 * Math.abs(a[i * k + i]))) return undefined
+        l[i * k + i] = Math.sqrt(s)
+      } else l[i * k + j] = s / l[j * k + j]
+    }
+  }
+  return l
+}
+
+/** Solve L L' x = b. */
+export function cholSolve(l: Float64Array, k: number, b: ArrayLike<number>): Float64Array {
+  const x = Float64Array.from(b)
+  for (let i = 0; i < k; i++) { let s = x[i]; for (let p = 0; p < i; p++) s -= l[i * k + p] * x[p]; x[i] = s / l[i * k + i] }
+  for (let i = k - 1; i >= 0; i--) { let s = x[i]; for (let p = i + 1; p < k; p++) s -= l[p * k + i] * x[p]; x[i] = s / l[i * k + i] }
+  return x
+}
+
+/** Inverse of a symmetric positive definite k × k matrix; undefined if not SPD. */
+export function spdInverse(a: ArrayLike<number>, k: number): Float64Array | undefined {
+  const l = cholesky(a, k)
+  if (!l) return undefined
+  const out = new Float64Array(k * k)
+  for (let j = 0; j < k; j++) {
+    const e = new Float64Array(k); e[j] = 1
+    const x = cholSolve(l, k, e)
+    for (let i = 0; i < k; i++) out[i * k + j] = x[i]
+  }
+  return out
+}
+
+/** Z'Z (k × k) and Z'v for columns Z (each of length n). */
+export function crossprod(z: readonly Float64Array[]): Float64Array {
+  const k = z.length
+  const out = new Float64Array(k * k)
+  for (let i = 0; i < k; i++) for (let j = 0; j <= i; j++) { const v = dot(z[i], z[j]); out[i * k + j] = v; out[j * k + i] = v }
+  return out
+}
+
+export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let s = 0
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i]
+  return s
+}
+
+/** Least squares of y on the columns z through the normal equations; undefined when Z'Z is singular. */
+export function leastSquares(z: readonly Float64Array[], y: Float64Array, zz = crossprod(z)): { coef: Float64Array; resid: Float64Array } | undefined {
+  const k = z.length
+  const l = cholesky(zz, k)
+  if (!l) return undefined
+  const coef = cholSolve(l, k, z.map((c) => dot(c, y)))
+  const resid = Float64Array.from(y)
+  for (let j = 0; j < k; j++) { const c = z[j], b = coef[j]; for (let i = 0; i < resid.length; i++) resid[i] -= b * c[i] }
+  return { coef, resid }
+}

@@ -1,0 +1,160 @@
+/**
+ * Eigenvalues of a general real matrix, without eigenvectors: balancing, reduction to upper
+ * Hessenberg form by stabilized elementary similarity transformations, and the shifted QR
+ * (Francis double-shift) iteration on the Hessenberg matrix (Press et al., Numerical Recipes,
+ * §11.5–11.6: balanc, elmhes, hqr; after EISPACK). About 10N³/3 + O(N²) per iteration; several
+ * times faster than a decomposition that also accumulates eigenvectors. Complex eigenvalues
+ * come in conjugate pairs as (re, im). Indices are 1-based inside, as in the reference.
+ */
+
+/** Eigenvalues of the n × n row-major matrix `m` (not modified); undefined if QR does not converge. */
+export function generalEigenvalues(m: Float64Array, n: number): { re: Float64Array; im: Float64Array } | undefined {
+  const N = n + 1
+  const a = new Float64Array(N * N)
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) a[(i + 1) * N + j + 1] = m[i * n + j]
+  balance(a, n, N)
+  hessenberg(a, n, N)
+  const wr = new Float64Array(N), wi = new Float64Array(N)
+  if (!hqr(a, n, N, wr, wi)) return undefined
+  return { re: wr.subarray(1), im: wi.subarray(1) }
+}
+
+function balance(a: Float64Array, n: number, N: number): void {
+  const RADIX = 2, sqrdx = RADIX * RADIX
+  let last = false
+  while (!last) {
+    last = true
+    for (let i = 1; i <= n; i++) {
+      let r = 0, c = 0
+      for (let j = 1; j <= n; j++) if (j !== i) { c += Math.abs(a[j * N + i]); r += Math.abs(a[i * N + j]) }
+      if (c !== 0 && r !== 0) {
+        let g = r / RADIX, f = 1
+        const s = c + r
+        while (c < g) { f *= RADIX; c *= sqrdx }
+        g = r * RADIX
+        while (c > g) { f /= RADIX; c /= sqrdx }
+        if ((c + r) / f < 0.95 * s) {
+          last = false
+          g = 1 / f
+          for (let j = 1; j <= n; j++) a[i * N + j] *= g
+          for (let j = 1; j <= n; j++) a[j * N + i] *= f
+        }
+      }
+    }
+  }
+}
+
+function hessenberg(a: Float64Array, n: number, N: number): void {
+  for (let m = 2; m < n; m++) {
+    let x = 0, i = m
+    for (let j = m; j <= n; j++) if (Math.abs(a[j * N + m - 1]) > Math.abs(x)) { x = a[j * N + m - 1]; i = j }
+    if (i !== m) {
+      for (let j = m - 1; j <= n; j++) { const t = a[i * N + j]; a[i * N + j] = a[m * N + j]; a[m * N + j] = t }
+      for (let j = 1; j <= n; j++) { const t = a[j * N + i]; a[j * N + i] = a[j * N + m]; a[j * N + m] = t }
+    }
+    if (x !== 0) {
+      for (i = m + 1; i <= n; i++) {
+        let y = a[i * N + m - 1]
+        if (y !== 0) {
+          y /= x
+          a[i * N + m - 1] = y
+          for (let j = m; j <= n; j++) a[i * N + j] -= y * a[m * N + j]
+          for (let j = 1; j <= n; j++) a[j * N + m] += y * a[j * N + i]
+        }
+      }
+    }
+  }
+}
+
+const sign = (a: number, b: number) => (b >= 0 ? Math.abs(a) : -Math.abs(a))
+
+function hqr(a: Float64Array, n: number, N: number, wr: Float64Array, wi: Float64Array): boolean {
+  const A = (i: number, j: number) => a[i * N + j]
+  let anorm = 0
+  for (let i = 1; i <= n; i++) for (let j = Math.max(i - 1, 1); j <= n; j++) anorm += Math.abs(A(i, j))
+  let nn = n, t = 0
+  let p = 0, q = 0, r = 0, s = 0, w = 0, x = 0, y = 0, z = 0
+  while (nn >= 1) {
+    let its = 0, l: number
+    do {
+      for (l = nn; l >= 2; l--) {
+        s = Math.abs(A(l - 1, l - 1)) + Math.abs(A(l, l))
+        if (s === 0) s = anorm
+        if (Math.abs(A(l, l - 1)) + s === s) { a[l * N + l - 1] = 0; break }
+      }
+      x = A(nn, nn)
+      if (l === nn) { wr[nn] = x + t; wi[nn--] = 0 }
+      else {
+        y = A(nn - 1, nn - 1)
+        w = A(nn, nn - 1) * A(nn - 1, nn)
+        if (l === nn - 1) {
+          p = 0.5 * (y - x); q = p * p + w; z = Math.sqrt(Math.abs(q)); x += t
+          if (q >= 0) {
+            z = p + sign(z, p)
+            wr[nn - 1] = wr[nn] = x + z
+            if (z !== 0) wr[nn] = x - w / z
+            wi[nn - 1] = wi[nn] = 0
+          } else {
+            wr[nn - 1] = wr[nn] = x + p
+            wi[nn] = z
+            wi[nn - 1] = -z
+          }
+          nn -= 2
+        } else {
+          if (its === 60) return false
+          if (its === 10 || its === 20) {
+            t += x
+            for (let i = 1; i <= nn; i++) a[i * N + i] -= x
+            s = Math.abs(A(nn, nn - 1)) + Math.abs(A(nn - 1, nn - 2))
+            y = x = 0.75 * s
+            w = -0.4375 * s * s
+          }
+          ++its
+          let m: number
+          for (m = nn - 2; m >= l; m--) {
+            z = A(m, m); r = x - z; s = y - z
+            p = (r * s - w) / A(m + 1, m) + A(m, m + 1)
+            q = A(m + 1, m + 1) - z - r - s
+            r = A(m + 2, m + 1)
+            s = Math.abs(p) + Math.abs(q) + Math.abs(r)
+            p /= s; q /= s; r /= s
+            if (m === l) break
+            const u = Math.abs(A(m, m - 1)) * (Math.abs(q) + Math.abs(r))
+            const v = Math.abs(p) * (Math.abs(A(m - 1, m - 1)) + Math.abs(z) + Math.abs(A(m + 1, m + 1)))
+            if (u + v === v) break
+          }
+          for (let i = m + 2; i <= nn; i++) {
+            a[i * N + i - 2] = 0
+            if (i !== m + 2) a[i * N + i - 3] = 0
+          }
+          for (let k = m; k <= nn - 1; k++) {
+            if (k !== m) {
+              p = A(k, k - 1); q = A(k + 1, k - 1); r = 0
+              if (k !== nn - 1) r = A(k + 2, k - 1)
+              if ((x = Math.abs(p) + Math.abs(q) + Math.abs(r)) !== 0) { p /= x; q /= x; r /= x }
+            }
+            if ((s = sign(Math.sqrt(p * p + q * q + r * r), p)) !== 0) {
+              if (k === m) { if (l !== m) a[k * N + k - 1] = -A(k, k - 1) }
+              else a[k * N + k - 1] = -s * x
+              p += s; x = p / s; y = q / s; z = r / s; q /= p; r /= p
+              for (let j = k; j <= nn; j++) {
+                p = A(k, j) + q * A(k + 1, j)
+                if (k !== nn - 1) { p += r * A(k + 2, j); a[(k + 2) * N + j] -= p * z }
+                a[(k + 1) * N + j] -= p * y
+                a[k * N + j] -= p * x
+              }
+              const mmin = nn < k + 3 ? nn : k + 3
+              for (let i = l; i <= mmin; i++) {
+                p = x * A(i, k) + y * A(i, k + 1)
+                if (k !== nn - 1) { p += z * A(i, k + 2); a[i * N + k + 2] -= p * r }
+                a[i * N + k + 1] -= p * q
+                a[i * N + k] -= p
+              }
+            }
+          }
+        }
+      }
+    } while (l < nn - 1)
+  }
+  return true
+}
