@@ -177,6 +177,16 @@ describe('quasi report on a real run', () => {
     expect(after).toContain('<td>cache</td>')
   })
 
+  test('with --reporter json the report line goes to stderr, so stdout stays JSON lines', async () => {
+    await ranOnce()
+    const r = await quasi(['run', 'pipelines/example.yaml', '--report', '--reporter', 'json'], dir)
+    expect(r.code).toBe(0)
+    const lines = r.out.trim().split('\n')
+    for (const l of lines) expect(() => JSON.parse(l)).not.toThrow()
+    expect(JSON.parse(lines.at(-1)!).type).toBe('run:done')
+    expect(r.err).toBe('report: outputs/example/report.html\n')
+  })
+
   test('a pipeline file edited since the run gets a warning', async () => {
     await ranOnce()
     const file = join(dir, 'pipelines/example.yaml')
