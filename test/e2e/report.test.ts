@@ -187,6 +187,38 @@ describe('quasi report on a real run', () => {
     expect(r.err).toBe('report: outputs/example/report.html\n')
   })
 
+  test('a run whose expectation fails still writes its report, with both sides shown', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'quasi-report-fail-'))
+    try {
+      await quasi(['init'], d)
+      const file = join(d, 'pipelines/example.yaml')
+      writeFileSync(file, readFileSync(file, 'utf8').replace('"rows == 400"', '"rows == 401"'))
+      const r = await quasi(['run', 'pipelines/example.yaml', '--only', 'panel', '--report'], d)
+      expect(r.code).toBe(3)
+      const html = readFileSync(join(d, 'outputs/example/report.html'), 'utf8')
+      expect(html).toContain('<tr class="failed"><td><code>rows == 401</code></td><td>400</td><td>401</td><td>failed</td></tr>')
+      expect(html).toContain('1 of 2 expectations held')
+      const run = JSON.parse(readFileSync(join(d, 'outputs/example/run.json'), 'utf8'))
+      expect(run.stages[0].expectations[0]).toEqual({ expression: 'rows == 401', result: 'failed', left: 400, right: 401 })
+    } finally {
+      rmSync(d, { recursive: true, force: true })
+    }
+  })
+
+  test('after --only, stages outside it show their earlier files, marked as such', async () => {
+    await ranOnce()
+    try {
+      const r = await quasi(['run', 'pipelines/example.yaml', '--only', 'panel', '--report'], dir)
+      expect(r.code).toBe(0)
+      const html = readFileSync(reportPath, 'utf8')
+      const section = html.slice(html.indexOf('<section class="stage" id="stage-baseline">'))
+      expect(section).toMatch(/^<section class="stage" id="stage-baseline">\n<h2>baseline <span class="kind">did<\/span><\/h2>\n<p class="outcome">Not selected in the last run: its files are from an earlier run.<\/p>\n<div class="table" data-file="table.html"><table class="regression">/)
+      expect(html).toContain('<td>baseline</td><td>not-selected</td>')
+    } finally {
+      expect((await quasi(['run', 'pipelines/example.yaml', '--report'], dir)).code).toBe(0)
+    }
+  })
+
   test('a pipeline file edited since the run gets a warning', async () => {
     await ranOnce()
     const file = join(dir, 'pipelines/example.yaml')
