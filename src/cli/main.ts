@@ -10,6 +10,7 @@ import { dagCommand } from './dag.ts'
 import { initCommand } from './init.ts'
 import { SIGPIPE_STATUS, processOutput } from './output.ts'
 import { printErrors } from './print.ts'
+import { reportCommand } from './report.ts'
 import { runCommand } from './run.ts'
 import { schemaCommand } from './schema.ts'
 import { statusCommand } from './status.ts'
@@ -27,6 +28,7 @@ Commands:
   validate <file>  check a pipeline file without running it
   status <file>    list each stage as fresh or stale, with the reasons
   dag <file>       show the stage graph (--format text|mermaid|dot)
+  report <file>    write outputs/<pipeline>/report.html from the last run
   clean            remove unused cache entries (--cache, --outputs for more)
   schema           write schema/pipeline.schema.json for editors
   init [dir]       write a starter pipeline
@@ -35,7 +37,7 @@ Exit codes: 0 success, 1 a stage failed, 2 invalid pipeline or usage, 3 an expec
 4 a folder quasi writes is not writable or the disk is full, 130 interrupted.
 Run \`quasi <command> --help\` for a command's options.`
 
-const commands = ['run', 'validate', 'status', 'dag', 'clean', 'schema', 'init'] as const
+const commands = ['run', 'validate', 'status', 'dag', 'report', 'clean', 'schema', 'init'] as const
 
 export async function main(argv: string[], io: Partial<Io> = {}, signal?: AbortSignal): Promise<number> {
   // Ctrl-C, the caller's signal, and a reader that went away all stop a run the same way.
@@ -76,6 +78,8 @@ async function dispatch(command: string | undefined, rest: string[], full: Io, s
       return await statusCommand(rest, full)
     case 'dag':
       return await dagCommand(rest, full)
+    case 'report':
+      return await reportCommand(rest, full)
     case 'clean':
       return await cleanCommand(rest, full)
     case 'schema':

@@ -12,6 +12,7 @@ import { VERSION } from '../version.ts'
 import { common, intOption, parse } from './args.ts'
 import { loadPlan, project, type Io } from './context.ts'
 import { printErrors } from './print.ts'
+import { writeReport } from './report.ts'
 
 export const runHelp = `Usage: quasi run <pipeline.yaml> [options]
 
@@ -26,6 +27,7 @@ Options:
                   (measure-gie) leases them from this budget (default: the number of cores)
   --keep-going    after a failure, go on with stages that do not depend on it
   --dry-run       show what would run, and why, without running anything
+  --report        at the end, write outputs/<pipeline>/report.html (see \`quasi report\`)
   --reporter R    auto | tty | plain | json (default auto: tty on a terminal, plain otherwise or when CI=true)
   --wait SECONDS  if another run of this pipeline holds the lock, wait this long for it
   --root DIR      project folder (default: the nearest folder holding .quasi/, package.json
@@ -50,6 +52,7 @@ export async function runCommand(argv: string[], io: Io, signal: AbortSignal, ar
       'dry-run': { type: 'boolean', short: 'n' },
       reporter: { type: 'string' },
       wait: { type: 'string' },
+      report: { type: 'boolean' },
     }, { min: 1, max: 1, names: 'one pipeline file' })
     if (values.help) {
       io.out(runHelp + '\n')
@@ -93,6 +96,8 @@ export async function runCommand(argv: string[], io: Io, signal: AbortSignal, ar
     renderer = undefined // run:done is out: nothing more to say
     await shown.close()
     printErrors(result.errors, io)
+    // A run that failed or missed an expectation still gets its report: that is when it is read.
+    if (values.report && result.exitStatus !== 130) await writeReport(plan, p.outputsDir, io, values.reporter === 'json' ? io.err : io.out)
     return result.exitStatus
   } catch (e) {
     if (renderer) {

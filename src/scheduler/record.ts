@@ -7,6 +7,10 @@
  * `not-selected`: its folder, if any, holds an earlier run's files, and `earlier` says which
  * (key, output, files), carried over from the run.json it finds. Folders of stages that
  * failed, were skipped or cancelled are removed by the scheduler, so they have no `earlier`.
+ *
+ * For readers that judge a run (`quasi report`, diff, CI): each stage's `needs` (the stages it
+ * reads or waits for), its `expectations` with both sides' values, every input file's size and
+ * SHA-256 as read at the end of the run, and the Node version beside quasi's.
  */
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
@@ -31,6 +35,29 @@ export interface StageRecord {
   readonly reason?: 'upstream-failed' | 'cancelled'
   /** `not-selected` only: the earlier run whose files the stage's folder still holds. */
   readonly earlier?: { readonly key?: string; readonly output?: string; readonly files?: readonly string[] }
+  /** Each declared expectation evaluated on this run's facts, in the order written. */
+  readonly expectations?: readonly ExpectationRecord[]
+}
+
+export interface ExpectationRecord {
+  /** As written in the pipeline file, e.g. `p(did) < 0.05`. */
+  readonly expression: string
+  readonly result: 'held' | 'failed'
+  /** Both sides' values (a fact's value or the number written). */
+  readonly left: number
+  readonly right: number
+  /** `approx(...)` only: the absolute tolerance. */
+  readonly tol?: number
+}
+
+export interface InputFileRecord {
+  readonly stage: string
+  /** The path parameter that names the file. */
+  readonly param: string
+  /** As written in the pipeline (relative to its folder). */
+  readonly file: string
+  readonly size: number
+  readonly sha256: string
 }
 
 /** Write run.json with `records` (this run's stages) and a `not-selected` entry for every other stage. */
@@ -45,12 +72,30 @@ export async function writeRunRecord(outDir: string, plan: Plan, toolVersion: st
     return { stage: name, kind: plan.byName.get(name)!.kind, status: 'not-selected', ...(kept ? { earlier } : {}) }
   })
   const record = {
-    tool: { name: 'quasi', version: toolVersion },
-    pipeline: { name: plan.name, file: plan.src.display, digest: sha256(plan.src.text) },
+    tool: { name: 'quasi', version: toolVersion, node: process.version },
+    pipeline: { name: plan.name, file: plan.src.display, digest: sha256(plan.src.text), ...(plan.title === undefined ? {} : { title: plan.title }) },
     seed: plan.seed,
-    stages: stages.map((s) => ({ ...s, cached: s.status === 'cached' })),
+    stages: stages.map((s) => ({ ...s, cached: s.status === 'cached', needs: plan.graph.deps(s.stage) })),
+    inputs: await inputFiles(plan),
   }
   await writeIfChanged(join(outDir, 'run.json'), JSON.stringify(record, null, 2) + '\n')
+}
+
+/** Every file a path parameter names, in stage order, with its size and digest now (absent files are left out). */
+async function inputFiles(plan: Plan): Promise<InputFileRecord[]> {
+  const out: InputFileRecord[] = []
+  for (const name of plan.order) {
+    const s = plan.byName.get(name)!
+    for (const [param, f] of Object.entries(s.files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      try {
+        const bytes = await readFile(f.abs)
+        out.push({ stage: name, param, file: f.rel, size: bytes.byteLength, sha256: sha256(bytes) })
+      } catch {
+        // a missing input already failed its stage; run.json still gets written
+      }
+    }
+  }
+  return out
 }
 
 async function readEarlier(path: string): Promise<Map<string, StageRecord>> {

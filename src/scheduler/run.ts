@@ -21,7 +21,7 @@ import { fromCache, keyStage, runAndStore } from './execute.ts'
 import { materialize } from './outputs.ts'
 import { checkOwner, ownerPath } from './owner.ts'
 import type { Produced } from './produced.ts'
-import { writeRunRecord, type StageRecord } from './record.ts'
+import { writeRunRecord, type ExpectationRecord, type StageRecord } from './record.ts'
 import { isForced, selectStages, type Selection } from './select.ts'
 import { ThreadBudget } from './threads.ts'
 import type { ThreadPool } from '../stage.ts'
@@ -185,10 +185,12 @@ export async function runPipeline(plan: Plan, opts: RunOptions): Promise<RunResu
       if (!cached) {
         opts.emit({ type: 'stage:done', stage: s.name, kind: s.kind, key: keyed.key, ms, unchanged: prevState[s.name]?.output === p.output })
       }
+      const expectations: ExpectationRecord[] = []
       for (const x of s.expect) {
         try {
           const r = evaluateExpectation(x, p.facts)
           if (!r.holds) expectationsFailed++
+          expectations.push({ expression: x.text, result: r.holds ? 'held' : 'failed', left: r.left, right: r.right, ...(r.tol === undefined ? {} : { tol: r.tol }) })
           opts.emit({ type: 'stage:expect', stage: s.name, text: x.text, holds: r.holds, left: r.left, right: r.right, ...(r.tol === undefined ? {} : { tol: r.tol }) })
         } catch (e) {
           if (!(e instanceof QuasiError)) throw e
@@ -198,7 +200,7 @@ export async function runPipeline(plan: Plan, opts: RunOptions): Promise<RunResu
       }
       produced.set(s.name, p)
       state[s.name] = { key: keyed.key, material: keyed.material, output: p.output }
-      records.set(s.name, { stage: s.name, kind: s.kind, status: cached ? 'cached' : 'ran', key: keyed.key, output: p.output, ms: cached ? 0 : Math.round(ms), files })
+      records.set(s.name, { stage: s.name, kind: s.kind, status: cached ? 'cached' : 'ran', key: keyed.key, output: p.output, ms: cached ? 0 : Math.round(ms), files, ...(expectations.length > 0 ? { expectations } : {}) })
       status.set(s.name, 'ok')
     } catch (err) {
       fail(s, err)
