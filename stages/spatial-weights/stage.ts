@@ -51,7 +51,7 @@ export function checkParams(p: SpatialWeightsParams): QuasiError[] {
 
 export default defineStage<SpatialWeightsParams>({
   kind: 'spatial-weights',
-  version: 1,
+  version: 2,
   description: 'Spatial weights matrix over the units: inverse great-circle distance, k nearest, distance band, economic distance 1/|ȳi − ȳj|, a composite a·W1 + (1 − a)·W2 over a grid of a, or a file (long/dense CSV, .gal, .gwt); row, binary or no styling; summary.csv/.md, weights.csv; facts `n`, `links`, `mean_neighbors`, `islands`, `symmetric`.',
   params: spatialWeightsParams,
   references: ['from', 'weights'],

@@ -190,7 +190,7 @@ async function gridOutputs(fits: readonly CandidateFit[], chosen: CandidateFit):
   const csv = writeCsv(Frame.from({
     ...(hasA ? { a: Float64Array.from(fits, (f) => f.a!) } : { candidate: fits.map((f) => f.label) }),
     logLik: Float64Array.from(fits, (f) => f.fit.logLik), AIC: Float64Array.from(fits, (f) => f.fit.aic), BIC: Float64Array.from(fits, (f) => f.fit.bic),
-    rho: Float64Array.from(fits, (f) => f.fit.rho), chosen: Float64Array.from(fits, (f) => (f === chosen ? 1 : 0)),
+    rho: Float64Array.from(fits, (f) => f.fit.rho), chosen: Float64Array.from(fits, (f) => (f.index === chosen.index ? 1 : 0)),
   }))
   const out: Record<string, string> = { 'grid.csv': csv }
   if (hasA) {

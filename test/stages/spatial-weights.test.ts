@@ -97,8 +97,15 @@ describe('weights from coordinates and data, against R on the US states', () => 
     expect(maxRelDiff(w, fx.us.composite_08, 8)).toBeLessThan(1e-12)
     expect(maxRelDiff(w, fx.us.inv1_row, 10)).toBeLessThan(1e-12)
     const csv = String(r.files!['weights.csv']).split('\n')
-    expect(csv[0]).toBe('candidate,from,to,weight')
-    expect(csv.filter((l) => l.startsWith('a = 0.3,')).length).toBe(48 * 47)
+    expect(csv[0]).toBe('from,to,a = 0,a = 0.1,a = 0.2,a = 0.3,a = 0.4,a = 0.5,a = 0.6,a = 0.7,a = 0.8,a = 0.9,a = 1')
+    expect(csv.length - 2).toBe(48 * 47) // the economic matrix links every pair
+    // Each weight column is that candidate's matrix.
+    const dense = w.candidates.map((c) => sparseToDense(c.matrix))
+    for (const line of csv.slice(1, -1).filter((_, k) => k % 97 === 0)) {
+      const [from, to, ...v] = line.split(',')
+      const i = w.units.indexOf(from), j = w.units.indexOf(to)
+      v.forEach((x, c) => expect(Number(x)).toBe(dense[c][i][j]))
+    }
     expect(String(r.files!['summary.csv']).split('\n')).toHaveLength(13)
   })
 })

@@ -137,6 +137,8 @@ describe('composite W over a grid of a', () => {
     })
     const best = models.grid.reduce((a, b) => (b.AIC < a.AIC ? b : a))
     expect(result.facts!.a).toBe(best.a)
+    // The chosen row, and only it, is flagged in grid.csv.
+    expect(lines.slice(1).filter((l) => l.endsWith(',1')).map((l) => Number(l.split(',')[0]))).toEqual([best.a])
     expectClose(result.facts!['coef(rho)'], best.rho, { rel: 1e-6 }, 'chosen rho')
     expect(result.files!['grid.svg']).toMatch(/^<svg/)
   })
