@@ -54,6 +54,7 @@ test('a workbook whose cells claim row 999,999 and column XFD reads in well unde
   const bytes = writeZip(names.map((n) => [n, n === sheet ? new TextEncoder().encode(edited) : zip.read(n)] as const))
   const t = performance.now()
   const r = await readBinary('xlsx', bytes, { file: 'x.xlsx', sheet: 1, range: 'A1:XFD1048576' }).catch((e: unknown) => e)
-  expect(performance.now() - t).toBeLessThan(5000)
+  // Not a speed target: the walk cell by cell took 83 s; 30 s leaves room for a loaded CI machine.
+  expect(performance.now() - t).toBeLessThan(30_000)
   expect(r).toBeDefined()
 })
