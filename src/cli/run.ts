@@ -12,6 +12,7 @@ import { VERSION } from '../version.ts'
 import { common, intOption, parse } from './args.ts'
 import { loadPlan, project, type Io } from './context.ts'
 import { printErrors } from './print.ts'
+import { cacheDir, cacheOption } from './cache-dir.ts'
 
 export const runHelp = `Usage: quasi run <pipeline.yaml> [options]
 
@@ -27,6 +28,8 @@ Options:
   --keep-going    after a failure, go on with stages that do not depend on it
   --dry-run       show what would run, and why, without running anything
   --reporter R    auto | tty | plain | json (default auto: tty on a terminal, plain otherwise or when CI=true)
+  --cache DIR     keep the cache in DIR, a folder several projects or machines may share
+                  (default: .quasi/cache; environment variable QUASI_CACHE)
   --wait SECONDS  if another run of this pipeline holds the lock, wait this long for it
   --root DIR      project folder (default: the nearest folder holding .quasi/, package.json
                   or .git, from the pipeline file's folder up)
@@ -50,6 +53,8 @@ export async function runCommand(argv: string[], io: Io, signal: AbortSignal, ar
       'dry-run': { type: 'boolean', short: 'n' },
       reporter: { type: 'string' },
       wait: { type: 'string' },
+      junit: { type: 'string' },
+      ...cacheOption,
     }, { min: 1, max: 1, names: 'one pipeline file' })
     if (values.help) {
       io.out(runHelp + '\n')
@@ -66,7 +71,7 @@ export async function runCommand(argv: string[], io: Io, signal: AbortSignal, ar
     const sel = { only: values.only, from: values.from, force }
 
     if (values['dry-run']) {
-      const preds = await predict(plan, { ...sel, quasiDir: p.quasiDir })
+      const preds = await predict(plan, { ...sel, quasiDir: p.quasiDir, cacheDir: cacheDir(io, values.cache) })
       const width = Math.max(0, ...preds.map((x) => x.stage.length))
       for (const x of preds) {
         io.out(escapeControls(`${x.stage.padEnd(width)}  ${x.fresh ? 'cached' : `would run: ${x.reasons.map(describeReason).join('; ')}`}`) + '\n')
@@ -81,6 +86,7 @@ export async function runCommand(argv: string[], io: Io, signal: AbortSignal, ar
     const result = await runPipeline(plan, {
       ...sel,
       quasiDir: p.quasiDir,
+      cacheDir: cacheDir(io, values.cache),
       outputsDir: p.outputsDir,
       jobs,
       threads,

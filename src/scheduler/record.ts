@@ -17,6 +17,13 @@ import { writeIfChanged } from './outputs.ts'
 
 export type StageStatus = 'ran' | 'cached' | 'failed' | 'skipped' | 'cancelled' | 'not-selected'
 
+export interface ExpectationRecord {
+  readonly expr: string
+  readonly held: boolean
+  readonly left: number
+  readonly right: number
+}
+
 export interface StageRecord {
   readonly stage: string
   readonly kind: string
@@ -29,6 +36,8 @@ export interface StageRecord {
   readonly error?: string
   /** Why a stage was skipped: an upstream stage failed, or the run stopped first. */
   readonly reason?: 'upstream-failed' | 'cancelled'
+  /** The stage's `expect:` lines as evaluated: the line, whether it held, and both sides. */
+  readonly expectations?: readonly ExpectationRecord[]
   /** `not-selected` only: the earlier run whose files the stage's folder still holds. */
   readonly earlier?: { readonly key?: string; readonly output?: string; readonly files?: readonly string[] }
 }

@@ -21,7 +21,7 @@ import { fromCache, keyStage, runAndStore } from './execute.ts'
 import { materialize } from './outputs.ts'
 import { checkOwner, ownerPath } from './owner.ts'
 import type { Produced } from './produced.ts'
-import { writeRunRecord, type StageRecord } from './record.ts'
+import { writeRunRecord, type ExpectationRecord, type StageRecord } from './record.ts'
 import { isForced, selectStages, type Selection } from './select.ts'
 import { ThreadBudget } from './threads.ts'
 import type { ThreadPool } from '../stage.ts'
@@ -29,6 +29,8 @@ import type { ThreadPool } from '../stage.ts'
 export interface RunOptions extends Selection {
   /** The `.quasi/` folder (cache, state, locks). */
   readonly quasiDir: string
+  /** The content-addressed store, when not `<quasiDir>/cache`: a folder several projects or machines share (`--cache`). */
+  readonly cacheDir?: string
   /** The `outputs/` folder; results go to `outputs/<pipeline>/`. */
   readonly outputsDir: string
   /** Stages run at once. */
@@ -61,7 +63,7 @@ export async function runPipeline(plan: Plan, opts: RunOptions): Promise<RunResu
     waitMs: opts.lockWaitMs,
     onWait: (h) => opts.emit({ type: 'warning', message: `waiting for another run of \`${plan.name}\` (pid ${h.pid}) to finish` }),
   })
-  const store = new CacheStore(join(opts.quasiDir, 'cache'), (message) => opts.emit({ type: 'warning', message }))
+  const store = new CacheStore(opts.cacheDir ?? join(opts.quasiDir, 'cache'), (message) => opts.emit({ type: 'warning', message }))
   const stateFile = statePath(opts.quasiDir, plan.name)
   // under the lock, so that two files with one name cannot both pass the check
   await checkOwner(plan, stateFile).catch(async (e: unknown) => {
@@ -185,10 +187,12 @@ export async function runPipeline(plan: Plan, opts: RunOptions): Promise<RunResu
       if (!cached) {
         opts.emit({ type: 'stage:done', stage: s.name, kind: s.kind, key: keyed.key, ms, unchanged: prevState[s.name]?.output === p.output })
       }
+      const expectations: ExpectationRecord[] = []
       for (const x of s.expect) {
         try {
           const r = evaluateExpectation(x, p.facts)
           if (!r.holds) expectationsFailed++
+          expectations.push({ expr: x.text, held: r.holds, left: r.left, right: r.right })
           opts.emit({ type: 'stage:expect', stage: s.name, text: x.text, holds: r.holds, left: r.left, right: r.right, ...(r.tol === undefined ? {} : { tol: r.tol }) })
         } catch (e) {
           if (!(e instanceof QuasiError)) throw e
@@ -198,7 +202,7 @@ export async function runPipeline(plan: Plan, opts: RunOptions): Promise<RunResu
       }
       produced.set(s.name, p)
       state[s.name] = { key: keyed.key, material: keyed.material, output: p.output }
-      records.set(s.name, { stage: s.name, kind: s.kind, status: cached ? 'cached' : 'ran', key: keyed.key, output: p.output, ms: cached ? 0 : Math.round(ms), files })
+      records.set(s.name, { stage: s.name, kind: s.kind, status: cached ? 'cached' : 'ran', key: keyed.key, output: p.output, ms: cached ? 0 : Math.round(ms), files, ...(expectations.length ? { expectations } : {}) })
       status.set(s.name, 'ok')
     } catch (err) {
       fail(s, err)
