@@ -5,7 +5,8 @@
  *
  * The key: tidy.csv is keyed by (model, term), glance.csv by model; any other table whose
  * first column holds text by that column (a rendered table's row labels, a panel's unit),
- * extended by the next identifier-like columns (text, or integers such as the year) while
+ * extended by the next identifier-like columns (integers such as the year, or text without
+ * decimal numbers in it, never a rendered value like `0.766***`) while
  * it is not unique; repeats are numbered in order. A table whose first column is numeric is
  * matched by row number.
  * Numbers are compared with a tolerance (numpy's `isclose` rule, see `within`); other cells
@@ -85,8 +86,7 @@ function isIntegerColumn(t: Table, j: number): boolean {
 
 /**
  * Row keys from `cols`. A blank first cell continues the row above it (a rendered table's
- * standard-error line under its coefficient): `did`, `did #2`. Keys still repeated get their
- * occurrence number, so rows always pair up in order within a key.
+ * standard-error line under its coefficient): `did`, `did #2`.
  */
 function keysOf(t: Table, cols: readonly string[]): string[] {
   const idx = cols.map((c) => t.header.indexOf(c))
@@ -100,9 +100,10 @@ function keysOf(t: Table, cols: readonly string[]): string[] {
     } else n++
     return [n === 1 ? label : `${label} #${n}`, ...idx.slice(1).map((j) => r[j] ?? '')].join(' / ')
   })
-  return numberRepeats(keys)
+  return keys
 }
 
+/** Keys still repeated get their occurrence number, so rows pair up in order within a key. */
 function numberRepeats(keys: readonly string[]): string[] {
   const seen = new Map<string, number>()
   return keys.map((k) => {
@@ -129,10 +130,10 @@ function chooseKey(file: string, a: Table, b: Table): string[] {
   if (!isTextColumn(a, 0) && !isTextColumn(b, 0)) return []
   const key = [first]
   if (unique(keysOf(a, key)) && unique(keysOf(b, key))) return key
-  // a panel: unit, then identifier-like columns (text, or integers such as the year)
-  const idLike = (h: string) =>
-    (isTextColumn(a, a.header.indexOf(h)) || isIntegerColumn(a, a.header.indexOf(h))) &&
-    (isTextColumn(b, b.header.indexOf(h)) || isIntegerColumn(b, b.header.indexOf(h)))
+  // a panel: unit, then identifier-like columns: integers (the year) or text without decimal
+  // numbers in it (a region, a group), never a rendered value such as `0.766***` or `(0.070)`
+  const idIn = (t: Table, j: number) => isIntegerColumn(t, j) || (isTextColumn(t, j) && !t.rows.some((r) => /\d\.\d/.test(r[j] ?? '')))
+  const idLike = (h: string) => idIn(a, a.header.indexOf(h)) && idIn(b, b.header.indexOf(h))
   for (const h of a.header.slice(1, 1 + MAX_EXTRA_KEY_COLUMNS)) {
     if (!shared.includes(h) || !idLike(h)) break
     key.push(h)
@@ -145,7 +146,7 @@ export function diffTables(file: string, textA: string, textB: string, tol: Tole
   const a = readCsv(textA)
   const b = readCsv(textB)
   const keyColumns = chooseKey(file, a, b)
-  const rowKeys = (t: Table) => (keyColumns.length === 0 ? t.rows.map((_, i) => `row ${i + 1}`) : keysOf(t, keyColumns))
+  const rowKeys = (t: Table) => (keyColumns.length === 0 ? t.rows.map((_, i) => `row ${i + 1}`) : numberRepeats(keysOf(t, keyColumns)))
   const ka = rowKeys(a)
   const kb = rowKeys(b)
   const inB = new Map(kb.map((k, i) => [k, i]))
