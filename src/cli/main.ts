@@ -7,6 +7,8 @@ import { VERSION } from '../version.ts'
 import { cleanCommand } from './clean.ts'
 import type { Io } from './context.ts'
 import { dagCommand } from './dag.ts'
+import { diffCommand } from './diff.ts'
+import { packageCommand } from './package.ts'
 import { initCommand } from './init.ts'
 import { SIGPIPE_STATUS, processOutput } from './output.ts'
 import { printErrors } from './print.ts'
@@ -32,12 +34,14 @@ Commands:
   clean            remove unused cache entries (--cache, --outputs for more)
   schema           write schema/pipeline.schema.json for editors
   init [dir]       write a starter pipeline
+  diff <A> <B>     compare two runs' outputs cell by cell (exit 4 when they differ)
+  package <file>   write a replication package of the last run (--out DIR | --zip FILE)
 
 Exit codes: 0 success, 1 a stage failed, 2 invalid pipeline or usage, 3 an expectation did not hold,
 4 a folder quasi writes is not writable or the disk is full, 130 interrupted.
 Run \`quasi <command> --help\` for a command's options.`
 
-const commands = ['run', 'validate', 'status', 'dag', 'report', 'clean', 'schema', 'init'] as const
+const commands = ['run', 'validate', 'status', 'dag', 'report', 'clean', 'schema', 'init', 'diff', 'package'] as const
 
 export async function main(argv: string[], io: Partial<Io> = {}, signal?: AbortSignal): Promise<number> {
   // Ctrl-C, the caller's signal, and a reader that went away all stop a run the same way.
@@ -86,6 +90,10 @@ async function dispatch(command: string | undefined, rest: string[], full: Io, s
       return await schemaCommand(rest, full)
     case 'init':
       return await initCommand(rest, full)
+    case 'diff':
+      return await diffCommand(rest, full, signal)
+    case 'package':
+      return await packageCommand(rest, full)
     case '--version':
     case '-v':
       full.out(VERSION + '\n')

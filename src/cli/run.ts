@@ -5,6 +5,9 @@ import { escapeControls } from '../escape.ts'
 import type { Renderer } from '../scheduler/events.ts'
 import { predict } from '../scheduler/predict.ts'
 import { jsonRenderer } from '../scheduler/renderers/json.ts'
+import { junitRenderer } from '../scheduler/renderers/junit.ts'
+import { writeFileAtomic } from '../cache/atomic.ts'
+import { resolve } from 'node:path'
 import { plainRenderer } from '../scheduler/renderers/plain.ts'
 import { runPipeline } from '../scheduler/run.ts'
 import { QuasiError, asQuasiErrors } from '../errors.ts'
@@ -13,6 +16,7 @@ import { common, intOption, parse } from './args.ts'
 import { loadPlan, project, type Io } from './context.ts'
 import { printErrors } from './print.ts'
 import { writeReport } from './report.ts'
+import { cacheDir, cacheOption } from './cache-dir.ts'
 
 export const runHelp = `Usage: quasi run <pipeline.yaml> [options]
 
@@ -28,7 +32,11 @@ Options:
   --keep-going    after a failure, go on with stages that do not depend on it
   --dry-run       show what would run, and why, without running anything
   --report        at the end, write outputs/<pipeline>/report.html (see \`quasi report\`)
-  --reporter R    auto | tty | plain | json (default auto: tty on a terminal, plain otherwise or when CI=true)
+  --reporter R    auto | tty | plain | json | junit (default auto: tty on a terminal, plain
+                  otherwise or when CI=true); junit writes JUnit XML to stdout when the run ends
+  --junit FILE    also write the JUnit XML report to FILE (one test case per stage and per expectation)
+  --cache DIR     keep the cache in DIR, a folder several projects or machines may share
+                  (default: .quasi/cache; environment variable QUASI_CACHE)
   --wait SECONDS  if another run of this pipeline holds the lock, wait this long for it
   --root DIR      project folder (default: the nearest folder holding .quasi/, package.json
                   or .git, from the pipeline file's folder up)
@@ -53,6 +61,8 @@ export async function runCommand(argv: string[], io: Io, signal: AbortSignal, ar
       reporter: { type: 'string' },
       wait: { type: 'string' },
       report: { type: 'boolean' },
+      junit: { type: 'string' },
+      ...cacheOption,
     }, { min: 1, max: 1, names: 'one pipeline file' })
     if (values.help) {
       io.out(runHelp + '\n')
@@ -63,13 +73,14 @@ export async function runCommand(argv: string[], io: Io, signal: AbortSignal, ar
     const threads = intOption('threads', values.threads, 1) ?? availableParallelism()
     const waitS = intOption('wait', values.wait, 0) ?? 0
     renderer ??= await pickRenderer(values.reporter, io)
+    if (values.junit !== undefined) renderer = withJunitFile(renderer, resolve(io.cwd, values.junit))
     const p = project(io, values.root, positionals[0])
     const plan = await loadPlan(io, positionals[0], p, values['allow-outside'] ?? false)
     const force = values['force-all'] ? true : values.force
     const sel = { only: values.only, from: values.from, force }
 
     if (values['dry-run']) {
-      const preds = await predict(plan, { ...sel, quasiDir: p.quasiDir })
+      const preds = await predict(plan, { ...sel, quasiDir: p.quasiDir, cacheDir: cacheDir(io, values.cache) })
       const width = Math.max(0, ...preds.map((x) => x.stage.length))
       for (const x of preds) {
         io.out(escapeControls(`${x.stage.padEnd(width)}  ${x.fresh ? 'cached' : `would run: ${x.reasons.map(describeReason).join('; ')}`}`) + '\n')
@@ -84,6 +95,7 @@ export async function runCommand(argv: string[], io: Io, signal: AbortSignal, ar
     const result = await runPipeline(plan, {
       ...sel,
       quasiDir: p.quasiDir,
+      cacheDir: cacheDir(io, values.cache),
       outputsDir: p.outputsDir,
       jobs,
       threads,
@@ -147,9 +159,26 @@ async function pickRenderer(kind: string | undefined, io: Io): Promise<Renderer>
       return plainRenderer(write)
     case 'tty':
       return tty()
+    case 'junit':
+      return junitRenderer((xml) => io.out(xml))
     case 'auto':
       return io.isTTY && !io.env.CI ? tty() : plainRenderer(write)
     default:
       throw new QuasiError('USAGE', `Expected \`--reporter\` to be one of auto, tty, plain, json, got \`${kind}\``)
+  }
+}
+
+/** The chosen renderer, plus the JUnit report written to `file` when the run ends. */
+function withJunitFile(shown: Renderer, file: string): Renderer {
+  const junit = junitRenderer((xml) => writeFileAtomic(file, xml))
+  return {
+    onEvent(e) {
+      shown.onEvent(e)
+      junit.onEvent(e)
+    },
+    async close() {
+      await shown.close()
+      await junit.close()
+    },
   }
 }

@@ -20,9 +20,9 @@ export interface Prediction {
   readonly reasons: readonly StaleReason[]
 }
 
-export async function predict(plan: Plan, opts: Selection & { quasiDir: string; warn?: (m: string) => void }): Promise<Prediction[]> {
+export async function predict(plan: Plan, opts: Selection & { quasiDir: string; cacheDir?: string; warn?: (m: string) => void }): Promise<Prediction[]> {
   const chosen = selectStages(plan, opts)
-  const store = new CacheStore(join(opts.quasiDir, 'cache'), opts.warn ?? (() => undefined))
+  const store = new CacheStore(opts.cacheDir ?? join(opts.quasiDir, 'cache'), opts.warn ?? (() => undefined))
   const stateFile = statePath(opts.quasiDir, plan.name)
   await checkOwner(plan, stateFile)
   const state = await readState(stateFile)

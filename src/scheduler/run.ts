@@ -29,6 +29,8 @@ import type { ThreadPool } from '../stage.ts'
 export interface RunOptions extends Selection {
   /** The `.quasi/` folder (cache, state, locks). */
   readonly quasiDir: string
+  /** The content-addressed store, when not `<quasiDir>/cache`: a folder several projects or machines share (`--cache`). */
+  readonly cacheDir?: string
   /** The `outputs/` folder; results go to `outputs/<pipeline>/`. */
   readonly outputsDir: string
   /** Stages run at once. */
@@ -61,7 +63,7 @@ export async function runPipeline(plan: Plan, opts: RunOptions): Promise<RunResu
     waitMs: opts.lockWaitMs,
     onWait: (h) => opts.emit({ type: 'warning', message: `waiting for another run of \`${plan.name}\` (pid ${h.pid}) to finish` }),
   })
-  const store = new CacheStore(join(opts.quasiDir, 'cache'), (message) => opts.emit({ type: 'warning', message }))
+  const store = new CacheStore(opts.cacheDir ?? join(opts.quasiDir, 'cache'), (message) => opts.emit({ type: 'warning', message }))
   const stateFile = statePath(opts.quasiDir, plan.name)
   // under the lock, so that two files with one name cannot both pass the check
   await checkOwner(plan, stateFile).catch(async (e: unknown) => {
