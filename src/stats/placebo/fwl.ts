@@ -135,51 +135,97 @@ function controlColumn(data: Frame, name: string): Float64Array {
   return parts.reduce((a, b) => a.map((v, i) => v * b[i]))
 }
 
-/** Fits draws against one design; holds the absorber and the work buffers. */
+/**
+ * Fits draws against one design; holds the absorber and the work buffers, reused by every draw.
+ *
+ * The loops are fused, but every row goes through the same operations in the same order as
+ * the textbook sequence (demean, scale by √w, Gram–Schmidt against Q twice, D̃'D̃ and D̃'ỹ):
+ * the subtraction of one column of Q shares its pass with the dot product with the next, so
+ * each draw's numbers do not depend on the fusion, and the 4k passes of the two Gram–Schmidt
+ * sweeps become 2k + 1.
+ */
 export class FwlFitter {
   readonly #d: FwlDesign
-  readonly #absorber: Absorber
+  readonly #absorber: Absorber | undefined
   readonly #sums: Float64Array[]
-
   readonly #balanced: boolean
+  /** D̃ of the current draw. */
+  readonly #x: Float64Array
+  /** Closed-form two-way demeaning: the sums by level of each factor. */
+  readonly #ma: Float64Array
+  readonly #mb: Float64Array
 
   constructor(design: FwlDesign) {
     this.#d = design
-    const fes = design.fe.map((f) => ({ codes: f.codes, levels: f.levels }) as Factor)
-    this.#absorber = createAbsorber(fes, design.weights, design.absorb)
-    this.#sums = design.clusters.map((c) => new Float64Array(c.levels))
     this.#balanced = isBalancedTwoWay(design)
-  }
-
-  /** M_F x: closed form x − x̄_a − x̄_b + x̄ on a balanced two-way panel without weights, else the absorber. */
-  #demean(x: Float64Array): Float64Array {
-    const D = this.#d
-    if (!this.#balanced) return this.#absorber.demean(x).values
-    const [a, b] = D.fe
-    const ma = new Float64Array(a.levels), mb = new Float64Array(b.levels)
-    let m = 0
-    for (let i = 0; i < D.n; i++) { ma[a.codes[i]] += x[i]; mb[b.codes[i]] += x[i]; m += x[i] }
-    for (let k = 0; k < a.levels; k++) ma[k] /= b.levels
-    for (let k = 0; k < b.levels; k++) mb[k] /= a.levels
-    m /= D.n
-    const out = new Float64Array(D.n)
-    for (let i = 0; i < D.n; i++) out[i] = x[i] - ma[a.codes[i]] - mb[b.codes[i]] + m
-    return out
+    const fes = design.fe.map((f) => ({ codes: f.codes, levels: f.levels }) as Factor)
+    this.#absorber = fes.length && !this.#balanced ? createAbsorber(fes, design.weights, design.absorb) : undefined
+    this.#sums = design.clusters.map((c) => new Float64Array(c.levels))
+    this.#x = new Float64Array(design.n)
+    this.#ma = new Float64Array(this.#balanced ? design.fe[0].levels : 0)
+    this.#mb = new Float64Array(this.#balanced ? design.fe[1].levels : 0)
   }
 
   /** β̂, its standard error, t and p for fake treatment `d` on the estimation rows. */
   fit(d: Float64Array): DrawFit {
     const D = this.#d
     const n = D.n
-    const x = D.fe.length ? this.#demean(d) : d.slice()
-    if (D.sw) for (let i = 0; i < n; i++) x[i] *= D.sw[i]
-    const ref = norm(D.sw ? d.map((v, i) => v * D.sw![i]) : d)
-    orthogonalize(x, D.Q)
-    orthogonalize(x, D.Q)
-    let dd = 0, dy = 0
+    const x = this.#x
+    const Q = D.Q
     const y = D.yt
-    for (let i = 0; i < n; i++) { dd += x[i] * x[i]; dy += x[i] * y[i] }
-    if (!(Math.sqrt(dd) > COLLINEAR_TOL * ref)) return { estimate: NaN, se: NaN, t: NaN, p: NaN }
+    // x ← √w M_F d, and ‖√w d‖² (the scale the collinearity test compares with).
+    let ref2 = 0
+    // Gram–Schmidt steps already taken (the balanced path fuses the first dot product), and its coefficient.
+    let done = 0, s = 0
+    if (this.#balanced) {
+      // M_F x = x − x̄_a − x̄_b + x̄ (no weights on this path).
+      const [fa, fb] = D.fe
+      const a = fa.codes, bc = fb.codes
+      const ma = this.#ma, mb = this.#mb
+      ma.fill(0); mb.fill(0)
+      let m = 0
+      for (let i = 0; i < n; i++) { const v = d[i]; ma[a[i]] += v; mb[bc[i]] += v; m += v; ref2 += v * v }
+      for (let k = 0; k < ma.length; k++) ma[k] /= fb.levels
+      for (let k = 0; k < mb.length; k++) mb[k] /= fa.levels
+      m /= n
+      if (Q.length) {
+        const q = Q[0]
+        for (let i = 0; i < n; i++) { const v = d[i] - ma[a[i]] - mb[bc[i]] + m; x[i] = v; s += q[i] * v }
+        done = 1
+      } else {
+        for (let i = 0; i < n; i++) x[i] = d[i] - ma[a[i]] - mb[bc[i]] + m
+      }
+    } else {
+      const src = this.#absorber ? this.#absorber.demean(d).values : d
+      const sw = D.sw
+      if (sw) {
+        for (let i = 0; i < n; i++) { x[i] = src[i] * sw[i]; const t = d[i] * sw[i]; ref2 += t * t }
+      } else {
+        x.set(src)
+        for (let i = 0; i < n; i++) ref2 += d[i] * d[i]
+      }
+    }
+    // Gram–Schmidt against Q, twice: step j subtracts s·q_{j−1} and takes the dot product with q_j in one pass.
+    const k = Q.length
+    for (let j = done; j < 2 * k; j++) {
+      const q = Q[j % k]
+      let acc = 0
+      if (j === 0) {
+        for (let i = 0; i < n; i++) acc += q[i] * x[i]
+      } else {
+        const p = Q[(j - 1) % k]
+        for (let i = 0; i < n; i++) { const v = x[i] - s * p[i]; x[i] = v; acc += q[i] * v }
+      }
+      s = acc
+    }
+    let dd = 0, dy = 0
+    if (k) {
+      const p = Q[k - 1]
+      for (let i = 0; i < n; i++) { const v = x[i] - s * p[i]; x[i] = v; dd += v * v; dy += v * y[i] }
+    } else {
+      for (let i = 0; i < n; i++) { const v = x[i]; dd += v * v; dy += v * y[i] }
+    }
+    if (!(Math.sqrt(dd) > COLLINEAR_TOL * Math.sqrt(ref2))) return { estimate: NaN, se: NaN, t: NaN, p: NaN }
     const b = dy / dd
     let v: number
     if (D.vcov === 'iid') {
@@ -191,16 +237,17 @@ export class FwlFitter {
       for (let i = 0; i < n; i++) { const s = x[i] * (y[i] - b * x[i]); m += s * s }
       v = (D.factors[0] * m) / (dd * dd)
     } else {
+      // ẽ = ỹ − β̂D̃ (ỹ already has the controls and fixed effects partialled out).
       let total = 0
-      D.clusters.forEach((c, k) => {
-        const S = this.#sums[k]
+      for (let c = 0; c < D.clusters.length; c++) {
+        const S = this.#sums[c]
         S.fill(0)
-        const codes = c.codes
+        const codes = D.clusters[c].codes
         for (let i = 0; i < n; i++) S[codes[i]] += x[i] * (y[i] - b * x[i])
         let m = 0
         for (let g = 0; g < S.length; g++) m += S[g] * S[g]
-        total += D.factors[k] * m
-      })
+        total += D.factors[c] * m
+      }
       v = Math.max(total, 0) / (dd * dd)
     }
     const se = Math.sqrt(v)
