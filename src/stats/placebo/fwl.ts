@@ -138,20 +138,24 @@ function controlColumn(data: Frame, name: string): Float64Array {
 /**
  * Fits draws against one design; holds the absorber and the work buffers, reused by every draw.
  *
- * The loops are fused, but every row goes through the same operations in the same order as
- * the textbook sequence (demean, scale by √w, Gram–Schmidt against Q twice, D̃'D̃ and D̃'ỹ):
- * the subtraction of one column of Q shares its pass with the dot product with the next, so
- * each draw's numbers do not depend on the fusion, and the 4k passes of the two Gram–Schmidt
- * sweeps become 2k + 1.
+ * D̃ = x − Q(Q'x) for x = √w M_F D takes one pass for the k dot products and one for the
+ * subtraction (Q is orthonormal, so Q'x are the coefficients of x on the controls); the
+ * columns of Q are stored four to a row so a pass reads them together. One projection
+ * loses no accuracy unless most of x lies in the span of the controls: when ‖D̃‖ < ‖x‖/√2
+ * it is projected once more (Kahan's "twice is enough"; Parlett 1980, §6.9).
  */
 export class FwlFitter {
   readonly #d: FwlDesign
   readonly #absorber: Absorber | undefined
   readonly #sums: Float64Array[]
   readonly #balanced: boolean
+  /** Q by blocks of four or two columns, row-major (n × w each; a missing column is zeros). */
+  readonly #blocks: { readonly w: 2 | 4; readonly B: Float64Array }[]
+  /** Q'x for one block. */
+  readonly #c: Float64Array
   /** D̃ of the current draw. */
   readonly #x: Float64Array
-  /** Closed-form two-way demeaning: the sums by level of each factor. */
+  /** Closed-form two-way demeaning: the means by level of each factor. */
   readonly #ma: Float64Array
   readonly #mb: Float64Array
 
@@ -161,7 +165,22 @@ export class FwlFitter {
     const fes = design.fe.map((f) => ({ codes: f.codes, levels: f.levels }) as Factor)
     this.#absorber = fes.length && !this.#balanced ? createAbsorber(fes, design.weights, design.absorb) : undefined
     this.#sums = design.clusters.map((c) => new Float64Array(c.levels))
-    this.#x = new Float64Array(design.n)
+    const n = design.n
+    const k = design.Q.length
+    this.#blocks = []
+    for (let j0 = 0; j0 < k; ) {
+      // Four columns a block; what remains (1 to 3) goes in blocks of two, so at most one column is padding.
+      const w = k - j0 >= 4 ? 4 : 2
+      const B = new Float64Array(w * n)
+      for (let j = j0; j < Math.min(j0 + w, k); j++) {
+        const q = design.Q[j]
+        for (let i = 0; i < n; i++) B[w * i + j - j0] = q[i]
+      }
+      this.#blocks.push({ w, B })
+      j0 += w
+    }
+    this.#c = new Float64Array(4)
+    this.#x = new Float64Array(n)
     this.#ma = new Float64Array(this.#balanced ? design.fe[0].levels : 0)
     this.#mb = new Float64Array(this.#balanced ? design.fe[1].levels : 0)
   }
@@ -171,14 +190,11 @@ export class FwlFitter {
     const D = this.#d
     const n = D.n
     const x = this.#x
-    const Q = D.Q
     const y = D.yt
-    // x ← √w M_F d, and ‖√w d‖² (the scale the collinearity test compares with).
+    // x ← √w M_F d; ‖√w d‖ is the scale of the collinearity test.
     let ref2 = 0
-    // Gram–Schmidt steps already taken (the balanced path fuses the first dot product), and its coefficient.
-    let done = 0, s = 0
     if (this.#balanced) {
-      // M_F x = x − x̄_a − x̄_b + x̄ (no weights on this path).
+      // M_F d = d − d̄_a − d̄_b + d̄ (no weights on this path).
       const [fa, fb] = D.fe
       const a = fa.codes, bc = fb.codes
       const ma = this.#ma, mb = this.#mb
@@ -188,13 +204,7 @@ export class FwlFitter {
       for (let k = 0; k < ma.length; k++) ma[k] /= fb.levels
       for (let k = 0; k < mb.length; k++) mb[k] /= fa.levels
       m /= n
-      if (Q.length) {
-        const q = Q[0]
-        for (let i = 0; i < n; i++) { const v = d[i] - ma[a[i]] - mb[bc[i]] + m; x[i] = v; s += q[i] * v }
-        done = 1
-      } else {
-        for (let i = 0; i < n; i++) x[i] = d[i] - ma[a[i]] - mb[bc[i]] + m
-      }
+      for (let i = 0; i < n; i++) x[i] = d[i] - ma[a[i]] - mb[bc[i]] + m
     } else {
       const src = this.#absorber ? this.#absorber.demean(d).values : d
       const sw = D.sw
@@ -205,26 +215,8 @@ export class FwlFitter {
         for (let i = 0; i < n; i++) ref2 += d[i] * d[i]
       }
     }
-    // Gram–Schmidt against Q, twice: step j subtracts s·q_{j−1} and takes the dot product with q_j in one pass.
-    const k = Q.length
-    for (let j = done; j < 2 * k; j++) {
-      const q = Q[j % k]
-      let acc = 0
-      if (j === 0) {
-        for (let i = 0; i < n; i++) acc += q[i] * x[i]
-      } else {
-        const p = Q[(j - 1) % k]
-        for (let i = 0; i < n; i++) { const v = x[i] - s * p[i]; x[i] = v; acc += q[i] * v }
-      }
-      s = acc
-    }
-    let dd = 0, dy = 0
-    if (k) {
-      const p = Q[k - 1]
-      for (let i = 0; i < n; i++) { const v = x[i] - s * p[i]; x[i] = v; dd += v * v; dy += v * y[i] }
-    } else {
-      for (let i = 0; i < n; i++) { const v = x[i]; dd += v * v; dy += v * y[i] }
-    }
+    let [dd, dy, xx] = this.#project(x, y)
+    if (dd < 0.5 * xx) [dd, dy] = this.#project(x, y)
     if (!(Math.sqrt(dd) > COLLINEAR_TOL * Math.sqrt(ref2))) return { estimate: NaN, se: NaN, t: NaN, p: NaN }
     const b = dy / dd
     let v: number
@@ -254,6 +246,66 @@ export class FwlFitter {
     const t = b / se
     return { estimate: b, se, t, p: tPValue(t, D.dfT) }
   }
+
+  /** x ← (I − QQ')x in place; returns x'x and x'y after, and x'x before. */
+  #project(x: Float64Array, y: Float64Array): [number, number, number] {
+    const n = x.length
+    const blocks = this.#blocks
+    const c = this.#c
+    let xx = 0, dd = 0, dy = 0
+    if (blocks.length === 0) {
+      for (let i = 0; i < n; i++) { const v = x[i]; dd += v * v; dy += v * y[i] }
+      return [dd, dy, dd]
+    }
+    // The coefficients of every block come from x before any subtraction (classical Gram–Schmidt).
+    const coef = new Float64Array(4 * blocks.length)
+    for (let k = 0; k < blocks.length; k++) {
+      const s = blockDots(blocks[k].w, blocks[k].B, x, n, c)
+      if (k === 0) xx = s
+      coef.set(c, 4 * k)
+    }
+    for (let k = 0; k < blocks.length; k++) {
+      c.set(coef.subarray(4 * k, 4 * k + 4))
+      const last = k === blocks.length - 1
+      const r = blockSubtract(blocks[k].w, blocks[k].B, x, n, c, last ? y : undefined)
+      if (last) { dd = r[0]; dy = r[1] }
+    }
+    return [dd, dy, xx]
+  }
+}
+
+/** c ← B'x for a row-major block of width w; returns x'x. */
+function blockDots(w: 2 | 4, B: Float64Array, x: Float64Array, n: number, c: Float64Array): number {
+  let c0 = 0, c1 = 0, c2 = 0, c3 = 0, s = 0
+  if (w === 4) {
+    for (let i = 0, o = 0; i < n; i++, o += 4) {
+      const v = x[i]
+      c0 += B[o] * v; c1 += B[o + 1] * v; c2 += B[o + 2] * v; c3 += B[o + 3] * v; s += v * v
+    }
+  } else {
+    for (let i = 0, o = 0; i < n; i++, o += 2) { const v = x[i]; c0 += B[o] * v; c1 += B[o + 1] * v; s += v * v }
+  }
+  c[0] = c0; c[1] = c1; c[2] = c2; c[3] = c3
+  return s
+}
+
+/** x ← x − B c for a row-major block of width w; with y, also returns x'x and x'y after. */
+function blockSubtract(w: 2 | 4, B: Float64Array, x: Float64Array, n: number, c: Float64Array, y?: Float64Array): [number, number] {
+  const c0 = c[0], c1 = c[1], c2 = c[2], c3 = c[3]
+  let dd = 0, dy = 0
+  if (w === 4 && y) {
+    for (let i = 0, o = 0; i < n; i++, o += 4) {
+      const v = x[i] - c0 * B[o] - c1 * B[o + 1] - c2 * B[o + 2] - c3 * B[o + 3]
+      x[i] = v; dd += v * v; dy += v * y[i]
+    }
+  } else if (w === 4) {
+    for (let i = 0, o = 0; i < n; i++, o += 4) x[i] = x[i] - c0 * B[o] - c1 * B[o + 1] - c2 * B[o + 2] - c3 * B[o + 3]
+  } else if (y) {
+    for (let i = 0, o = 0; i < n; i++, o += 2) { const v = x[i] - c0 * B[o] - c1 * B[o + 1]; x[i] = v; dd += v * v; dy += v * y[i] }
+  } else {
+    for (let i = 0, o = 0; i < n; i++, o += 2) x[i] = x[i] - c0 * B[o] - c1 * B[o + 1]
+  }
+  return [dd, dy]
 }
 
 /** Two factors, no weights, every (a, b) cell exactly once: two-way demeaning has a closed form. */
