@@ -200,7 +200,14 @@ export class FwlFitter {
       const ma = this.#ma, mb = this.#mb
       ma.fill(0); mb.fill(0)
       let m = 0
-      for (let i = 0; i < n; i++) { const v = d[i]; ma[a[i]] += v; mb[bc[i]] += v; m += v; ref2 += v * v }
+      // Rows of a level usually come together: sum each run in a register, then add it to its level.
+      let g = -1, run = 0
+      for (let i = 0; i < n; i++) {
+        const v = d[i], ai = a[i]
+        if (ai !== g) { if (g >= 0) ma[g] += run; g = ai; run = 0 }
+        run += v; mb[bc[i]] += v; m += v; ref2 += v * v
+      }
+      if (g >= 0) ma[g] += run
       for (let k = 0; k < ma.length; k++) ma[k] /= fb.levels
       for (let k = 0; k < mb.length; k++) mb[k] /= fa.levels
       m /= n
@@ -235,7 +242,13 @@ export class FwlFitter {
         const S = this.#sums[c]
         S.fill(0)
         const codes = D.clusters[c].codes
-        for (let i = 0; i < n; i++) S[codes[i]] += x[i] * (y[i] - b * x[i])
+        let g = -1, run = 0
+        for (let i = 0; i < n; i++) {
+          const ci = codes[i]
+          if (ci !== g) { if (g >= 0) S[g] += run; g = ci; run = 0 }
+          run += x[i] * (y[i] - b * x[i])
+        }
+        if (g >= 0) S[g] += run
         let m = 0
         for (let g = 0; g < S.length; g++) m += S[g] * S[g]
         total += D.factors[c] * m
