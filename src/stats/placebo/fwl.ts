@@ -135,51 +135,96 @@ function controlColumn(data: Frame, name: string): Float64Array {
   return parts.reduce((a, b) => a.map((v, i) => v * b[i]))
 }
 
-/** Fits draws against one design; holds the absorber and the work buffers. */
+/**
+ * Fits draws against one design; holds the absorber and the work buffers, reused by every draw.
+ *
+ * D̃ = x − Q(Q'x) for x = √w M_F D takes one pass for the k dot products and one for the
+ * subtraction (Q is orthonormal, so Q'x are the coefficients of x on the controls); the
+ * columns of Q are stored four to a row so a pass reads them together. One projection
+ * loses no accuracy unless most of x lies in the span of the controls: when ‖D̃‖ < ‖x‖/√2
+ * it is projected once more (Kahan's "twice is enough"; Parlett 1980, §6.9).
+ */
 export class FwlFitter {
   readonly #d: FwlDesign
-  readonly #absorber: Absorber
+  readonly #absorber: Absorber | undefined
   readonly #sums: Float64Array[]
-
   readonly #balanced: boolean
+  /** Q by blocks of four or two columns, row-major (n × w each; a missing column is zeros). */
+  readonly #blocks: { readonly w: 2 | 4; readonly B: Float64Array }[]
+  /** Q'x for one block. */
+  readonly #c: Float64Array
+  /** D̃ of the current draw. */
+  readonly #x: Float64Array
+  /** Closed-form two-way demeaning: the means by level of each factor. */
+  readonly #ma: Float64Array
+  readonly #mb: Float64Array
 
   constructor(design: FwlDesign) {
     this.#d = design
-    const fes = design.fe.map((f) => ({ codes: f.codes, levels: f.levels }) as Factor)
-    this.#absorber = createAbsorber(fes, design.weights, design.absorb)
-    this.#sums = design.clusters.map((c) => new Float64Array(c.levels))
     this.#balanced = isBalancedTwoWay(design)
-  }
-
-  /** M_F x: closed form x − x̄_a − x̄_b + x̄ on a balanced two-way panel without weights, else the absorber. */
-  #demean(x: Float64Array): Float64Array {
-    const D = this.#d
-    if (!this.#balanced) return this.#absorber.demean(x).values
-    const [a, b] = D.fe
-    const ma = new Float64Array(a.levels), mb = new Float64Array(b.levels)
-    let m = 0
-    for (let i = 0; i < D.n; i++) { ma[a.codes[i]] += x[i]; mb[b.codes[i]] += x[i]; m += x[i] }
-    for (let k = 0; k < a.levels; k++) ma[k] /= b.levels
-    for (let k = 0; k < b.levels; k++) mb[k] /= a.levels
-    m /= D.n
-    const out = new Float64Array(D.n)
-    for (let i = 0; i < D.n; i++) out[i] = x[i] - ma[a.codes[i]] - mb[b.codes[i]] + m
-    return out
+    const fes = design.fe.map((f) => ({ codes: f.codes, levels: f.levels }) as Factor)
+    this.#absorber = fes.length && !this.#balanced ? createAbsorber(fes, design.weights, design.absorb) : undefined
+    this.#sums = design.clusters.map((c) => new Float64Array(c.levels))
+    const n = design.n
+    const k = design.Q.length
+    this.#blocks = []
+    for (let j0 = 0; j0 < k; ) {
+      // Four columns a block; what remains (1 to 3) goes in blocks of two, so at most one column is padding.
+      const w = k - j0 >= 4 ? 4 : 2
+      const B = new Float64Array(w * n)
+      for (let j = j0; j < Math.min(j0 + w, k); j++) {
+        const q = design.Q[j]
+        for (let i = 0; i < n; i++) B[w * i + j - j0] = q[i]
+      }
+      this.#blocks.push({ w, B })
+      j0 += w
+    }
+    this.#c = new Float64Array(4)
+    this.#x = new Float64Array(n)
+    this.#ma = new Float64Array(this.#balanced ? design.fe[0].levels : 0)
+    this.#mb = new Float64Array(this.#balanced ? design.fe[1].levels : 0)
   }
 
   /** β̂, its standard error, t and p for fake treatment `d` on the estimation rows. */
   fit(d: Float64Array): DrawFit {
     const D = this.#d
     const n = D.n
-    const x = D.fe.length ? this.#demean(d) : d.slice()
-    if (D.sw) for (let i = 0; i < n; i++) x[i] *= D.sw[i]
-    const ref = norm(D.sw ? d.map((v, i) => v * D.sw![i]) : d)
-    orthogonalize(x, D.Q)
-    orthogonalize(x, D.Q)
-    let dd = 0, dy = 0
+    const x = this.#x
     const y = D.yt
-    for (let i = 0; i < n; i++) { dd += x[i] * x[i]; dy += x[i] * y[i] }
-    if (!(Math.sqrt(dd) > COLLINEAR_TOL * ref)) return { estimate: NaN, se: NaN, t: NaN, p: NaN }
+    // x ← √w M_F d; ‖√w d‖ is the scale of the collinearity test.
+    let ref2 = 0
+    if (this.#balanced) {
+      // M_F d = d − d̄_a − d̄_b + d̄ (no weights on this path).
+      const [fa, fb] = D.fe
+      const a = fa.codes, bc = fb.codes
+      const ma = this.#ma, mb = this.#mb
+      ma.fill(0); mb.fill(0)
+      let m = 0
+      // Rows of a level usually come together: sum each run in a register, then add it to its level.
+      let g = -1, run = 0
+      for (let i = 0; i < n; i++) {
+        const v = d[i], ai = a[i]
+        if (ai !== g) { if (g >= 0) ma[g] += run; g = ai; run = 0 }
+        run += v; mb[bc[i]] += v; m += v; ref2 += v * v
+      }
+      if (g >= 0) ma[g] += run
+      for (let k = 0; k < ma.length; k++) ma[k] /= fb.levels
+      for (let k = 0; k < mb.length; k++) mb[k] /= fa.levels
+      m /= n
+      for (let i = 0; i < n; i++) x[i] = d[i] - ma[a[i]] - mb[bc[i]] + m
+    } else {
+      const src = this.#absorber ? this.#absorber.demean(d).values : d
+      const sw = D.sw
+      if (sw) {
+        for (let i = 0; i < n; i++) { x[i] = src[i] * sw[i]; const t = d[i] * sw[i]; ref2 += t * t }
+      } else {
+        x.set(src)
+        for (let i = 0; i < n; i++) ref2 += d[i] * d[i]
+      }
+    }
+    let [dd, dy, xx] = this.#project(x, y)
+    if (dd < 0.5 * xx) [dd, dy] = this.#project(x, y)
+    if (!(Math.sqrt(dd) > COLLINEAR_TOL * Math.sqrt(ref2))) return { estimate: NaN, se: NaN, t: NaN, p: NaN }
     const b = dy / dd
     let v: number
     if (D.vcov === 'iid') {
@@ -191,22 +236,89 @@ export class FwlFitter {
       for (let i = 0; i < n; i++) { const s = x[i] * (y[i] - b * x[i]); m += s * s }
       v = (D.factors[0] * m) / (dd * dd)
     } else {
+      // ẽ = ỹ − β̂D̃ (ỹ already has the controls and fixed effects partialled out).
       let total = 0
-      D.clusters.forEach((c, k) => {
-        const S = this.#sums[k]
+      for (let c = 0; c < D.clusters.length; c++) {
+        const S = this.#sums[c]
         S.fill(0)
-        const codes = c.codes
-        for (let i = 0; i < n; i++) S[codes[i]] += x[i] * (y[i] - b * x[i])
+        const codes = D.clusters[c].codes
+        let g = -1, run = 0
+        for (let i = 0; i < n; i++) {
+          const ci = codes[i]
+          if (ci !== g) { if (g >= 0) S[g] += run; g = ci; run = 0 }
+          run += x[i] * (y[i] - b * x[i])
+        }
+        if (g >= 0) S[g] += run
         let m = 0
         for (let g = 0; g < S.length; g++) m += S[g] * S[g]
-        total += D.factors[k] * m
-      })
+        total += D.factors[c] * m
+      }
       v = Math.max(total, 0) / (dd * dd)
     }
     const se = Math.sqrt(v)
     const t = b / se
     return { estimate: b, se, t, p: tPValue(t, D.dfT) }
   }
+
+  /** x ← (I − QQ')x in place; returns x'x and x'y after, and x'x before. */
+  #project(x: Float64Array, y: Float64Array): [number, number, number] {
+    const n = x.length
+    const blocks = this.#blocks
+    const c = this.#c
+    let xx = 0, dd = 0, dy = 0
+    if (blocks.length === 0) {
+      for (let i = 0; i < n; i++) { const v = x[i]; dd += v * v; dy += v * y[i] }
+      return [dd, dy, dd]
+    }
+    // The coefficients of every block come from x before any subtraction (classical Gram–Schmidt).
+    const coef = new Float64Array(4 * blocks.length)
+    for (let k = 0; k < blocks.length; k++) {
+      const s = blockDots(blocks[k].w, blocks[k].B, x, n, c)
+      if (k === 0) xx = s
+      coef.set(c, 4 * k)
+    }
+    for (let k = 0; k < blocks.length; k++) {
+      c.set(coef.subarray(4 * k, 4 * k + 4))
+      const last = k === blocks.length - 1
+      const r = blockSubtract(blocks[k].w, blocks[k].B, x, n, c, last ? y : undefined)
+      if (last) { dd = r[0]; dy = r[1] }
+    }
+    return [dd, dy, xx]
+  }
+}
+
+/** c ← B'x for a row-major block of width w; returns x'x. */
+function blockDots(w: 2 | 4, B: Float64Array, x: Float64Array, n: number, c: Float64Array): number {
+  let c0 = 0, c1 = 0, c2 = 0, c3 = 0, s = 0
+  if (w === 4) {
+    for (let i = 0, o = 0; i < n; i++, o += 4) {
+      const v = x[i]
+      c0 += B[o] * v; c1 += B[o + 1] * v; c2 += B[o + 2] * v; c3 += B[o + 3] * v; s += v * v
+    }
+  } else {
+    for (let i = 0, o = 0; i < n; i++, o += 2) { const v = x[i]; c0 += B[o] * v; c1 += B[o + 1] * v; s += v * v }
+  }
+  c[0] = c0; c[1] = c1; c[2] = c2; c[3] = c3
+  return s
+}
+
+/** x ← x − B c for a row-major block of width w; with y, also returns x'x and x'y after. */
+function blockSubtract(w: 2 | 4, B: Float64Array, x: Float64Array, n: number, c: Float64Array, y?: Float64Array): [number, number] {
+  const c0 = c[0], c1 = c[1], c2 = c[2], c3 = c[3]
+  let dd = 0, dy = 0
+  if (w === 4 && y) {
+    for (let i = 0, o = 0; i < n; i++, o += 4) {
+      const v = x[i] - c0 * B[o] - c1 * B[o + 1] - c2 * B[o + 2] - c3 * B[o + 3]
+      x[i] = v; dd += v * v; dy += v * y[i]
+    }
+  } else if (w === 4) {
+    for (let i = 0, o = 0; i < n; i++, o += 4) x[i] = x[i] - c0 * B[o] - c1 * B[o + 1] - c2 * B[o + 2] - c3 * B[o + 3]
+  } else if (y) {
+    for (let i = 0, o = 0; i < n; i++, o += 2) { const v = x[i] - c0 * B[o] - c1 * B[o + 1]; x[i] = v; dd += v * v; dy += v * y[i] }
+  } else {
+    for (let i = 0, o = 0; i < n; i++, o += 2) x[i] = x[i] - c0 * B[o] - c1 * B[o + 1]
+  }
+  return [dd, dy]
 }
 
 /** Two factors, no weights, every (a, b) cell exactly once: two-way demeaning has a closed form. */

@@ -56,6 +56,32 @@ describe('FWL draw = full re-fit', () => {
   })
 })
 
+describe('FWL projection', () => {
+  // Six controls fill a block of four and one of two; a fake treatment that is mostly a
+  // control leaves a small D̃, which takes the second projection.
+  test.each([['six controls', 1], ['treatment mostly a control', 30]] as const)('%s: equals a full re-fit', (_, mix) => {
+    const f0 = panel(5)
+    const x1 = f0.numbers('x1'), x2 = f0.numbers('x2')
+    const f = f0.withColumn('x3', { type: 'number', data: x1.map((v, i) => v * x2[i]) })
+      .withColumn('x4', { type: 'number', data: x1.map((v) => v * v) })
+      .withColumn('x5', { type: 'number', data: x2.map((v) => Math.sin(v)) })
+      .withColumn('x6', { type: 'number', data: x2.map((v, i) => v - 0.5 * x1[i]) })
+    const controls = ['x1', 'x2', 'x3', 'x4', 'x5', 'x6']
+    const spec: RegressionSpec = { outcome: 'y', regressors: ['D', ...controls], fixedEffects: ['unit', 'year'], cluster: ['unit'], vcov: 'cluster' }
+    const fit = regress(f, spec)
+    const fitter = new FwlFitter(fwlDesign(f, spec, fit, controls))
+    const paths = panelPaths(f.column('unit')!, f.numbers('year'), f.numbers('D'), fit.rows)
+    for (let d = 1; d <= 5; d++) {
+      const perm = donorTreatment(paths, permutation(new Rng(['proj', d]), paths.units.length))
+      const fake = perm.map((v, i) => v + mix * x1[i])
+      const got = fitter.fit(fake)
+      const full = regress(f.withColumn('D', { type: 'number', data: fake }), spec).terms.find((t) => t.term === 'D')!
+      expect(Math.abs(got.estimate - full.estimate)).toBeLessThan(1e-9 * full.stdError)
+      expect(Math.abs(got.se - full.stdError) / full.stdError).toBeLessThan(1e-9)
+    }
+  })
+})
+
 describe('schemes', () => {
   const f = panel(4)
   const rows = Int32Array.from({ length: f.nrows }, (_, i) => i)
