@@ -15,7 +15,7 @@ export const PLACEBO_FACTS = ['p_placebo', 'p_left', 'p_right', 'p_one_sided', '
 
 export default defineStage<PlaceboParams>({
   kind: 'placebo',
-  version: 1,
+  version: 2,
   description:
     'Placebo (randomization) test of a did model: the treatment reassigned across units (`units`), moved earlier (`time`) or both (`mixed`), or replayed from a file; draws.csv, summary.csv, density and scatter figures; facts `p_placebo`, `p_left`, `p_right`, `mean`, `sd`.',
   params: placeboParams,
