@@ -8,7 +8,7 @@ import { relative, resolve, isAbsolute } from 'node:path'
 import { LineCounter, parseDocument, type YAMLError } from 'yaml'
 import { QuasiError, QuasiErrors, type ErrorCode } from '../errors.ts'
 import { positionAt, type SourceFile } from './source.ts'
-import { duplicateKeys } from './unique-keys.ts'
+import { walkDocument } from './unique-keys.ts'
 
 export async function readPipelineFile(file: string, cwd = process.cwd()): Promise<SourceFile> {
   const abs = resolve(cwd, file)
@@ -42,20 +42,52 @@ export function parsePipelineText(text: string, display: string, abs = display):
       }),
     ])
   }
-  const doc = parseDocument(text, {
-    lineCounter: lines,
-    prettyErrors: false,
-    uniqueKeys: false,
-    schema: 'core',
-    customTags: [],
-    merge: false,
-    strict: true,
-    keepSourceTokens: false,
-  })
+  const doc = withPlainEnv(() =>
+    parseDocument(text, {
+      lineCounter: lines,
+      prettyErrors: false,
+      uniqueKeys: false,
+      schema: 'core',
+      customTags: [],
+      merge: false,
+      strict: true,
+      keepSourceTokens: false,
+    }),
+  )
   const src: SourceFile = { display, abs, text, lines, doc }
-  const problems = [...inOrder(doc.errors, duplicateKeys(doc)), ...doc.warnings].map((e) => yamlError(src, e))
+  const walked = walkDocument(doc)
+  const problems = [...inOrder(doc.errors, walked.duplicates), ...doc.warnings].map((e) => yamlError(src, e))
   if (problems.length > 0) throw new QuasiErrors(problems)
+  if (walked.value) plainValues.set(src, walked.value.value)
   return src
+}
+
+/** The plain value the duplicate-key walk built, for the first plan made from `src` (plans fill in defaults, so a value serves once). */
+const plainValues = new WeakMap<SourceFile, unknown>()
+
+/** The document's plain value built while it was read, once; undefined when it was not built (then use `doc.toJS`). */
+export function takePlainValue(src: SourceFile): { value: unknown } | undefined {
+  if (!plainValues.has(src)) return undefined
+  const value = plainValues.get(src)
+  plainValues.delete(src)
+  return { value }
+}
+
+/**
+ * Run `f` with `process.env` as a plain copy. yaml's parser reads `process.env.LOG_TOKENS`
+ * for every token, and each read of the real `process.env` asks the operating system: two
+ * million tokens of a 10 MB file spent about a second there. Nothing else runs meanwhile
+ * (`f` is synchronous), and the real object is back before `f`'s result is used.
+ */
+function withPlainEnv<T>(f: () => T): T {
+  const real = Object.getOwnPropertyDescriptor(process, 'env')
+  if (!real || !('value' in real) || !real.writable) return f()
+  process.env = { ...real.value }
+  try {
+    return f()
+  } finally {
+    Object.defineProperty(process, 'env', real)
+  }
 }
 
 /** yaml's errors in its order, with the duplicate keys merged in where they stand in the file. */

@@ -18,6 +18,7 @@ import { StageGraph } from '../graph/graph.ts'
 import { checkColumns, readFileHeader } from './columns.ts'
 import { parseExpectation, type Expectation } from './expect.ts'
 import { factDeclared } from './facts.ts'
+import { takePlainValue } from './load.ts'
 import { expandMatrix, hasPlaceholder, substitute, type Instance, type MatrixSpec } from './matrix.ts'
 import { envelopeSchema, paramsSchema } from './schema.ts'
 import { locate, positionAt, type SourceFile, type ValuePath } from './source.ts'
@@ -369,6 +370,9 @@ const MAX_ALIAS_COUNT = 100
 
 /** The document as plain values. yaml throws a bare ReferenceError for too many aliases; that is the user's file, not a bug. */
 function toValue(src: SourceFile): unknown {
+  // Built while the duplicate keys were looked for, when the file has no aliases (which are what the rest of this function is about).
+  const built = takePlainValue(src)
+  if (built) return built.value
   // An alias inside the node its anchor names (`a: &w { b: *w }`) makes a cyclic value, which no stage can take.
   let cyclic: Alias | undefined
   visit(src.doc, {
