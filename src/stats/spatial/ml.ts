@@ -25,7 +25,7 @@
 import { QuasiError } from '../../errors.ts'
 import type { SparseMatrix } from '../../artifacts/weights.ts'
 import { crossprod, dot, invert, leastSquares, spdInverse, cholesky, cholSolve } from './dense.ts'
-import { demean, panelLag, type SpatialEffects } from './panel.ts'
+import { demean, panelLags, type SpatialEffects } from './panel.ts'
 import { applyWA } from './moments.ts'
 import { logDet, rhoInterval, traceSum, type Spectrum } from './spectrum.ts'
 
@@ -78,10 +78,10 @@ export interface Transformed {
 
 export function transform(d: SpatialData): Transformed {
   const dm = (v: Float64Array) => demean(v, d.n, d.t, d.effects)
-  const lag = (v: Float64Array) => panelLag(d.w, v, d.t)
   const yd = dm(d.y), xd = d.x.map(dm)
-  if (d.convention === 'splm') return { yd, xd, wyd: lag(yd), wxd: xd.map(lag) }
-  return { yd, xd, wyd: dm(lag(d.y)), wxd: d.x.map((c) => dm(lag(c))) }
+  if (d.convention === 'splm') { const [wyd, ...wxd] = panelLags(d.w, [yd, ...xd], d.t); return { yd, xd, wyd, wxd } }
+  const [wy, ...wx] = panelLags(d.w, [d.y, ...d.x], d.t)
+  return { yd, xd, wyd: dm(wy), wxd: wx.map(dm) }
 }
 
 /** Edge margin of ρ's open interval. */
