@@ -24,7 +24,7 @@
  */
 import { QuasiError } from '../../errors.ts'
 import type { SparseMatrix } from '../../artifacts/weights.ts'
-import { crossprod, dot, invert, leastSquares, spdInverse, spdInverseDense, cholesky, cholSolve } from './dense.ts'
+import { crossprod, dot, invert, leastSquares, spdInverse, spdInverseInPlace, cholesky, cholSolve } from './dense.ts'
 import { demean, panelLags, type SpatialEffects } from './panel.ts'
 import { applyWA } from './moments.ts'
 import { logDet, rhoInterval, traceSum, type Spectrum } from './spectrum.ts'
@@ -326,7 +326,7 @@ function symmetricInverse(w: SparseMatrix, d: Float64Array, rho: number): Float6
     const j = w.cols[p]
     if (j <= i) B[i * n + j] -= rho * w.values[p] * (sq[i] / sq[j])
   }
-  const Bi = spdInverseDense(B, n)
+  const Bi = spdInverseInPlace(B, n)
   if (!Bi) return undefined
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) Bi[i * n + j] *= sq[j] / sq[i]
   return Bi
