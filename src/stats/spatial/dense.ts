@@ -106,3 +106,54 @@ export function leastSquares(z: readonly Float64Array[], y: Float64Array, zz = c
   for (let j = 0; j < k; j++) { const c = z[j], b = coef[j]; for (let i = 0; i < resid.length; i++) resid[i] -= b * c[i] }
   return { coef, resid }
 }
+
+/**
+ * Inverse of a symmetric positive definite n × n row-major matrix `a`, whole; undefined if not
+ * SPD. Only a's lower triangle is read, and a is overwritten (by L, then L⁻¹), which spares
+ * two N × N allocations. Cholesky a = LL′, then L⁻¹ and a⁻¹ = L⁻′L⁻¹, each along rows:
+ * n³/2 multiply-adds against Gauss–Jordan's n³.
+ */
+export function spdInverseInPlace(a: Float64Array, n: number): Float64Array | undefined {
+  // L in place: row i of L from a's row i and the rows j < i of L already written
+  for (let i = 0; i < n; i++) {
+    const ri = i * n
+    for (let j = 0; j <= i; j++) {
+      const rj = j * n
+      let s = a[ri + j]
+      for (let p = 0; p < j; p++) s -= a[ri + p] * a[rj + p]
+      if (i === j) {
+        if (!(s > 0)) return undefined
+        a[ri + i] = Math.sqrt(s)
+      } else a[ri + j] = s / a[rj + j]
+    }
+  }
+  // X = L⁻¹ in place, row by row: x_ij = −(Σ_{j≤p<i} l_ip x_pj)/l_ii, x_ii = 1/l_ii (row i of L
+  // is read whole before row i of X replaces it; rows p < i are X already)
+  const acc = new Float64Array(n)
+  for (let i = 0; i < n; i++) {
+    const ri = i * n
+    acc.fill(0, 0, i)
+    for (let p = 0; p < i; p++) {
+      const lp = a[ri + p]
+      if (lp === 0) continue
+      const rp = p * n
+      for (let j = 0; j <= p; j++) acc[j] += lp * a[rp + j]
+    }
+    const d = 1 / a[ri + i]
+    for (let j = 0; j < i; j++) a[ri + j] = -acc[j] * d
+    a[ri + i] = d
+  }
+  // a⁻¹ = X′X: (a⁻¹)_jk = Σ_{p ≥ max(j,k)} x_pj x_pk, accumulated row p of X at a time
+  const out = new Float64Array(n * n)
+  for (let p = 0; p < n; p++) {
+    const rp = p * n
+    for (let j = 0; j <= p; j++) {
+      const v = a[rp + j]
+      if (v === 0) continue
+      const rj = j * n
+      for (let k = 0; k <= j; k++) out[rj + k] += v * a[rp + k]
+    }
+  }
+  for (let j = 0; j < n; j++) for (let k = 0; k < j; k++) out[k * n + j] = out[j * n + k]
+  return out
+}

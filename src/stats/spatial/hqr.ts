@@ -45,6 +45,7 @@ function balance(a: Float64Array, n: number, N: number): void {
 }
 
 function hessenberg(a: Float64Array, n: number, N: number): void {
+  const y = new Float64Array(N)
   for (let m = 2; m < n; m++) {
     let x = 0, i = m
     for (let j = m; j <= n; j++) if (Math.abs(a[j * N + m - 1]) > Math.abs(x)) { x = a[j * N + m - 1]; i = j }
@@ -52,16 +53,29 @@ function hessenberg(a: Float64Array, n: number, N: number): void {
       for (let j = m - 1; j <= n; j++) { const t = a[i * N + j]; a[i * N + j] = a[m * N + j]; a[m * N + j] = t }
       for (let j = 1; j <= n; j++) { const t = a[j * N + i]; a[j * N + i] = a[j * N + m]; a[j * N + m] = t }
     }
-    if (x !== 0) {
-      for (i = m + 1; i <= n; i++) {
-        let y = a[i * N + m - 1]
-        if (y !== 0) {
-          y /= x
-          a[i * N + m - 1] = y
-          for (let j = m; j <= n; j++) a[i * N + j] -= y * a[m * N + j]
-          for (let j = 1; j <= n; j++) a[j * N + m] += y * a[j * N + i]
-        }
+    if (x === 0) continue
+    // L⁻¹A then (L⁻¹A)L: all row eliminations first, then column m gains Σ_i y_i·(column i),
+    // one contiguous dot product per row instead of a strided pass per column
+    let any = false
+    const rm = m * N
+    for (i = m + 1; i <= n; i++) {
+      const ri = i * N
+      let yi = a[ri + m - 1]
+      y[i] = 0
+      if (yi !== 0) {
+        yi /= x
+        a[ri + m - 1] = yi
+        y[i] = yi
+        any = true
+        for (let j = m; j <= n; j++) a[ri + j] -= yi * a[rm + j]
       }
+    }
+    if (!any) continue
+    for (let j = 1; j <= n; j++) {
+      const rj = j * N
+      let s = 0
+      for (let c = m + 1; c <= n; c++) s += y[c] * a[rj + c]
+      a[rj + m] += s
     }
   }
 }
@@ -69,24 +83,23 @@ function hessenberg(a: Float64Array, n: number, N: number): void {
 const sign = (a: number, b: number) => (b >= 0 ? Math.abs(a) : -Math.abs(a))
 
 function hqr(a: Float64Array, n: number, N: number, wr: Float64Array, wi: Float64Array): boolean {
-  const A = (i: number, j: number) => a[i * N + j]
   let anorm = 0
-  for (let i = 1; i <= n; i++) for (let j = Math.max(i - 1, 1); j <= n; j++) anorm += Math.abs(A(i, j))
+  for (let i = 1; i <= n; i++) for (let j = Math.max(i - 1, 1); j <= n; j++) anorm += Math.abs(a[i * N + j])
   let nn = n, t = 0
   let p = 0, q = 0, r = 0, s = 0, w = 0, x = 0, y = 0, z = 0
   while (nn >= 1) {
     let its = 0, l: number
     do {
       for (l = nn; l >= 2; l--) {
-        s = Math.abs(A(l - 1, l - 1)) + Math.abs(A(l, l))
+        s = Math.abs(a[(l - 1) * N + l - 1]) + Math.abs(a[l * N + l])
         if (s === 0) s = anorm
-        if (Math.abs(A(l, l - 1)) + s === s) { a[l * N + l - 1] = 0; break }
+        if (Math.abs(a[l * N + l - 1]) + s === s) { a[l * N + l - 1] = 0; break }
       }
-      x = A(nn, nn)
+      x = a[nn * N + nn]
       if (l === nn) { wr[nn] = x + t; wi[nn--] = 0 }
       else {
-        y = A(nn - 1, nn - 1)
-        w = A(nn, nn - 1) * A(nn - 1, nn)
+        y = a[(nn - 1) * N + nn - 1]
+        w = a[nn * N + nn - 1] * a[(nn - 1) * N + nn]
         if (l === nn - 1) {
           p = 0.5 * (y - x); q = p * p + w; z = Math.sqrt(Math.abs(q)); x += t
           if (q >= 0) {
@@ -105,22 +118,22 @@ function hqr(a: Float64Array, n: number, N: number, wr: Float64Array, wi: Float6
           if (its === 10 || its === 20) {
             t += x
             for (let i = 1; i <= nn; i++) a[i * N + i] -= x
-            s = Math.abs(A(nn, nn - 1)) + Math.abs(A(nn - 1, nn - 2))
+            s = Math.abs(a[nn * N + nn - 1]) + Math.abs(a[(nn - 1) * N + nn - 2])
             y = x = 0.75 * s
             w = -0.4375 * s * s
           }
           ++its
           let m: number
           for (m = nn - 2; m >= l; m--) {
-            z = A(m, m); r = x - z; s = y - z
-            p = (r * s - w) / A(m + 1, m) + A(m, m + 1)
-            q = A(m + 1, m + 1) - z - r - s
-            r = A(m + 2, m + 1)
+            z = a[m * N + m]; r = x - z; s = y - z
+            p = (r * s - w) / a[(m + 1) * N + m] + a[m * N + m + 1]
+            q = a[(m + 1) * N + m + 1] - z - r - s
+            r = a[(m + 2) * N + m + 1]
             s = Math.abs(p) + Math.abs(q) + Math.abs(r)
             p /= s; q /= s; r /= s
             if (m === l) break
-            const u = Math.abs(A(m, m - 1)) * (Math.abs(q) + Math.abs(r))
-            const v = Math.abs(p) * (Math.abs(A(m - 1, m - 1)) + Math.abs(z) + Math.abs(A(m + 1, m + 1)))
+            const u = Math.abs(a[m * N + m - 1]) * (Math.abs(q) + Math.abs(r))
+            const v = Math.abs(p) * (Math.abs(a[(m - 1) * N + m - 1]) + Math.abs(z) + Math.abs(a[(m + 1) * N + m + 1]))
             if (u + v === v) break
           }
           for (let i = m + 2; i <= nn; i++) {
@@ -129,26 +142,41 @@ function hqr(a: Float64Array, n: number, N: number, wr: Float64Array, wi: Float6
           }
           for (let k = m; k <= nn - 1; k++) {
             if (k !== m) {
-              p = A(k, k - 1); q = A(k + 1, k - 1); r = 0
-              if (k !== nn - 1) r = A(k + 2, k - 1)
+              p = a[k * N + k - 1]; q = a[(k + 1) * N + k - 1]; r = 0
+              if (k !== nn - 1) r = a[(k + 2) * N + k - 1]
               if ((x = Math.abs(p) + Math.abs(q) + Math.abs(r)) !== 0) { p /= x; q /= x; r /= x }
             }
             if ((s = sign(Math.sqrt(p * p + q * q + r * r), p)) !== 0) {
-              if (k === m) { if (l !== m) a[k * N + k - 1] = -A(k, k - 1) }
+              if (k === m) { if (l !== m) a[k * N + k - 1] = -a[k * N + k - 1] }
               else a[k * N + k - 1] = -s * x
               p += s; x = p / s; y = q / s; z = r / s; q /= p; r /= p
-              for (let j = k; j <= nn; j++) {
-                p = A(k, j) + q * A(k + 1, j)
-                if (k !== nn - 1) { p += r * A(k + 2, j); a[(k + 2) * N + j] -= p * z }
-                a[(k + 1) * N + j] -= p * y
-                a[k * N + j] -= p * x
-              }
+              // the reflector on rows k..k+2 (columns k..nn), then on columns k..k+2 (rows l..k+3)
+              const r0 = k * N, r1 = r0 + N, r2 = r1 + N
               const mmin = nn < k + 3 ? nn : k + 3
-              for (let i = l; i <= mmin; i++) {
-                p = x * A(i, k) + y * A(i, k + 1)
-                if (k !== nn - 1) { p += z * A(i, k + 2); a[i * N + k + 2] -= p * r }
-                a[i * N + k + 1] -= p * q
-                a[i * N + k] -= p
+              if (k !== nn - 1) {
+                for (let j = k; j <= nn; j++) {
+                  const v = a[r0 + j] + q * a[r1 + j] + r * a[r2 + j]
+                  a[r2 + j] -= v * z
+                  a[r1 + j] -= v * y
+                  a[r0 + j] -= v * x
+                }
+                for (let i = l, o = l * N + k; i <= mmin; i++, o += N) {
+                  const v = x * a[o] + y * a[o + 1] + z * a[o + 2]
+                  a[o + 2] -= v * r
+                  a[o + 1] -= v * q
+                  a[o] -= v
+                }
+              } else {
+                for (let j = k; j <= nn; j++) {
+                  const v = a[r0 + j] + q * a[r1 + j]
+                  a[r1 + j] -= v * y
+                  a[r0 + j] -= v * x
+                }
+                for (let i = l, o = l * N + k; i <= mmin; i++, o += N) {
+                  const v = x * a[o] + y * a[o + 1]
+                  a[o + 1] -= v * q
+                  a[o] -= v
+                }
               }
             }
           }

@@ -24,8 +24,8 @@
  */
 import { QuasiError } from '../../errors.ts'
 import type { SparseMatrix } from '../../artifacts/weights.ts'
-import { crossprod, dot, invert, leastSquares, spdInverse, cholesky, cholSolve } from './dense.ts'
-import { demean, panelLag, type SpatialEffects } from './panel.ts'
+import { crossprod, dot, invert, leastSquares, spdInverse, spdInverseInPlace, cholesky, cholSolve } from './dense.ts'
+import { demean, panelLags, type SpatialEffects } from './panel.ts'
 import { applyWA } from './moments.ts'
 import { logDet, rhoInterval, traceSum, type Spectrum } from './spectrum.ts'
 
@@ -78,10 +78,10 @@ export interface Transformed {
 
 export function transform(d: SpatialData): Transformed {
   const dm = (v: Float64Array) => demean(v, d.n, d.t, d.effects)
-  const lag = (v: Float64Array) => panelLag(d.w, v, d.t)
   const yd = dm(d.y), xd = d.x.map(dm)
-  if (d.convention === 'splm') return { yd, xd, wyd: lag(yd), wxd: xd.map(lag) }
-  return { yd, xd, wyd: dm(lag(d.y)), wxd: d.x.map((c) => dm(lag(c))) }
+  if (d.convention === 'splm') { const [wyd, ...wxd] = panelLags(d.w, [yd, ...xd], d.t); return { yd, xd, wyd, wxd } }
+  const [wy, ...wx] = panelLags(d.w, [d.y, ...d.x], d.t)
+  return { yd, xd, wyd: dm(wy), wxd: wx.map(dm) }
 }
 
 /** Edge margin of ρ's open interval. */
@@ -256,11 +256,8 @@ function information(model: SpatialModel, d: SpatialData, tr: Transformed, z: re
   const { n, t } = d
   const NT = n * t, k = z.length, m = k + 2
   if (d.spectrum.moments) return informationMoments(model, d, tr, z, beta, rho, s2)
-  const A = new Float64Array(n * n)
-  for (let i = 0; i < n; i++) A[i * n + i] = 1
   const w = d.w
-  for (let i = 0; i < n; i++) for (let p = w.rowStart[i]; p < w.rowStart[i + 1]; p++) A[i * n + w.cols[p]] -= rho * w.values[p]
-  const Ai = invert(A, n)
+  const Ai = (d.spectrum.similarity && symmetricInverse(w, d.spectrum.similarity, rho)) || invert(identityMinus(w, rho), n)
   if (!Ai) throw new QuasiError('SINGULAR_DESIGN', `I − ρW is singular at ρ = ${rho}`, { role: { role: 'weights' }, hint: 'a W with an eigenvalue at 1/ρ; check the weights (duplicated or disconnected units)' })
   // W̃ = W A⁻¹, which is (A⁻¹ − I)/ρ since A⁻¹ = I + ρWA⁻¹; the product itself only when ρ is near 0
   let WA: Float64Array
@@ -275,11 +272,10 @@ function information(model: SpatialModel, d: SpatialData, tr: Transformed, z: re
       for (let c = 0; c < n; c++) WA[ro + c] += v * Ai[rj + c]
     }
   }
-  let trWA = 0, trWAWA = 0, trWAtWA = 0
-  for (let i = 0; i < n; i++) {
-    trWA += WA[i * n + i]
-    for (let j = 0; j < n; j++) { const v = WA[i * n + j]; trWAWA += v * WA[j * n + i]; trWAtWA += v * v }
-  }
+  // tr(W̃) = Σ ω/(1 − ρω) and tr(W̃W̃) = Σ ω²/(1 − ρω)² from the eigenvalues; tr(W̃′W̃) = ‖W̃‖² is not spectral
+  const trWA = traceSum(d.spectrum, rho, 1, 1), trWAWA = traceSum(d.spectrum, rho, 2, 2)
+  let trWAtWA = 0
+  for (let i = 0; i < WA.length; i++) trWAtWA += WA[i] * WA[i]
   const I = new Float64Array(m * m)
   const set = (i: number, j: number, v: number) => { I[i * m + j] = v; I[j * m + i] = v }
   if (model === 'sem') {
@@ -307,6 +303,33 @@ function information(model: SpatialModel, d: SpatialData, tr: Transformed, z: re
   const V = spdInverse(I, m)
   if (!V) throw new QuasiError('SINGULAR_DESIGN', 'the information matrix is singular', { role: { role: 'design' }, hint: 'ρ may be at the edge of its interval, or a regressor nearly collinear with its spatial lag' })
   return V
+}
+
+/** I − ρW, dense row-major. */
+function identityMinus(w: SparseMatrix, rho: number): Float64Array {
+  const n = w.n, A = new Float64Array(n * n)
+  for (let i = 0; i < n; i++) A[i * n + i] = 1
+  for (let i = 0; i < n; i++) for (let p = w.rowStart[i]; p < w.rowStart[i + 1]; p++) A[i * n + w.cols[p]] -= rho * w.values[p]
+  return A
+}
+
+/**
+ * (I − ρW)⁻¹ for a W with D^{1/2} W D^{-1/2} = S symmetric: D^{-1/2}(I − ρS)⁻¹D^{1/2}, where
+ * I − ρS is positive definite for ρ inside its interval, so a Cholesky inverse (half the work of
+ * Gauss–Jordan) serves; undefined when it is not (ρ outside, as a bias correction can put it).
+ */
+function symmetricInverse(w: SparseMatrix, d: Float64Array, rho: number): Float64Array | undefined {
+  const n = w.n, sq = d.map(Math.sqrt)
+  const B = new Float64Array(n * n)
+  for (let i = 0; i < n; i++) B[i * n + i] = 1
+  for (let i = 0; i < n; i++) for (let p = w.rowStart[i]; p < w.rowStart[i + 1]; p++) {
+    const j = w.cols[p]
+    if (j <= i) B[i * n + j] -= rho * w.values[p] * (sq[i] / sq[j])
+  }
+  const Bi = spdInverseInPlace(B, n)
+  if (!Bi) return undefined
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) Bi[i * n + j] *= sq[j] / sq[i]
+  return Bi
 }
 
 /**

@@ -26,6 +26,8 @@ export interface Spectrum {
   readonly method: 'symmetric' | 'general' | 'moments'
   /** The trace moments (method `moments`: large sparse W; re and im are then empty). */
   readonly moments?: TraceMoments
+  /** Method `symmetric`: the d with D^{1/2} W D^{-1/2} symmetric (then I − ρW inverts through a Cholesky factor). */
+  readonly similarity?: Float64Array
 }
 
 export interface MomentOptions {
@@ -74,7 +76,7 @@ export function spectrum(w: SparseMatrix): Spectrum {
   const n = w.n
   const rowStochastic = isRowStochastic(w)
   const sym = symmetrized(w)
-  if (sym) return { n, re: symmetricEigenvalues(sym, n), im: new Float64Array(n), rowStochastic, method: 'symmetric' }
+  if (sym) return { n, re: symmetricEigenvalues(sym.s, n), im: new Float64Array(n), rowStochastic, method: 'symmetric', similarity: sym.d }
   const dense = new Float64Array(n * n)
   for (let i = 0; i < n; i++) for (let k = w.rowStart[i]; k < w.rowStart[i + 1]; k++) dense[i * n + w.cols[k]] = w.values[k]
   const g = generalEigenvalues(dense, n)
@@ -97,7 +99,7 @@ export function minReal(s: Spectrum): number {
  * for all i, j (then S is symmetric); undefined otherwise. d is found by walking the graph of W
  * from each component's first unit (d = 1 there).
  */
-function symmetrized(w: SparseMatrix): Float64Array | undefined {
+function symmetrized(w: SparseMatrix): { s: Float64Array; d: Float64Array } | undefined {
   const n = w.n
   const dense = new Float64Array(n * n)
   for (let i = 0; i < n; i++) for (let k = w.rowStart[i]; k < w.rowStart[i + 1]; k++) dense[i * n + w.cols[k]] = w.values[k]
@@ -129,7 +131,7 @@ function symmetrized(w: SparseMatrix): Float64Array | undefined {
     if (Math.abs(a - b) > 1e-10 * Math.max(Math.abs(a), Math.abs(b))) return undefined
     s[i * n + j] = s[j * n + i] = (a + b) / 2
   }
-  return s
+  return { s, d }
 }
 
 /** Eigenvalues of a symmetric matrix (destroyed): tridiagonal reduction, then implicit QL. */
@@ -149,14 +151,15 @@ export function symmetricEigenvalues(a: Float64Array, n: number): Float64Array {
         h -= f * g
         a[ri + l] = f - g
         f = 0
+        // p = A·u/h from the lower triangle read along rows (each entry serves row j and column j)
+        e.fill(0, 0, l + 1)
         for (let j = 0; j <= l; j++) {
-          g = 0
-          const rj = j * n
-          for (let k = 0; k <= j; k++) g += a[rj + k] * a[ri + k]
-          for (let k = j + 1; k <= l; k++) g += a[k * n + j] * a[ri + k]
-          e[j] = g / h
-          f += e[j] * a[ri + j]
+          const rj = j * n, uj = a[ri + j]
+          g = a[rj + j] * uj
+          for (let k = 0; k < j; k++) { const v = a[rj + k]; g += v * a[ri + k]; e[k] += v * uj }
+          e[j] += g
         }
+        for (let j = 0; j <= l; j++) { e[j] /= h; f += e[j] * a[ri + j] }
         const hh = f / (h + h)
         for (let j = 0; j <= l; j++) {
           f = a[ri + j]

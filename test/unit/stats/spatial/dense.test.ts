@@ -1,6 +1,6 @@
-/** The dense helpers of the spatial kernels: the in-place Gauss–Jordan inverse (with row exchanges) and Cholesky solves. */
+/** The dense helpers of the spatial kernels: the in-place Gauss–Jordan inverse (with row exchanges), the Cholesky inverse and Cholesky solves. */
 import { expect, test } from 'vitest'
-import { cholesky, cholSolve, invert, spdInverse } from '../../../../src/stats/spatial/dense.ts'
+import { cholesky, cholSolve, invert, spdInverse, spdInverseInPlace } from '../../../../src/stats/spatial/dense.ts'
 
 test('invert: A·A⁻¹ = I on a matrix that needs row exchanges; a singular matrix gives undefined', () => {
   const n = 40
@@ -26,4 +26,19 @@ test('Cholesky solve and SPD inverse', () => {
   const v = spdInverse(a, 3)!
   expect(Math.abs(a[0] * v[0] + a[1] * v[3] + a[2] * v[6] - 1)).toBeLessThan(1e-14)
   expect(cholesky([1, 2, 2, 1], 2)).toBeUndefined()
+})
+
+test('spdInverseInPlace: equals Gauss–Jordan on an SPD matrix, reads only the lower triangle; an indefinite matrix gives undefined', () => {
+  const n = 50
+  // M = I − 0.4·S with S symmetric, spectral radius < 1: positive definite
+  const s = new Float64Array(n * n)
+  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) s[i * n + j] = s[j * n + i] = Math.abs(Math.sin(i * 3.1 + j * 0.7)) / n
+  const m = s.map((v, k) => (k % (n + 1) === 0 ? 1 : 0) - 0.4 * v)
+  const gj = invert(m, n)!
+  const lower = m.map((v, k) => (k % n > Math.floor(k / n) ? NaN : v)) // the upper triangle must not be read
+  const ch = spdInverseInPlace(lower, n)!
+  let err = 0
+  for (let k = 0; k < n * n; k++) err = Math.max(err, Math.abs(ch[k] - gj[k]))
+  expect(err).toBeLessThan(1e-13)
+  expect(spdInverseInPlace(Float64Array.from([1, 2, 2, 1]), 2)).toBeUndefined()
 })
