@@ -9,6 +9,7 @@ import { mainModel } from '../../src/artifacts/model.ts'
 import { QuasiError } from '../../src/errors.ts'
 import type { StageResult } from '../../src/stage.ts'
 import did from '../../stages/did/stage.ts'
+import regress from '../../stages/regress/stage.ts'
 import bacon from '../../stages/bacon/stage.ts'
 import type { BaconParams } from '../../stages/bacon/params.ts'
 import fixture from '../fixtures/bacon/bacon.json' with { type: 'json' }
@@ -121,6 +122,18 @@ describe('outputs', () => {
 describe('errors', () => {
   const base = frames.staggered
   const edit = (keep: (i: number) => boolean, f: Frame = base) => f.filter(Uint8Array.from({ length: f.nrows }, (_, i) => (keep(i) ? 1 : 0)))
+
+  test('a regress model is not a DID', async () => {
+    const ctx = makeTestContext({
+      params: { from: 'data', outcome: 'y', regressors: ['x'], cluster: 'unit', small_sample: 'nested', stepwise: false, digits: 3 },
+      inputs: { data: base }, panel, stage: 'baseline', kind: 'regress',
+    })
+    const r = await regress.run(ctx as never)
+    const e = await quasiError(runBacon({ kind: 'regress', frame: r.frame, model: r.model }))
+    expect(e.code).toBe('INVALID_VALUE')
+    expect(e.param).toEqual(['model'])
+    expect(e.message).toMatch(/not a difference-in-differences specification: it has no treatment with adoption timing/)
+  })
 
   test('a 0/1 treatment column is not adoption timing', async () => {
     const withD = base.withColumn('D', { type: 'number', data: Float64Array.from(base.numbers('adopt'), (a, i) => (a <= base.numbers('year')[i] ? 1 : 0)) })
