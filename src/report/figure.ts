@@ -295,8 +295,8 @@ export function baconScatterPlot(points: readonly { weight: number; estimate: nu
         encoding: {
           x: { field: 'weight', type: 'quantitative', title: 'Weight', scale: { zero: true } },
           y: { field: 'estimate', type: 'quantitative', title: opts.yTitle ?? '2×2 DD estimate', scale: { zero: false } },
-          shape: { field: 'type', type: 'nominal', title: null, scale: { domain, range: shapes.slice(0, domain.length) }, legend: { orient: 'bottom' } },
-          color: { field: 'type', type: 'nominal', title: null, scale: { domain, range: greys.slice(0, domain.length) }, legend: { orient: 'bottom' } },
+          shape: { field: 'type', type: 'nominal', title: null, scale: { domain, range: shapes.slice(0, domain.length) }, legend: { orient: 'bottom', columns: 2, labelLimit: 220 } },
+          color: { field: 'type', type: 'nominal', title: null, scale: { domain, range: greys.slice(0, domain.length) }, legend: { orient: 'bottom', columns: 2, labelLimit: 220 } },
         },
       },
       { data: { values: [{}] }, mark: { type: 'rule', color: 'black', strokeWidth: 1, strokeDash: [5, 4] }, encoding: { y: { datum: twfe, type: 'quantitative' } } },
