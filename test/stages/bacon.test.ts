@@ -119,6 +119,20 @@ describe('outputs', () => {
   })
 })
 
+describe('cohorts', () => {
+  test('row order does not matter; adoption between observed periods joins the next period\'s cohort', async () => {
+    const f = frames.staggered
+    const reversed = f.take(Int32Array.from({ length: f.nrows }, (_, i) => f.nrows - 1 - i))
+    const a = await runBacon(await model(f))
+    const b = await runBacon(await model(reversed))
+    expect(b.result.files!['decomposition.csv']).toBe(a.result.files!['decomposition.csv'])
+    // 2006.5 is not a period: D = 1 from 2007 on, the same path as adoption 2007.
+    const adopt = Float64Array.from(f.numbers('adopt'), (v) => (v === 2007 ? 2006.5 : v))
+    const c = await runBacon(await model(f.withColumn('adopt', { type: 'number', data: adopt })))
+    expect(c.result.files!['decomposition.csv']).toBe(a.result.files!['decomposition.csv'])
+  })
+})
+
 describe('errors', () => {
   const base = frames.staggered
   const edit = (keep: (i: number) => boolean, f: Frame = base) => f.filter(Uint8Array.from({ length: f.nrows }, (_, i) => (keep(i) ? 1 : 0)))

@@ -6,7 +6,7 @@
 import { QuasiError } from '../../errors.ts'
 
 export interface BaconPanel {
-  /** Units in order of first appearance. */
+  /** Units sorted by their key (code-unit order), so that sums do not depend on row order. */
   readonly units: readonly string[]
   /** Distinct periods, ascending. */
   readonly times: readonly number[]
@@ -45,6 +45,13 @@ export function baconPanel(c: PanelColumns): BaconPanel {
     if (Number.isNaN(t)) throw new QuasiError('BAD_DATA', `the panel time \`${c.time.name}\` is missing in row ${r + 1}`, { role: { role: 'design', column: c.time.name } })
     tset.add(t)
   }
+  // Sums run in unit order: sort the units so that the same panel in another row order gives the same bits.
+  const order = units.map((_, i) => i).sort((a, b) => (units[a] < units[b] ? -1 : units[a] > units[b] ? 1 : 0))
+  const rank = new Int32Array(units.length)
+  order.forEach((i, k) => { rank[i] = k })
+  const sortedUnits = order.map((i) => units[i])
+  for (let r = 0; r < nrows; r++) uOf[r] = rank[uOf[r]]
+  sortedUnits.forEach((u, k) => { units[k] = u })
   const times = [...tset].sort((a, b) => a - b)
   const tIndex = new Map(times.map((t, k) => [t, k]))
   const N = units.length, T = times.length
