@@ -50,6 +50,7 @@ const cases: [string, 'validate' | 'run', number, string, string, string][] = [
   ['merge-duplicates', 'run', 2, '10:60', 'BAD_DATA', '`right` (stage `attrs`) has 1 duplicated key: "a" (rows 1, 3)'],
   ['did-missing-outcome', 'run', 2, '9:35', 'MISSING_COLUMN', 'unknown column `yy`; did you mean `y`?'],
   ['did-no-variation', 'run', 1, '9:49', 'NO_VARIATION', 'treatment `zero` has no variation'],
+  ['bacon-unbalanced', 'run', 2, '12:20', 'UNBALANCED_PANEL', 'the panel is unbalanced: 15 rows for 4 units × 4 periods (unit `d` has no row for period 2018)'],
   ['did-one-cluster', 'run', 2, '9:65', 'INVALID_SPEC', 'cluster variable `country` has 1 level'],
   ['did-rank-deficient', 'run', 1, '9:49', 'SINGULAR_DESIGN', 'collinear with the fixed effects: `always`'],
   ['table-no-model', 'validate', 2, '12:33', 'INVALID_VALUE', '`columns` refers to stage `panel` (ingest), which produces no fitted model'],
