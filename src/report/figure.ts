@@ -272,6 +272,38 @@ export function placeboScatterPlot(points: readonly { estimate: number; p: numbe
   } as TopLevelSpec
 }
 
+/**
+ * The Goodman-Bacon scatter: each 2×2 comparison's weight (x) and estimate (y), shape and
+ * grey level by comparison type, and the TWFE coefficient (their weighted sum) as a
+ * horizontal line, as in Goodman-Bacon (2021), figure 6.
+ */
+export function baconScatterPlot(points: readonly { weight: number; estimate: number; type: string }[], twfe: number, opts: { title?: string; types: readonly string[]; yTitle?: string }): TopLevelSpec {
+  const values = points.filter((d) => Number.isFinite(d.estimate) && Number.isFinite(d.weight))
+  const domain = opts.types.filter((t) => values.some((d) => d.type === t))
+  const shapes = ['circle', 'triangle-up', 'square', 'diamond']
+  const greys = ['#000000', '#555555', '#888888', '#bbbbbb']
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    ...(opts.title ? { title: opts.title } : {}),
+    width: 400,
+    height: 260,
+    config: JOURNAL_CONFIG,
+    layer: [
+      {
+        data: { values },
+        mark: { type: 'point', filled: true, size: 40, opacity: 0.85 },
+        encoding: {
+          x: { field: 'weight', type: 'quantitative', title: 'Weight', scale: { zero: true } },
+          y: { field: 'estimate', type: 'quantitative', title: opts.yTitle ?? '2×2 DD estimate', scale: { zero: false } },
+          shape: { field: 'type', type: 'nominal', title: null, scale: { domain, range: shapes.slice(0, domain.length) }, legend: { orient: 'bottom', columns: 2, labelLimit: 220 } },
+          color: { field: 'type', type: 'nominal', title: null, scale: { domain, range: greys.slice(0, domain.length) }, legend: { orient: 'bottom', columns: 2, labelLimit: 220 } },
+        },
+      },
+      { data: { values: [{}] }, mark: { type: 'rule', color: 'black', strokeWidth: 1, strokeDash: [5, 4] }, encoding: { y: { datum: twfe, type: 'quantitative' } } },
+    ],
+  } as TopLevelSpec
+}
+
 export interface MarginalPoint {
   readonly x: number
   readonly effect: number
