@@ -13,7 +13,9 @@
  *       Target < 10 s.
  *   (R) when Rscript is installed: (a) with the same data by the written-out Elhorst ML in R
  *       (eigen() for the log-determinant, solve() for the information matrix), timed inside R.
- * Medians of 5 runs after one warm-up; the load average is printed, since the machine may be shared.
+ * Medians of 5 runs (3 for (b) and (c)) after one warm-up, three for (a), whose single fit is short
+ * enough that V8's optimizing compiler is still at work after one (R is timed after one warm-up
+ * too); the load average is printed, since the machine may be shared.
  *
  *   npx tsx bench/spatial.ts [--no-r]
  */
@@ -79,8 +81,8 @@ function grid() {
 // wall clock counts the time the process waited for a core, the CPU time does not
 const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000 }
 const cpuOf: number[] = []
-const timeIt = (f: () => unknown, reps: number) => {
-  f()
+const timeIt = (f: () => unknown, reps: number, warm = 1) => {
+  for (let k = 0; k < warm; k++) f()
   const r: number[] = [], c: number[] = []
   for (let k = 0; k < reps; k++) { const t0 = performance.now(), c0 = cpuMs(); f(); r.push(performance.now() - t0); c.push(cpuMs() - c0) }
   cpuOf.push(c.sort((a, b) => a - b)[Math.floor(reps / 2)])
@@ -89,7 +91,7 @@ const timeIt = (f: () => unknown, reps: number) => {
 const cpu = () => `(CPU ${cpuOf[cpuOf.length - 1].toFixed(0)} ms)`
 
 console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}, ${cpus().length} cores`)
-const a = timeIt(() => fitOnce(W1), 5)
+const a = timeIt(() => fitOnce(W1), 5, 3)
 const rho = fitOnce(W1).fit.rho
 let rCol = withR ? '' : '(R: skipped: --no-r or no Rscript)'
 if (withR) {

@@ -17,7 +17,7 @@ export const SPATIAL_TEST_FACTS = [
 
 export default defineStage<SpatialTestsParams>({
   kind: 'spatial-tests',
-  version: 2,
+  version: 3,
   description: 'Specification tests for spatial panel models: LM lag/error (robust too), LR and Wald of SDM against SAR and SEM, Hausman FE against RE; a paper-style table.',
   params: spatialTestsParams,
   references: ['from', 'spec', 'weights'],

@@ -8,7 +8,7 @@ export interface SpatialParams extends SpatialSpecParams {
   model: SpatialModelName
   select: 'aic' | 'bic'
   effects_draws: number
-  correction: 'none' | 'elhorst'
+  correction: 'none' | 'elhorst' | 'transformation'
   logdet: 'exact' | 'monte-carlo'
 }
 
@@ -25,8 +25,8 @@ export const spatialParams: JsonSchema = {
       description: '`sar` (spatial lag of y, term `rho`), `sem` (spatial error, term `lambda`) or `sdm` (spatial Durbin: the lag of y and of every regressor, terms `rho` and `W*x`).',
     },
     correction: {
-      enum: ['none', 'elhorst'], default: 'none',
-      description: '`elhorst`: Lee and Yu\'s (2010) bias correction of the fixed-effects ML as in Elhorst\'s sar_panel_FE/sem_panel_FE (bc = 1): with time effects the estimates move by the 1/N bias term, with unit effects σ² is scaled by T/(T − 1); standard errors at the corrected values. Default: `none`.',
+      enum: ['none', 'elhorst', 'transformation'], default: 'none',
+      description: '`elhorst`: Lee and Yu\'s (2010) bias correction of the fixed-effects ML as in Elhorst\'s sar_panel_FE/sem_panel_FE (bc = 1): with time effects the estimates move by the 1/N bias term, with unit effects σ² is scaled by T/(T − 1); standard errors at the corrected values. `transformation`: Lee and Yu\'s (2010) transformation approach, ML of the model transformed to (N − 1)(T − 1) observations (two-way effects; unit effects: N(T − 1), time effects: (N − 1)T), consistent where the direct approach is biased by the time effects; with time effects it needs row-standardized weights and `lag_convention: elhorst`. Default: `none`.',
     },
     logdet: {
       enum: ['exact', 'monte-carlo'], default: 'exact',

@@ -1,4 +1,5 @@
 /** The spatial stage's work, loaded on demand by stage.ts (see docs/methods.md, "Spatial panel models"). */
+import { QuasiError } from '../../src/errors.ts'
 import { Frame } from '../../src/artifacts/frame.ts'
 import { writeCsv } from '../../src/artifacts/csv.ts'
 import type { Model, Term } from '../../src/artifacts/model.ts'
@@ -36,8 +37,11 @@ export async function runSpatial(ctx: StageContext<SpatialParams>): Promise<Stag
   for (const [index, c] of cands.entries()) {
     const s = p.logdet === 'monte-carlo' ? momentSpectrum(c.matrix, { rng: ctx.rng.fork('logdet').fork(index) }) : spectrum(c.matrix)
     const data = { n, t, y: sp.y, x: sp.x, names: sp.names, w: c.matrix, spectrum: s, effects: sp.effects, convention }
-    // with several candidates only the likelihood is needed to compare them; the chosen one is refitted with its covariance
-    const fit = at(['regressors'], () => fitSpatial(p.model, data, transform(data), { information: cands.length === 1, correction: cands.length === 1 ? p.correction ?? 'none' : 'none' }))
+    if (p.correction === 'transformation') checkTransformation(p, sp, s, candidateName(c))
+    // with several candidates only the likelihood is needed to compare them (the transformation's own, which
+    // differs from the direct approach's); the chosen one is refitted with its covariance
+    const correction = cands.length === 1 || p.correction === 'transformation' ? p.correction ?? 'none' : 'none'
+    const fit = at(['regressors'], () => fitSpatial(p.model, data, transform(data), { information: cands.length === 1, correction }))
     fits.push({ label: candidateName(c), ...(c.a !== undefined ? { a: c.a } : {}), fit, spectrum: s, index })
     ctx.progress(index + 1, cands.length + 1)
   }
@@ -86,6 +90,24 @@ export async function runSpatial(ctx: StageContext<SpatialParams>): Promise<Stag
   }
 }
 
+/** The transformation approach with time effects needs W1 = 1 and lags formed before demeaning. */
+function checkTransformation(p: SpatialParams, sp: SpatialPanel, s: Spectrum, label: string): void {
+  if (sp.effects !== 'time' && sp.effects !== 'twoways') return
+  if ((p.lag_convention ?? 'elhorst') === 'splm') {
+    throw new QuasiError('INVALID_VALUE', '`correction: transformation` with time effects transforms the model before demeaning, so the spatial lags must be formed on the raw data', { param: ['correction'], found: '`lag_convention: splm`', hint: 'use `lag_convention: elhorst` (the default), or `correction: none | elhorst`' })
+  }
+  if (!s.rowStochastic) {
+    throw new QuasiError('INVALID_VALUE', `\`correction: transformation\` with time effects needs row-standardized weights (every row summing to 1); ${label === '' ? 'the weights' : `weights ${label}`} are not`, { param: ['correction'], found: `weights \`${p.weights}\``, hint: 'give the weights stage `style: row` (the default), or use `correction: none | elhorst`' })
+  }
+}
+
+function transformationNote(sp: SpatialPanel): string {
+  const { n, t } = sp.layout
+  const time = sp.effects === 'time' || sp.effects === 'twoways', unit = sp.effects === 'unit' || sp.effects === 'twoways'
+  const size = `${time ? `(N − 1 = ${count(n - 1)})` : `(N = ${count(n)})`} × ${unit ? `(T − 1 = ${count(t - 1)})` : `(T = ${count(t)})`}`
+  return `Lee and Yu (2010) transformation approach: the likelihood of the model transformed to ${size} observations; log-likelihood, AIC and BIC are those of the transformed model.`
+}
+
 /** The candidate minimising AIC (or BIC); a warning when the two disagree. */
 function choose(ctx: StageContext<SpatialParams>, fits: CandidateFit[]): CandidateFit {
   if (fits.length === 1) return fits[0]
@@ -115,6 +137,7 @@ function toModel(ctx: StageContext<SpatialParams>, sp: SpatialPanel, fit: Spatia
     `Maximum likelihood (${p.model.toUpperCase()}), ${EFFECTS_WORDS[sp.effects]} fixed effects; spatial lags ${p.lag_convention === 'splm' ? 'of the demeaned data (splm)' : 'formed before demeaning (Elhorst)'}.`,
     ...(p.logdet === 'monte-carlo' ? ['ln|I − ρW| and its traces by Monte Carlo (Barry and Pace 1999; 100 moments, 100 probes).'] : []),
     ...(p.correction === 'elhorst' ? ['Bias-corrected (Lee and Yu 2010, as Elhorst); log-likelihood, AIC and BIC at the uncorrected maximum.'] : []),
+    ...(p.correction === 'transformation' ? [transformationNote(sp)] : []),
     ...(sp.weights.candidates.length > 1 ? [`Weights: ${sp.weights.description}, ${chosen.label} (chosen by ${(p.select ?? 'aic').toUpperCase()}).`] : [`Weights: ${sp.weights.description}.`]),
     ...(typeof sp.treatment === 'object' ? [`\`${sp.term}\` = 1 from the adoption year (${sp.treatment.adoption}) on, 0 before and for never-treated units.`] : []),
   ]

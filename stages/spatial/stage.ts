@@ -18,7 +18,7 @@ export const SPATIAL_FACTS = [
 
 export default defineStage<SpatialParams>({
   kind: 'spatial',
-  version: 3,
+  version: 4,
   description:
     'Spatial panel models (SAR, SEM, SDM) with fixed effects by maximum likelihood, the spatial DID with `treatment:`; direct/indirect/total effects; the mixing weight of a composite W chosen by AIC/BIC.',
   params: spatialParams,

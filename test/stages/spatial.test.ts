@@ -89,6 +89,33 @@ describe('two-way fixed effects against R', () => {
     expect(result.files!['table.md']).toContain('Bias-corrected')
   })
 
+  test('correction: transformation gives the Lee–Yu transformed ML of the fixture, notes the sample size, and refuses splm lags', async () => {
+    const { result } = await run({ correction: 'transformation', effects_draws: 0 })
+    const ref = models.transformation.sdm_twoways
+    expectClose(result.facts!['coef(rho)'], ref.rho, { rel: 1e-8 }, 'tr rho')
+    expectClose(result.facts!['se(rho)'], ref.se[ref.terms.length], { rel: 1e-7 }, 'tr se(rho)')
+    expectClose(result.facts!.logLik, ref.logLik, { rel: 1e-10 }, 'tr logLik')
+    expectClose(result.facts!.BIC, ref.BIC, { rel: 1e-10 }, 'tr BIC')
+    expect(result.files!['table.md']).toContain('transformed to (N − 1 = 47) × (T − 1 = 16) observations')
+    expect(result.model!.models[0].spec.correction).toBe('transformation')
+    const e = await quasiError(run({ correction: 'transformation', lag_convention: 'splm' }))
+    expect(e.code).toBe('INVALID_VALUE')
+    expect(e.param).toEqual(['correction'])
+    expect(e.hint).toContain('lag_convention: elhorst')
+  })
+
+  test('correction: transformation with time effects and weights that are not row-standardized: INVALID_VALUE at `correction`', async () => {
+    const binary = { ...wQueen, values: wQueen.values.map(() => 1) }
+    const e = await quasiError(run({ correction: 'transformation' }, { weights: { ...weightsOf({ label: 'W', matrix: binary }), style: 'binary' } }))
+    expect(e.code).toBe('INVALID_VALUE')
+    expect(e.param).toEqual(['correction'])
+    expect(e.hint).toContain('style: row')
+    // unit effects only: no such requirement, and rho equals the direct approach's (Lee and Yu 2010)
+    const u = await run({ correction: 'transformation', fixed_effects: ['state'], effects_draws: 0 })
+    expectClose(u.result.facts!['coef(rho)'], models.fits.sdm_unit.rho, { rel: 1e-10 }, 'unit: rho as direct')
+    expectClose(u.result.facts!.sigma2, models.transformation.sdm_unit.sigma2, { rel: 1e-10 }, 'unit: sigma2 on N(T − 1)')
+  })
+
   test('logdet: monte-carlo stays within 5e-3 of the exact rho on Produc and is reproducible', async () => {
     const a = await run({ logdet: 'monte-carlo', effects_draws: 0 }), b = await run({ logdet: 'monte-carlo', effects_draws: 0 })
     expect(Math.abs(a.result.facts!['coef(rho)'] - models.fits.sdm_twoways.rho)).toBeLessThan(5e-3)
@@ -141,6 +168,17 @@ describe('composite W over a grid of a', () => {
     expect(lines.slice(1).filter((l) => l.endsWith(',1')).map((l) => Number(l.split(',')[0]))).toEqual([best.a])
     expectClose(result.facts!['coef(rho)'], best.rho, { rel: 1e-6 }, 'chosen rho')
     expect(result.files!['grid.svg']).toMatch(/^<svg/)
+  })
+
+  test('with `correction: transformation` every candidate is compared by the transformed likelihood', async () => {
+    const { result } = await run({ model: 'sdm', effects_draws: 0, correction: 'transformation' }, { weights: grid })
+    const rows = (result.files!['grid.csv'] as string).trim().split('\n').slice(1).map((l) => l.split(',').map(Number))
+    for (const [k, g] of models.grid.entries()) {
+      const one = await run({ model: 'sdm', effects_draws: 0, correction: 'transformation' }, { weights: { ...grid, candidates: [grid.candidates[k]] } })
+      expect(rows[k][1]).toBe(one.result.facts!.logLik)
+      expect(rows[k][1]).not.toBeCloseTo(g.logLik, 3) // not the direct approach's
+    }
+    expect(result.facts!.logLik).toBe(rows.find((r) => r[5] === 1)![1])
   })
 
   test('AIC and BIC choose the same a (one k across candidates), so `select: bic` gives the same model and no warning', async () => {

@@ -114,13 +114,20 @@ export function leastSquares(z: readonly Float64Array[], y: Float64Array, zz = c
  * n³/2 multiply-adds against Gauss–Jordan's n³.
  */
 export function spdInverseInPlace(a: Float64Array, n: number): Float64Array | undefined {
+  // The loops run two rows at a time, and the dot product on four partial sums: the work is
+  // bound by the latency of dependent adds and by loads of the accumulating row, not by arithmetic.
   // L in place: row i of L from a's row i and the rows j < i of L already written
   for (let i = 0; i < n; i++) {
     const ri = i * n
     for (let j = 0; j <= i; j++) {
       const rj = j * n
-      let s = a[ri + j]
-      for (let p = 0; p < j; p++) s -= a[ri + p] * a[rj + p]
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0, p = 0
+      for (; p + 3 < j; p += 4) {
+        s0 += a[ri + p] * a[rj + p]; s1 += a[ri + p + 1] * a[rj + p + 1]
+        s2 += a[ri + p + 2] * a[rj + p + 2]; s3 += a[ri + p + 3] * a[rj + p + 3]
+      }
+      for (; p < j; p++) s0 += a[ri + p] * a[rj + p]
+      const s = a[ri + j] - (s0 + s1 + (s2 + s3))
       if (i === j) {
         if (!(s > 0)) return undefined
         a[ri + i] = Math.sqrt(s)
@@ -133,24 +140,36 @@ export function spdInverseInPlace(a: Float64Array, n: number): Float64Array | un
   for (let i = 0; i < n; i++) {
     const ri = i * n
     acc.fill(0, 0, i)
-    for (let p = 0; p < i; p++) {
-      const lp = a[ri + p]
-      if (lp === 0) continue
-      const rp = p * n
+    let p = 0
+    for (; p + 1 < i; p += 2) {
+      const l0 = a[ri + p], l1 = a[ri + p + 1], r0 = p * n, r1 = r0 + n
+      for (let j = 0; j <= p; j++) acc[j] += l0 * a[r0 + j] + l1 * a[r1 + j]
+      acc[p + 1] += l1 * a[r1 + p + 1]
+    }
+    for (; p < i; p++) {
+      const lp = a[ri + p], rp = p * n
       for (let j = 0; j <= p; j++) acc[j] += lp * a[rp + j]
     }
     const d = 1 / a[ri + i]
     for (let j = 0; j < i; j++) a[ri + j] = -acc[j] * d
     a[ri + i] = d
   }
-  // a⁻¹ = X′X: (a⁻¹)_jk = Σ_{p ≥ max(j,k)} x_pj x_pk, accumulated row p of X at a time
+  // a⁻¹ = X′X: (a⁻¹)_jk = Σ_{p ≥ max(j,k)} x_pj x_pk, accumulated two rows of X at a time
   const out = new Float64Array(n * n)
-  for (let p = 0; p < n; p++) {
+  let p = 0
+  for (; p + 1 < n; p += 2) {
+    const r0 = p * n, r1 = r0 + n
+    for (let j = 0; j <= p; j++) {
+      const v0 = a[r0 + j], v1 = a[r1 + j], rj = j * n
+      for (let k = 0; k <= j; k++) out[rj + k] += v0 * a[r0 + k] + v1 * a[r1 + k]
+    }
+    const v = a[r1 + p + 1], rj = (p + 1) * n
+    for (let k = 0; k <= p + 1; k++) out[rj + k] += v * a[r1 + k]
+  }
+  for (; p < n; p++) {
     const rp = p * n
     for (let j = 0; j <= p; j++) {
-      const v = a[rp + j]
-      if (v === 0) continue
-      const rj = j * n
+      const v = a[rp + j], rj = j * n
       for (let k = 0; k <= j; k++) out[rj + k] += v * a[rp + k]
     }
   }

@@ -73,9 +73,14 @@ function hessenberg(a: Float64Array, n: number, N: number): void {
     if (!any) continue
     for (let j = 1; j <= n; j++) {
       const rj = j * N
-      let s = 0
-      for (let c = m + 1; c <= n; c++) s += y[c] * a[rj + c]
-      a[rj + m] += s
+      // four partial sums: a single one is bound by the latency of its adds
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0, c = m + 1
+      for (; c + 3 <= n; c += 4) {
+        s0 += y[c] * a[rj + c]; s1 += y[c + 1] * a[rj + c + 1]
+        s2 += y[c + 2] * a[rj + c + 2]; s3 += y[c + 3] * a[rj + c + 3]
+      }
+      for (; c <= n; c++) s0 += y[c] * a[rj + c]
+      a[rj + m] += s0 + s1 + (s2 + s3)
     }
   }
 }

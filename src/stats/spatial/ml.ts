@@ -101,12 +101,49 @@ export interface FitOptions {
    * the covariance is the information's inverse at the corrected values. LL, AIC and BIC stay
    * those of the maximum. @default 'none'
    */
-  readonly correction?: 'none' | 'elhorst'
+  readonly correction?: Correction
+}
+
+/**
+ * `elhorst`: see FitOptions.correction. `transformation`: Lee and Yu's (2010) transformation
+ * approach, the likelihood of the model transformed by orthonormal bases F_T, F_N of the
+ * complements of the constant vectors (unit effects: T − 1 periods; time effects: N − 1 units,
+ * W⋆ = F_N′WF_N, which needs a row-stochastic W). Worked on the demeaned data through
+ * ‖F′v‖ = ‖Jv‖ and F_N′W = W⋆F_N′ (so the lags must be formed before demeaning):
+ *   LL = −(n⋆/2) ln(2πσ²) + T⋆[ln|I − ρW| − ln(1 − ρ)] − e′e/(2σ²),  σ² = e′e/n⋆,
+ * n⋆ = N⋆T⋆, the −ln(1 − ρ) term only with time effects (W⋆'s spectrum is W's without the
+ * eigenvalue 1). The information uses tr(G⋆) = tr(G) − 1/(1 − ρ), tr(G⋆G⋆) = tr(GG) − 1/(1 − ρ)²,
+ * ‖G⋆‖² = ‖J_N G‖² = ‖G‖² − Σ_j (1′G)_j²/N and ‖J_N·G̃Zβ‖² (G = W(I − ρW)⁻¹).
+ */
+export type Correction = 'none' | 'elhorst' | 'transformation'
+
+/** The sample the likelihood is of: n⋆ observations, T⋆ periods, and whether W's unit eigenvalue is removed. */
+interface Dims {
+  readonly nobs: number
+  readonly periods: number
+  readonly dropUnit: boolean
+}
+
+function likelihoodDims(d: SpatialData, correction: Correction): Dims {
+  const { n, t, effects } = d
+  if (correction !== 'transformation') return { nobs: n * t, periods: t, dropUnit: false }
+  const unit = effects === 'unit' || effects === 'twoways', time = effects === 'time' || effects === 'twoways'
+  if (time && !d.spectrum.rowStochastic) {
+    throw new QuasiError('INVALID_VALUE', 'the transformation approach with time effects needs a row-standardized W', { role: { role: 'weights' }, hint: 'use `style: row` weights, or `correction: none | elhorst`' })
+  }
+  if (time && d.convention === 'splm') {
+    throw new QuasiError('INVALID_VALUE', 'the transformation approach with time effects transforms the model before demeaning, so the spatial lags must be formed on the raw data', { role: { role: 'design' }, hint: 'use `lag_convention: elhorst` with `correction: transformation`' })
+  }
+  return { nobs: (time ? n - 1 : n) * (unit ? t - 1 : t), periods: unit ? t - 1 : t, dropUnit: time }
 }
 
 export function fitSpatial(model: SpatialModel, d: SpatialData, tr: Transformed = transform(d), opts: FitOptions = {}): SpatialFit {
   const { n, t } = d
   const NT = n * t
+  const dims = likelihoodDims(d, opts.correction ?? 'none')
+  const { nobs, periods } = dims
+  // ln|I − ρW|, less ln(1 − ρ) when the transformation removes W's unit eigenvalue
+  const ld = (r: number) => logDet(d.spectrum, r) - (dims.dropUnit ? Math.log(1 - r) : 0)
   const [lo, hi] = rhoInterval(d.spectrum, d.w)
   const a = lo + EDGE * (hi - lo), b = hi - EDGE * (hi - lo)
   const z = model === 'sdm' ? [...tr.xd, ...tr.wxd] : tr.xd
@@ -114,7 +151,7 @@ export function fitSpatial(model: SpatialModel, d: SpatialData, tr: Transformed 
   const k = z.length
   const zz = crossprod(z)
   if (!cholesky(zz, k)) throw new QuasiError('SINGULAR_DESIGN', 'the regressors are collinear after the fixed effects are removed', { found: names.join(', '), role: { role: 'design' }, hint: 'a regressor constant within units or periods is absorbed by the fixed effects' })
-  const trW = (r: number) => traceSum(d.spectrum, r, 1, 1)
+  const trW = (r: number) => traceSum(d.spectrum, r, 1, 1) - (dims.dropUnit ? 1 / (1 - r) : 0)
 
   let llc: (r: number) => number, dll: (r: number) => number
   let finish: (r: number) => { beta: Float64Array; resid: Float64Array }
@@ -136,7 +173,7 @@ export function fitSpatial(model: SpatialModel, d: SpatialData, tr: Transformed 
       const ee = yy - 2 * l * yWy + l * l * WyWy - dot(beta, c)
       return { beta, ee }
     }
-    llc = (l) => -(NT / 2) * Math.log(at(l).ee / NT) + t * logDet(d.spectrum, l)
+    llc = (l) => -(nobs / 2) * Math.log(at(l).ee / nobs) + periods * ld(l)
     dll = (l) => {
       const { beta, ee } = at(l)
       // e′(Wy − WXβ) with e = (y − λWy) − (X − λWX)β, all from the cross-products
@@ -146,7 +183,7 @@ export function fitSpatial(model: SpatialModel, d: SpatialData, tr: Transformed 
         eWXb += beta[i] * (WXy[i] - l * WXWy[i])
         for (let j = 0; j < k; j++) eWXb -= beta[i] * beta[j] * (XWX[i * k + j] - l * WXWX[i * k + j])
       }
-      return (NT * (eWy - eWXb)) / ee - t * trW(l)
+      return (nobs * (eWy - eWXb)) / ee - periods * trW(l)
     }
     finish = (l) => {
       const { beta } = at(l)
@@ -162,8 +199,8 @@ export function fitSpatial(model: SpatialModel, d: SpatialData, tr: Transformed 
     const f0 = leastSquares(z, tr.yd, zz)!, fd = leastSquares(z, tr.wyd, zz)!
     const e00 = dot(f0.resid, f0.resid), e0d = dot(f0.resid, fd.resid), edd = dot(fd.resid, fd.resid)
     const ee = (r: number) => e00 - 2 * r * e0d + r * r * edd
-    llc = (r) => -(NT / 2) * Math.log(ee(r) / NT) + t * logDet(d.spectrum, r)
-    dll = (r) => (NT * (e0d - r * edd)) / ee(r) - t * trW(r)
+    llc = (r) => -(nobs / 2) * Math.log(ee(r) / nobs) + periods * ld(r)
+    dll = (r) => (nobs * (e0d - r * edd)) / ee(r) - periods * trW(r)
     finish = (r) => ({
       beta: f0.coef.map((v, j) => v - r * fd.coef[j]),
       resid: f0.resid.map((v, i) => v - r * fd.resid[i]),
@@ -174,13 +211,13 @@ export function fitSpatial(model: SpatialModel, d: SpatialData, tr: Transformed 
   const atBoundary = rho - a < 1e-5 * (b - a) || b - rho < 1e-5 * (b - a)
   const { beta, resid } = finish(rho)
   const ee = dot(resid, resid)
-  const sigma2 = ee / NT
-  const logLik = -(NT / 2) * Math.log(2 * Math.PI * sigma2) + t * logDet(d.spectrum, rho) - ee / (2 * sigma2)
-  let vcov = opts.information === false && opts.correction !== 'elhorst' ? new Float64Array(0) : information(model, d, tr, z, beta, rho, sigma2)
+  const sigma2 = ee / nobs
+  const logLik = -(nobs / 2) * Math.log(2 * Math.PI * sigma2) + periods * ld(rho) - ee / (2 * sigma2)
+  let vcov = opts.information === false && opts.correction !== 'elhorst' ? new Float64Array(0) : information(model, d, tr, z, beta, rho, sigma2, dims)
   const npar = k + 2
   if (opts.correction === 'elhorst' && d.effects !== 'none') {
     const c = biasCorrected(model, d, tr, z, beta, rho, sigma2, vcov)
-    vcov = information(model, d, tr, z, c.beta, c.rho, c.sigma2)
+    vcov = information(model, d, tr, z, c.beta, c.rho, c.sigma2, dims)
     return {
       model, rho: c.rho, beta: c.beta, names, sigma2: c.sigma2, logLik, k: npar,
       aic: -2 * logLik + 2 * npar, bic: -2 * logLik + npar * Math.log(NT),
@@ -189,7 +226,7 @@ export function fitSpatial(model: SpatialModel, d: SpatialData, tr: Transformed 
   }
   return {
     model, rho, beta, names, sigma2, logLik, k: npar,
-    aic: -2 * logLik + 2 * npar, bic: -2 * logLik + npar * Math.log(NT),
+    aic: -2 * logLik + 2 * npar, bic: -2 * logLik + npar * Math.log(nobs),
     vcov, interval: [lo, hi], atBoundary, nobs: NT, resid,
   }
 }
@@ -252,10 +289,10 @@ export function maximize(f: (x: number) => number, df: (x: number) => number, a:
 }
 
 /** Covariance of (β…, ρ, σ²) from the analytic information matrix. */
-function information(model: SpatialModel, d: SpatialData, tr: Transformed, z: readonly Float64Array[], beta: Float64Array, rho: number, s2: number): Float64Array {
+function information(model: SpatialModel, d: SpatialData, tr: Transformed, z: readonly Float64Array[], beta: Float64Array, rho: number, s2: number, dims: Dims): Float64Array {
   const { n, t } = d
   const NT = n * t, k = z.length, m = k + 2
-  if (d.spectrum.moments) return informationMoments(model, d, tr, z, beta, rho, s2)
+  if (d.spectrum.moments) return informationMoments(model, d, tr, z, beta, rho, s2, dims)
   const w = d.w
   const Ai = (d.spectrum.similarity && symmetricInverse(w, d.spectrum.similarity, rho)) || invert(identityMinus(w, rho), n)
   if (!Ai) throw new QuasiError('SINGULAR_DESIGN', `I − ρW is singular at ρ = ${rho}`, { role: { role: 'weights' }, hint: 'a W with an eigenvalue at 1/ρ; check the weights (duplicated or disconnected units)' })
@@ -276,6 +313,12 @@ function information(model: SpatialModel, d: SpatialData, tr: Transformed, z: re
   const trWA = traceSum(d.spectrum, rho, 1, 1), trWAWA = traceSum(d.spectrum, rho, 2, 2)
   let trWAtWA = 0
   for (let i = 0; i < WA.length; i++) trWAtWA += WA[i] * WA[i]
+  if (dims.dropUnit) {
+    // ‖J_N W̃‖² = ‖W̃‖² − Σ_j c_j²/N, c the column sums of W̃
+    const c = new Float64Array(n)
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) c[j] += WA[i * n + j]
+    trWAtWA -= dot(c, c) / n
+  }
   const I = new Float64Array(m * m)
   const set = (i: number, j: number, v: number) => { I[i * m + j] = v; I[j * m + i] = v }
   if (model === 'sem') {
@@ -295,14 +338,37 @@ function information(model: SpatialModel, d: SpatialData, tr: Transformed, z: re
       wzb[off + i] = s
     }
     for (let j = 0; j < k; j++) set(j, k, dot(z[j], wzb) / s2)
-    I[k * m + k] = dot(wzb, wzb) / s2
+    I[k * m + k] = dotProjected(wzb, n, dims) / s2
   }
-  I[k * m + k] += t * (trWAWA + trWAtWA)
-  set(k, k + 1, (t * trWA) / s2)
-  I[(k + 1) * m + k + 1] = NT / (2 * s2 * s2)
+  finishInformation(I, k, trWA, trWAWA, trWAtWA, rho, s2, dims)
   const V = spdInverse(I, m)
   if (!V) throw new QuasiError('SINGULAR_DESIGN', 'the information matrix is singular', { role: { role: 'design' }, hint: 'ρ may be at the edge of its interval, or a regressor nearly collinear with its spatial lag' })
   return V
+}
+
+/**
+ * The ρ and σ² blocks of the information: T⋆[tr(W̃W̃) + tr(W̃′W̃)] on ρρ, T⋆ tr(W̃)/σ² on ρσ²,
+ * n⋆/(2σ⁴) on σ²σ²; with W's unit eigenvalue removed (the transformation with time effects)
+ * tr(W̃) and tr(W̃W̃) lose 1/(1 − ρ) and 1/(1 − ρ)², and trWAtWA is expected already projected.
+ */
+function finishInformation(I: Float64Array, k: number, trWA: number, trWAWA: number, trWAtWA: number, rho: number, s2: number, dims: Dims): void {
+  const m = k + 2, T = dims.periods
+  const drop = dims.dropUnit ? 1 / (1 - rho) : 0
+  I[k * m + k] += T * (trWAWA - drop * drop + trWAtWA)
+  I[k * m + k + 1] = I[(k + 1) * m + k] = (T * (trWA - drop)) / s2
+  I[(k + 1) * m + k + 1] = dims.nobs / (2 * s2 * s2)
+}
+
+/** ‖v‖², or ‖J_N v‖² per period (each period's cross-section demeaned) when W's unit eigenvalue is removed. */
+function dotProjected(v: Float64Array, n: number, dims: Dims): number {
+  if (!dims.dropUnit) return dot(v, v)
+  let out = 0
+  for (let off = 0; off < v.length; off += n) {
+    let s = 0, q = 0
+    for (let i = 0; i < n; i++) { s += v[off + i]; q += v[off + i] * v[off + i] }
+    out += q - (s * s) / n
+  }
+  return out
 }
 
 /** I − ρW, dense row-major. */
@@ -337,13 +403,13 @@ function symmetricInverse(w: SparseMatrix, d: Float64Array, rho: number): Float6
  * tr(W̃) and tr(W̃W̃) from the trace moments, tr(W̃′W̃) ≈ (1/m) Σ ‖W̃z_i‖² over the probes, and
  * W̃v by its power series (moments.ts).
  */
-function informationMoments(model: SpatialModel, d: SpatialData, tr: Transformed, z: readonly Float64Array[], beta: Float64Array, rho: number, s2: number): Float64Array {
+function informationMoments(model: SpatialModel, d: SpatialData, tr: Transformed, z: readonly Float64Array[], beta: Float64Array, rho: number, s2: number, dims: Dims): Float64Array {
   const { n, t } = d
   const NT = n * t, k = z.length, m = k + 2
   const mo = d.spectrum.moments!
   const trWA = traceSum(d.spectrum, rho, 1, 1), trWAWA = traceSum(d.spectrum, rho, 2, 2)
   let trWAtWA = 0
-  for (const p of mo.probes) { const v = applyWA(d.w, rho, p); trWAtWA += dot(v, v) / mo.probes.length }
+  for (const p of mo.probes) trWAtWA += dotProjected(applyWA(d.w, rho, p), n, dims) / mo.probes.length
   const I = new Float64Array(m * m)
   const set = (i: number, j: number, v: number) => { I[i * m + j] = v; I[j * m + i] = v }
   if (model === 'sem') {
@@ -358,11 +424,9 @@ function informationMoments(model: SpatialModel, d: SpatialData, tr: Transformed
     const wzb = new Float64Array(NT)
     for (let p = 0; p < t; p++) wzb.set(applyWA(d.w, rho, zb.subarray(p * n, (p + 1) * n)), p * n)
     for (let j = 0; j < k; j++) set(j, k, dot(z[j], wzb) / s2)
-    I[k * m + k] = dot(wzb, wzb) / s2
+    I[k * m + k] = dotProjected(wzb, n, dims) / s2
   }
-  I[k * m + k] += t * (trWAWA + trWAtWA)
-  set(k, k + 1, (t * trWA) / s2)
-  I[(k + 1) * m + k + 1] = NT / (2 * s2 * s2)
+  finishInformation(I, k, trWA, trWAWA, trWAtWA, rho, s2, dims)
   const V = spdInverse(I, m)
   if (!V) throw new QuasiError('SINGULAR_DESIGN', 'the information matrix is singular', { role: { role: 'design' } })
   return V

@@ -155,9 +155,15 @@ export function symmetricEigenvalues(a: Float64Array, n: number): Float64Array {
         e.fill(0, 0, l + 1)
         for (let j = 0; j <= l; j++) {
           const rj = j * n, uj = a[ri + j]
-          g = a[rj + j] * uj
-          for (let k = 0; k < j; k++) { const v = a[rj + k]; g += v * a[ri + k]; e[k] += v * uj }
-          e[j] += g
+          // two partial sums: the dot product is bound by the latency of its adds
+          let g0 = a[rj + j] * uj, g1 = 0, k = 0
+          for (; k + 1 < j; k += 2) {
+            const v0 = a[rj + k], v1 = a[rj + k + 1]
+            g0 += v0 * a[ri + k]; g1 += v1 * a[ri + k + 1]
+            e[k] += v0 * uj; e[k + 1] += v1 * uj
+          }
+          for (; k < j; k++) { const v = a[rj + k]; g0 += v * a[ri + k]; e[k] += v * uj }
+          e[j] += g0 + g1
         }
         for (let j = 0; j <= l; j++) { e[j] /= h; f += e[j] * a[ri + j] }
         const hh = f / (h + h)

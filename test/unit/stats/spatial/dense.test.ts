@@ -29,7 +29,12 @@ test('Cholesky solve and SPD inverse', () => {
 })
 
 test('spdInverseInPlace: equals Gauss–Jordan on an SPD matrix, reads only the lower triangle; an indefinite matrix gives undefined', () => {
-  const n = 50
+  // odd and even sizes, and sizes around the unrolling widths (two rows, four partial sums)
+  for (const n of [1, 2, 3, 5, 6, 7, 49, 50]) spdCase(n)
+  expect(spdInverseInPlace(Float64Array.from([1, 2, 2, 1]), 2)).toBeUndefined()
+})
+
+function spdCase(n: number) {
   // M = I − 0.4·S with S symmetric, spectral radius < 1: positive definite
   const s = new Float64Array(n * n)
   for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) s[i * n + j] = s[j * n + i] = Math.abs(Math.sin(i * 3.1 + j * 0.7)) / n
@@ -39,6 +44,5 @@ test('spdInverseInPlace: equals Gauss–Jordan on an SPD matrix, reads only the 
   const ch = spdInverseInPlace(lower, n)!
   let err = 0
   for (let k = 0; k < n * n; k++) err = Math.max(err, Math.abs(ch[k] - gj[k]))
-  expect(err).toBeLessThan(1e-13)
-  expect(spdInverseInPlace(Float64Array.from([1, 2, 2, 1]), 2)).toBeUndefined()
-})
+  expect(err, `n = ${n}`).toBeLessThan(1e-13)
+}

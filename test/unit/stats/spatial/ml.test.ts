@@ -59,6 +59,34 @@ describe('ML fits against R (Produc, queen W)', () => {
     }
   })
 
+  test('Lee–Yu transformation approach against the literal transformation in R (F_N, F_T, W* = F_N′WF_N)', () => {
+    const cases = [['sar_twoways', 'sar', 'twoways'], ['sem_twoways', 'sem', 'twoways'], ['sdm_twoways', 'sdm', 'twoways'], ['sdm_unit', 'sdm', 'unit'], ['sem_time', 'sem', 'time'], ['sar_time', 'sar', 'time']] as const
+    for (const [name, model, fe] of cases) {
+      const ref = models.transformation[name]
+      const got = fitSpatial(model, { n: layout.n, t: layout.t, y, x, names: REGRESSORS, w: wQueen, spectrum: spectrum(wQueen), effects: fe, convention: 'elhorst' }, undefined, { correction: 'transformation' })
+      expectClose(got.rho, ref.rho, { rel: 1e-8 }, `${name}/tr rho`)
+      got.beta.forEach((b, j) => expectClose(b, ref.beta[j], { rel: 1e-8, abs: 1e-12 }, `${name}/tr beta[${j}]`))
+      expectClose(got.sigma2, ref.sigma2, { rel: 1e-8 }, `${name}/tr sigma2`)
+      expectClose(got.logLik, ref.logLik, { rel: 1e-10 }, `${name}/tr logLik`)
+      expectClose(got.aic, ref.AIC, { rel: 1e-10 }, `${name}/tr AIC`)
+      expectClose(got.bic, ref.BIC, { rel: 1e-10 }, `${name}/tr BIC`)
+      for (let j = 0; j < got.k; j++) expectClose(Math.sqrt(got.vcov[j * got.k + j]), ref.se[j], { rel: 1e-7 }, `${name}/tr se[${j}]`)
+      expect(got.names).toEqual(ref.terms)
+    }
+    // with time effects the transformation moves rho away from the direct approach's
+    expect(Math.abs(fit('sdm', 'twoways').rho - models.transformation.sdm_twoways.rho)).toBeGreaterThan(1e-2)
+  })
+
+  test('the transformation approach refuses time effects with a W that is not row-standardized, and the splm convention', () => {
+    const binary = composite(1, wQueen, wQueen)
+    const raw = { ...binary, values: binary.values.map(() => 1) }
+    const base = { n: layout.n, t: layout.t, y, x, names: REGRESSORS, effects: 'twoways' as const }
+    expect(() => fitSpatial('sar', { ...base, w: raw, spectrum: spectrum(raw), convention: 'elhorst' }, undefined, { correction: 'transformation' })).toThrow(/row-standardized W/)
+    expect(() => fitSpatial('sar', { ...base, w: wQueen, spectrum: spectrum(wQueen), convention: 'splm' }, undefined, { correction: 'transformation' })).toThrow(/lags must be formed on the raw data/)
+    // unit effects alone need neither
+    expect(() => fitSpatial('sar', { ...base, effects: 'unit', w: raw, spectrum: spectrum(raw), convention: 'splm' }, undefined, { correction: 'transformation' })).not.toThrow()
+  })
+
   test('the two lag conventions differ in the fourth decimal of rho on two-way FE', () => {
     const d = Math.abs(fit('sdm', 'twoways').rho - fit('sdm', 'twoways', 'splm').rho)
     expect(d).toBeGreaterThan(1e-4)
