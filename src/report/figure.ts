@@ -420,3 +420,70 @@ export function criterionPlot(rows: readonly { a: number; aic: number; bic: numb
     ],
   } as TopLevelSpec
 }
+
+export interface OverlaySeries {
+  /** The estimator's legend label; legend entries follow the order of the series. */
+  readonly label: string
+  /** Event time k, the estimate, its interval; a reference period is drawn at 0 without an interval. */
+  readonly points: readonly { readonly k: number; readonly estimate: number; readonly low: number; readonly high: number; readonly reference: boolean }[]
+}
+
+/**
+ * Several event studies on one axis (event-compare): at each event time the estimators sit
+ * side by side, `offset` periods apart and centred on k, each a marker with its interval;
+ * estimators are told apart by marker shape and grey, so the figure survives black-and-white
+ * printing. Reference periods (normalised to zero) are hollow markers without an interval.
+ */
+export function eventOverlayPlot(series: readonly OverlaySeries[], opts: { title?: string; xTitle: string; yTitle: string; offset: number; markAt?: number }): TopLevelSpec {
+  const labels = series.map((s) => s.label)
+  const m = series.length
+  const values = series.flatMap((s, j) => s.points.map((p) => ({
+    series: s.label, x: p.k + opts.offset * (j - (m - 1) / 2), k: p.k, estimate: p.estimate,
+    low: p.reference || !Number.isFinite(p.low) ? null : p.low, high: p.reference || !Number.isFinite(p.high) ? null : p.high, reference: p.reference,
+  })))
+  const ks = [...new Set(series.flatMap((s) => s.points.map((p) => p.k)))].sort((a, b) => a - b)
+  const width = Math.max(420, Math.min(720, (36 + 10 * m) * ks.length))
+  const cycle = <T>(xs: readonly T[]) => labels.map((_, i) => xs[i % xs.length])
+  const pad = 0.5 + opts.offset * (m - 1) / 2
+  const labelExpr = ks.reduceRight((rest, k) => `datum.value === ${k} ? ${JSON.stringify(k < 0 ? `\u2212${-k}` : String(k))} : ${rest}`, "''")
+  const x = {
+    field: 'x', type: 'quantitative' as const, title: opts.xTitle,
+    scale: { domain: ks.length ? [ks[0] - pad, ks[ks.length - 1] + pad] : [-1, 1], nice: false, zero: false },
+    axis: { values: ks, labelExpr, labelAngle: 0, labelAlign: 'center' as const, labelFlush: false, grid: false },
+  }
+  const color = { field: 'series', type: 'nominal' as const, sort: labels, scale: { domain: labels, range: cycle(GREYS) }, title: null }
+  const shape = { field: 'series', type: 'nominal' as const, sort: labels, scale: { domain: labels, range: cycle(SHAPES) }, title: null }
+  const height = 300
+  const yTitle = wrap(opts.yTitle, Math.floor(height / (TEXT_WIDTH_EM * JOURNAL_CONFIG.axis.titleFontSize)))
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    ...(opts.title ? { title: { text: wrap(opts.title, Math.floor(width / (TEXT_WIDTH_EM * JOURNAL_CONFIG.title.fontSize))), anchor: 'start' as const, offset: 6 } } : {}),
+    width,
+    height,
+    config: { ...JOURNAL_CONFIG, legend: { orient: 'bottom', direction: 'horizontal', labelFontSize: 11, titleFontSize: 11, symbolSize: 60, labelColor: 'black', labelLimit: 320 } },
+    data: { values },
+    layer: [
+      { mark: { type: 'rule', color: '#888', strokeWidth: 0.8 }, encoding: { y: { datum: 0, type: 'quantitative' } } },
+      ...(opts.markAt !== undefined
+        ? [{ mark: { type: 'rule' as const, color: '#888', strokeDash: [4, 3], strokeWidth: 0.8 }, encoding: { x: { ...x, field: undefined, datum: opts.markAt - 0.5 } } }]
+        : []),
+      {
+        transform: [{ filter: 'datum.low !== null && datum.high !== null' }],
+        mark: { type: 'rule', strokeWidth: 1.2 },
+        // every layer encodes `series` alike and none says `legend: null`: they share one scale, and
+        // one layer's `legend: null` would remove the merged legend (Vega-Lite 6)
+        encoding: { x, y: { field: 'low', type: 'quantitative', title: yTitle }, y2: { field: 'high' }, color },
+      },
+      {
+        transform: [{ filter: '!datum.reference' }],
+        mark: { type: 'point', filled: true, size: 40, opacity: 1 },
+        encoding: { x, y: { field: 'estimate', type: 'quantitative', title: yTitle }, color, shape },
+      },
+      {
+        transform: [{ filter: 'datum.reference' }],
+        mark: { type: 'point', filled: false, size: 40, strokeWidth: 1.5, opacity: 1 },
+        encoding: { x, y: { field: 'estimate', type: 'quantitative', title: yTitle }, color, shape },
+      },
+    ],
+  } as TopLevelSpec
+}

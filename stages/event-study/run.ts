@@ -99,6 +99,16 @@ export async function runEventStudy(ctx: StageContext<EventStudyParams>): Promis
         const t = result.terms.find((r) => r.term === x.label)
         return { k: x.k, label: x.label, reference: x.reference, treated_obs: rt.counts.get(x.k) ?? 0, estimate: x.reference ? 0 : num(t?.estimate ?? NaN), std_error: num(t?.stdError ?? NaN) }
       }),
+      // the series the staggered-adoption estimators also publish, for `event-compare`
+      event_study: {
+        level: p.level,
+        band: 'pointwise',
+        periods: rt.periods.flatMap((x): { k: number; estimate: number | null; std_error: number | null; low: number | null; high: number | null; reference: boolean }[] => {
+          if (x.reference) return [{ k: x.k, estimate: 0, std_error: null, low: null, high: null, reference: true }]
+          const t = result.terms.find((r) => r.term === x.label)
+          return t ? [{ k: x.k, estimate: num(t.estimate), std_error: num(t.stdError), low: num(t.confLow), high: num(t.confHigh), reference: false }] : []
+        }),
+      },
     },
     files: { ...tableFiles(table, [model]), 'event_study.svg': svg },
     facts,

@@ -16,8 +16,8 @@ const estimation = () => import('./run.ts')
 
 export default defineStage<EventStudyParams>({
   kind: 'event-study',
-  // 2: the figure has its title and a numeric relative-period axis
-  version: 2,
+  // 2: the figure has its title and a numeric relative-period axis; 3: data.event_study for event-compare
+  version: 3,
   description: 'Event study around adoption: relative-time coefficients with binned end points, a pre-trend F test, and the coefficient plot.',
   params: eventStudyParams,
   references: ['from', 'model'],

@@ -97,7 +97,7 @@ describe('two-way fixed effects against R', () => {
     expectClose(result.facts!.logLik, ref.logLik, { rel: 1e-10 }, 'tr logLik')
     expectClose(result.facts!.BIC, ref.BIC, { rel: 1e-10 }, 'tr BIC')
     expect(result.files!['table.md']).toContain('transformed to (N − 1 = 47) × (T − 1 = 16) observations')
-    expect(result.model!.models[0].spec.correction).toBe('transformation')
+    expect((result.model!.models[0].spec as Record<string, unknown>).correction).toBe('transformation')
     const e = await quasiError(run({ correction: 'transformation', lag_convention: 'splm' }))
     expect(e.code).toBe('INVALID_VALUE')
     expect(e.param).toEqual(['correction'])
