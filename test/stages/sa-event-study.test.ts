@@ -157,3 +157,116 @@ describe('cross-checks', () => {
     expect(pEs).toBeLessThan(0.001)
   })
 })
+
+describe('outputs', () => {
+  test('table, tidy.csv, cohorts.csv, the figure, the event_study block; byte-identical reruns', async () => {
+    const up = await model(frame)
+    const { result: r } = await runSa(up)
+    const { result: again } = await runSa(up)
+    for (const f of ['table.md', 'table.tex', 'table.html', 'table.csv', 'tidy.csv', 'glance.csv', 'cohorts.csv', 'event_study.svg']) {
+      expect(typeof r.files![f], f).toBe('string')
+      expect(again.files![f]).toBe(r.files![f])
+    }
+    expect(r.files!['table.md']).toContain('Pre-trend F(4, 599)')
+    expect(r.files!['tidy.csv']).toMatch(/^term,estimate,std.error|model,term,estimate/)
+    const svg = r.files!['event_study.svg'] as string
+    const ticks = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1])
+    expect(ticks.slice(0, 11)).toEqual(['≤−5', '−4', '−3', '−2', '−1', '0', '1', '2', '3', '4', '≥5'])
+    expect(svg).toMatch(/>Event study \(Sun and Abraham 2021\)<\/text>/)
+    const es = (r.data as { event_study: { level: number; band: string; periods: { k: number; estimate: number; std_error: number | null; low: number; high: number; reference: boolean }[] } }).event_study
+    expect(es.level).toBe(0.95)
+    expect(es.band).toBe('pointwise')
+    expect(es.periods.map((x) => x.k)).toEqual([-5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5])
+    expect(es.periods[4]).toEqual({ k: -1, estimate: 0, std_error: null, low: 0, high: 0, reference: true })
+    const post2 = es.periods[7]
+    close(post2.estimate, ref.never.estimate[ref.never.terms.indexOf('post2')], TOL.coef, 'post2')
+    close(post2.high - post2.low, 2 * 1.9639 * post2.std_error!, 1e-3, 'interval width') // t(599) quantile ≈ 1.9639
+    const m = mainModel(r.model!)
+    expect(m.terms.map((t) => t.term)).toEqual(ref.never.terms)
+    close(covariance(m, 'pre2', 'post2'), ref.never.vcov[ref.never.terms.indexOf('pre2')][ref.never.terms.indexOf('post2')], TOL.se, 'cov(pre2, post2)')
+  })
+})
+
+describe('errors and warnings', () => {
+  const a = frame.numbers('adopt')
+  const units = frame.column('unit')!.data as readonly string[]
+  const years = frame.numbers('year')
+
+  test('control: never without never-treated units suggests control: last', async () => {
+    const treatedOnly = frame.filter(Uint8Array.from(a, (v) => (Number.isNaN(v) ? 0 : 1)))
+    const e = await quasiError(runSa(await model(treatedOnly)))
+    expect(e.code).toBe('INVALID_VALUE')
+    expect(e.param).toEqual(['control'])
+    expect(e.hint).toMatch(/control: last/)
+    // and control: last works on that panel
+    const { result } = await runSa(await model(treatedOnly), { control: 'last' })
+    expect(result.facts!.cohorts).toBe(2)
+  })
+
+  test('a treatment that switches off names the units', async () => {
+    // 0/1 treatment, turned off again in 2011 for two units of the 2004 cohort
+    const off = new Set([...new Set(units.filter((_, i) => a[i] === 2004))].slice(0, 2))
+    const d = Float64Array.from(years, (t, i) => (Number.isNaN(a[i]) || t < a[i] || (off.has(units[i]) && t >= 2011) ? 0 : 1))
+    const f = frame.withColumn('D', { type: 'number', data: d })
+    const e = await quasiError(runSa(await model(f, { treatment: 'D' })))
+    expect(e.code).toBe('BAD_DATA')
+    expect(e.param).toEqual(['model'])
+    expect(e.message).toMatch(/switches off in 2 units: `u\d+`, `u\d+`/)
+    for (const u of off) expect(e.message).toContain(`\`${u}\``)
+    // with the treatment given here, the error points at `treatment`
+    const e2 = await quasiError(runSa(await model(f, { treatment: 'D' }), { treatment: 'D' }))
+    expect(e2.param).toEqual(['treatment'])
+  })
+
+  test('an adoption column whose year changes within a unit: switch-off or inconsistent years, named', async () => {
+    const u = units.find((_, i) => a[i] === 2004)!
+    // from 2008 on the unit's rows say 2010: treated 2004–2007, untreated 2008–2009
+    const adopt = Float64Array.from(a, (v, i) => (units[i] === u && years[i] >= 2008 ? 2010 : v))
+    const e = await quasiError(runSa(await model(frame.withColumn('adopt', { type: 'number', data: adopt }))))
+    expect(e.message).toBe(`the treatment switches off in 1 unit: \`${u}\``)
+    // a later year only before adoption: D never switches off, but the cohort is ambiguous
+    const adopt2 = Float64Array.from(a, (v, i) => (units[i] === u && years[i] === 2000 ? 2003 : v))
+    const e2 = await quasiError(runSa(await model(frame.withColumn('adopt', { type: 'number', data: adopt2 }))))
+    expect(e2.message).toBe(`the adoption year differs between the rows of 1 unit: \`${u}\``)
+    expect(e2.param).toEqual(['model'])
+  })
+
+  test('a cohort treated in the first period is dropped with a warning', async () => {
+    const never = [...new Set(units.filter((_, i) => Number.isNaN(a[i])))].slice(0, 5)
+    const adopt = Float64Array.from(a, (v, i) => (never.includes(units[i]) ? 2000 : v))
+    const withAlways = frame.withColumn('adopt', { type: 'number', data: adopt })
+    const { result, ctx } = await runSa(await model(withAlways))
+    expect(ctx.logs.filter((l) => l.level === 'warn').map((l) => l.message)).toEqual([
+      'cohort 2000 (5 units) has no observation in the reference period -1 (treated from the first period on): dropped',
+    ])
+    const without = frame.filter(Uint8Array.from(units, (u) => (never.includes(u) ? 0 : 1)))
+    const { result: plain } = await runSa(await model(without))
+    expect(result.facts).toEqual(plain.facts)
+  })
+
+  test('relative periods no cohort has: a clear message on window', async () => {
+    const e = await quasiError(runSa(await model(frame), { window: [-12, 5] }))
+    expect(e.code).toBe('INVALID_VALUE')
+    expect(e.param).toEqual(['window'])
+    expect(e.message).toBe('no treated cohort is observed in relative periods -12, -11 of the window [-12, 5]')
+    expect(e.hint).toBe('narrow the window, e.g. `window: [-10, 5]`')
+  })
+
+  test('a window that does not straddle adoption, and weights', async () => {
+    const e = await quasiError(runSa(await model(frame), { window: [1, 5] }))
+    expect(e.param).toEqual(['window'])
+    const w = frame.withColumn('w', { type: 'number', data: new Float64Array(frame.nrows).fill(1) })
+    const e2 = await quasiError(runSa(await model(w, { weights: 'w' })))
+    expect(e2.code).toBe('INVALID_SPEC')
+    expect(e2.param).toEqual(['model'])
+  })
+
+  test('row order does not change the results', async () => {
+    const reversed = frame.take(Int32Array.from({ length: frame.nrows }, (_, i) => frame.nrows - 1 - i))
+    const [x, y] = [await runSa(await model(frame)), await runSa(await model(reversed))]
+    for (const t of ref.never.terms) {
+      close(y.result.facts![`coef(${t})`], x.result.facts![`coef(${t})`], 1e-10, t)
+      close(y.result.facts![`se(${t})`], x.result.facts![`se(${t})`], 1e-8, t)
+    }
+  })
+})
