@@ -111,6 +111,7 @@ export async function runSaEventStudy(ctx: StageContext<SaEventStudyParams>): Pr
 
   // Cells on the estimation sample, δ̂ and their covariance.
   const rows = result.rows
+  const estTime = design.frame.numbers(panel.time)
   const cell = Int32Array.from(rows, (r) => design.cell[r])
   const P = design.periods.length, C = P * G
   const used = new Float64Array(C)
@@ -193,6 +194,18 @@ export async function runSaEventStudy(ctx: StageContext<SaEventStudyParams>): Pr
     weight: Float64Array.from(cohortRows, (x) => iw.weights[x.c]),
   }))
 
+  const periodIndex = (k: number) => design.periods.indexOf(k)
+  const treatedObs = (pi: number) => {
+    if (pi < 0) return refObs
+    let s = 0
+    for (let g = 0; g < G; g++) s += iw.counts[pi * G + g]
+    return s
+  }
+  let refObs = 0
+  for (const r of rows) {
+    const c = keptCohort[r]
+    if (c !== Infinity && design.cohorts.includes(c) && Math.min(hi, Math.max(lo, estTime[r] - c)) === p.reference) refObs++
+  }
   const facts: Record<string, number> = { ...modelFacts(model), pretrend_F: pretrend.f, pretrend_p: pretrendP, pretrend_df: pretrend.df1, cohorts: G }
   const periodsOut = allPeriods.map((x) => {
     if (x.reference) return { k: x.k, label: x.label, reference: true, estimate: 0, std_error: null, low: 0, high: 0 }
@@ -210,7 +223,8 @@ export async function runSaEventStudy(ctx: StageContext<SaEventStudyParams>): Pr
       nobs: result.nobs,
       cohorts: design.cohorts.map((g) => ({ cohort: g, units: unitsOf.get(g) ?? 0 })),
       pretrend: { f: num(pretrend.f), df1: pretrend.df1, df2: dfT, p: num(pretrendP), terms: pre.map((x) => labelsOf[x.pi]) },
-      periods: periodsOut.map(({ low: _l, high: _h, ...rest }) => rest),
+      // treated_obs: the treated cohorts' estimation-sample observations in the (binned) period, as in event-study's data.
+      periods: periodsOut.map(({ low: _l, high: _h, ...rest }) => ({ ...rest, treated_obs: treatedObs(periodIndex(rest.k)) })),
       event_study: {
         level: p.level,
         band: 'pointwise',

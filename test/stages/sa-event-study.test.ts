@@ -181,6 +181,8 @@ describe('outputs', () => {
     const post2 = es.periods[7]
     close(post2.estimate, ref.never.estimate[ref.never.terms.indexOf('post2')], TOL.coef, 'post2')
     close(post2.high - post2.low, 2 * 1.9639 * post2.std_error!, 1e-3, 'interval width') // t(599) quantile ≈ 1.9639
+    const periods = (r.data as { periods: { k: number; treated_obs: number }[] }).periods
+    expect(periods.reduce((s, x) => s + x.treated_obs, 0)).toBe(frame.nrows - 145 * 13) // every treated-cohort row, reference included
     const m = mainModel(r.model!)
     expect(m.terms.map((t) => t.term)).toEqual(ref.never.terms)
     close(covariance(m, 'pre2', 'post2'), ref.never.vcov[ref.never.terms.indexOf('pre2')][ref.never.terms.indexOf('post2')], TOL.se, 'cov(pre2, post2)')
@@ -259,6 +261,16 @@ describe('errors and warnings', () => {
     const e2 = await quasiError(runSa(await model(w, { weights: 'w' })))
     expect(e2.code).toBe('INVALID_SPEC')
     expect(e2.param).toEqual(['model'])
+  })
+
+  test('two-way clustering and control: last with one treated cohort are refused', async () => {
+    const e = await quasiError(runSa(await model(frame, { cluster: ['unit', 'year'] })))
+    expect(e.code).toBe('INVALID_SPEC')
+    expect(e.param).toEqual(['model'])
+    const one = frame.filter(Uint8Array.from(a, (v) => (v === 2007 || Number.isNaN(v) ? 1 : 0)))
+    const e2 = await quasiError(runSa(await model(one), { control: 'last' }))
+    expect(e2.param).toEqual(['control'])
+    expect(e2.message).toBe('`control: last` needs at least two treated cohorts, found 1')
   })
 
   test('row order does not change the results', async () => {
