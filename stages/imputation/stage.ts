@@ -1,0 +1,35 @@
+/**
+ * imputation: the Borusyak, Jaravel & Spiess (2024) imputation estimator for staggered
+ * adoption. The two-way fixed-effects model (with the did model's controls) is fitted on the
+ * untreated observations only, Y(0) imputed for the treated ones, and τ̂_it = Y_it − Ŷ_it(0)
+ * averaged overall and by event time, with BJS's conservative clustered variance.
+ * Formulas: docs/methods.md, "imputation"; numerics: src/stats/imputation/.
+ */
+import { defineStage } from '../../src/stage.ts'
+import { imputationParams, type ImputationParams } from './params.ts'
+
+const imputation = () => import('./run.ts')
+
+/**
+ * `att`, `se`, `p`: the overall ATT (equal weights on every treated observation at h ≥ 0);
+ * `n_treated` its treated observations; `att(<h>)`, `se(<h>)`, `p(<h>)` the effect at event
+ * time h (e.g. `att(0)`, `att(3)`, `att(-1)` with anticipation); `pretrend_F`, `pretrend_p`,
+ * `pre(<k>)` the pre-trend test and its coefficient at event time −k when `pretrends` > 0.
+ */
+export const IMPUTATION_FACTS = ['att', 'se', 'p', 'n_treated', 'att(<h>)', 'se(<h>)', 'p(<h>)', 'pretrend_F', 'pretrend_p', 'pre(<k>)'] as const
+
+export default defineStage<ImputationParams>({
+  kind: 'imputation',
+  version: 1,
+  description:
+    'Borusyak–Jaravel–Spiess (2024) imputation estimator for a staggered did model: fit unit and period effects (and controls) on untreated observations, impute Y(0) for treated ones, average the effects overall and by event time with the conservative clustered variance; effects.csv, a table (effects.md/.tex/.html/.csv), event_study.svg, an optional pre-trend test; facts `att`, `se`, `p`, `n_treated`, `att(<h>)`, `se(<h>)`, `p(<h>)`, `pretrend_F`, `pretrend_p`, `pre(<k>)`.',
+  params: imputationParams,
+  references: ['model'],
+  produces: ['data'],
+  consumes: { model: 'model' },
+  facts: [...IMPUTATION_FACTS],
+  async run(ctx) {
+    const { runImputation } = await imputation()
+    return runImputation(ctx)
+  },
+})
