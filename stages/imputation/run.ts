@@ -145,7 +145,7 @@ export async function runImputation(ctx: StageContext<ImputationParams>): Promis
   if (pre) {
     facts.pretrend_F = pre.f
     facts.pretrend_p = pre.p
-    for (const e of pre.effects) facts[`pre(${-e.h})`] = e.estimate
+    for (const e of pre.effects) facts[`pre(${e.h})`] = e.estimate
   }
   const all = [...(pre?.effects ?? []), ...effects].sort((a, b) => a.h - b.h)
   const title = p.title ?? DEFAULT_TITLE
@@ -185,7 +185,7 @@ export async function runImputation(ctx: StageContext<ImputationParams>): Promis
         n_treated: Float64Array.from(all, (e) => e.n),
         from: all.map((e) => e.from),
       })),
-      ...gridFiles('effects', {
+      ...gridFiles('table', {
         title,
         header: ['', 'Estimate', 'Std. error', `${Math.round(level * 100)} % CI`, 'Treated obs.'],
         align: ['l', 'c', 'c', 'c', 'c'],

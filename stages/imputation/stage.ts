@@ -14,15 +14,15 @@ const imputation = () => import('./run.ts')
  * `att`, `se`, `p`: the overall ATT (equal weights on every treated observation at h ≥ 0);
  * `n_treated` its treated observations; `att(<h>)`, `se(<h>)`, `p(<h>)` the effect at event
  * time h (e.g. `att(0)`, `att(3)`, `att(-1)` with anticipation); `pretrend_F`, `pretrend_p`,
- * `pre(<k>)` the pre-trend test and its coefficient at event time −k when `pretrends` > 0.
+ * `pre(<h>)` the pre-trend test and its coefficient at event time h < 0 (e.g. `pre(-1)`) when `pretrends` > 0.
  */
-export const IMPUTATION_FACTS = ['att', 'se', 'p', 'n_treated', 'att(<h>)', 'se(<h>)', 'p(<h>)', 'pretrend_F', 'pretrend_p', 'pre(<k>)'] as const
+export const IMPUTATION_FACTS = ['att', 'se', 'p', 'n_treated', 'att(<h>)', 'se(<h>)', 'p(<h>)', 'pretrend_F', 'pretrend_p', 'pre(<h>)'] as const
 
 export default defineStage<ImputationParams>({
   kind: 'imputation',
   version: 1,
   description:
-    'Borusyak–Jaravel–Spiess (2024) imputation estimator for a staggered did model: fit unit and period effects (and controls) on untreated observations, impute Y(0) for treated ones, average the effects overall and by event time with the conservative clustered variance; effects.csv, a table (effects.md/.tex/.html/.csv), event_study.svg, an optional pre-trend test; facts `att`, `se`, `p`, `n_treated`, `att(<h>)`, `se(<h>)`, `p(<h>)`, `pretrend_F`, `pretrend_p`, `pre(<k>)`.',
+    'Borusyak–Jaravel–Spiess (2024) imputation estimator for a staggered did model: fit unit and period effects (and controls) on untreated observations, impute Y(0) for treated ones, average the effects overall and by event time with the conservative clustered variance; effects.csv, a table (table.md/.tex/.html/.csv), event_study.svg, an optional pre-trend test; facts `att`, `se`, `p`, `n_treated`, `att(<h>)`, `se(<h>)`, `p(<h>)`, `pretrend_F`, `pretrend_p`, `pre(<h>)`.',
   params: imputationParams,
   references: ['model'],
   produces: ['data'],
