@@ -13,7 +13,7 @@ export interface ImputationParams {
   y_title?: string
 }
 
-export const DEFAULT_TITLE = 'Imputation estimates (Borusyak, Jaravel and Spiess 2024)'
+export const DEFAULT_TITLE = 'Imputation estimates'
 
 export const imputationParams: JsonSchema = {
   type: 'object',
