@@ -72,7 +72,7 @@ describe('against the BJS formulas in R', () => {
     compare(result, fixture.controls as RefCase)
     const f = result.facts!
     expect(Math.abs(f.att - fixture.truth.overall)).toBeLessThan(3 * f.se)
-    for (const t of fixture.truth.horizons) expect(Math.abs(f[`att(${t.h})`] - t.att)).toBeLessThan(3.5 * f[`se(${t.h})`])
+    for (const t of fixture.truth.horizons) expect(Math.abs(f[`att(${t.h})`] - t.att)).toBeLessThan(3 * f[`se(${t.h})`])
   })
 
   test('anticipation 1: h = −1 is imputed, overall over h ≥ 0; pre-trend coefficients and F (CR0) against R', async () => {
