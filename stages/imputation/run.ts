@@ -1,6 +1,7 @@
 /** The imputation stage's work, loaded on demand by stage.ts (see docs/methods.md, "imputation"). */
 import { Frame, numberColumn } from '../../src/artifacts/frame.ts'
 import { writeCsv } from '../../src/artifacts/csv.ts'
+import type { Model, Term } from '../../src/artifacts/model.ts'
 import { QuasiError } from '../../src/errors.ts'
 import { coefficientPlot, renderSvg, type CoefPoint } from '../../src/report/figure.ts'
 import { gridFiles, type GridRow } from '../../src/report/grid.ts'
@@ -8,14 +9,14 @@ import { fixed } from '../../src/report/table.ts'
 import type { StageContext, StageResult } from '../../src/stage.ts'
 import { fPValue, normalQuantile, zPValue } from '../../src/stats/dist.ts'
 import type { Factor } from '../../src/stats/fe/factor.ts'
-import { imputationFit, type ImputationFit } from '../../src/stats/imputation/estimate.ts'
+import { imputationFit, type Estimand, type ImputationFit } from '../../src/stats/imputation/estimate.ts'
 import { factorOfName } from '../../src/stats/ols/regress.ts'
 import { expandRegressors, withInteractionColumns } from '../../src/stats/ols/terms.ts'
 import { isNeverTreated } from '../../src/stats/treatment.ts'
 import { requireDidModel } from '../_estimation/check.ts'
 import { fitRegression } from '../_estimation/fit.ts'
 import { applySample } from '../_estimation/prepare.ts'
-import { resolveSpec, type EstimationSpec, type SpecInput } from '../_estimation/spec.ts'
+import { resolveSpec, specJson, type EstimationSpec, type SpecInput } from '../_estimation/spec.ts'
 import { waldTest } from '../_estimation/wald.ts'
 import { DEFAULT_TITLE, type ImputationParams } from './params.ts'
 
@@ -129,10 +130,8 @@ export async function runImputation(ctx: StageContext<ImputationParams>): Promis
     if (few.length) ctx.log.info(`event time${few.length > 1 ? 's' : ''} ${few.join(', ')} left out: fewer than minn = ${p.minn} treated observations`)
     hs = hs.filter((h) => byH.get(h)! >= p.minn!)
   }
-  const effects: Effect[] = hs.map((h) => {
-    const r = fit.estimand(equalWeights((i) => event[i] === h, byH.get(h)!))
-    return { h, estimate: r.estimate, se: r.se, low: r.estimate - z * r.se, high: r.estimate + z * r.se, n: r.treated, from: 'imputation' }
-  })
+  const byHorizon = hs.map((h) => fit.estimand(equalWeights((i) => event[i] === h, byH.get(h)!)))
+  const effects: Effect[] = byHorizon.map((r, j) => ({ h: hs[j], estimate: r.estimate, se: r.se, low: r.estimate - z * r.se, high: r.estimate + z * r.se, n: r.treated, from: 'imputation' }))
   ctx.log.info(`imputation: ${fit.untreatedRows} untreated observations fit Y(0); overall ATT ${fixed(overall.estimate, 4)} (se ${fixed(overall.se, 4)}) on ${overall.treated} treated observations`)
 
   const pre = p.pretrends > 0 ? pretrendTest(ctx, spec, origin, data, treated, event, controls, clusterName, z) : undefined
@@ -159,7 +158,9 @@ export async function runImputation(ctx: StageContext<ImputationParams>): Promis
     markAt: -0.5 - p.anticipation,
   }))
   const num = (x: number): number | null => (Number.isFinite(x) ? x : null)
+  const model = imputationModel(ctx, spec, data, fit, [spec.term!, ...hs.map(periodLabel)], [overall, ...byHorizon], z, clusterName, controls)
   return {
+    model: { models: [model], main: 0 },
     data: {
       outcome: spec.outcome,
       adoption: treatment.adoption,
@@ -204,6 +205,55 @@ export async function runImputation(ctx: StageContext<ImputationParams>): Promis
       'event_study.svg': svg,
     },
     facts,
+  }
+}
+
+/** Term names as event-study names its periods (pre2, current, post3), so that tables align them. */
+function periodLabel(k: number): string {
+  return k < 0 ? `pre${-k}` : k === 0 ? 'current' : `post${k}`
+}
+
+/**
+ * The model artifact, so that `table` stages can show the imputation estimates next to a did
+ * or event study: the overall ATT under the did model's term (e.g. `did`), the event-time
+ * effects under event-study's period names; covariance Σ_c s_c s_c' from the cluster scores.
+ */
+function imputationModel(
+  ctx: StageContext<ImputationParams>, spec: EstimationSpec, data: Frame, fit: ImputationFit,
+  names: readonly string[], estimands: readonly Estimand[], z: number, cluster: string, controls: readonly string[],
+): Model {
+  const k = estimands.length
+  const vcov = new Array<number>(k * k).fill(0)
+  for (let a = 0; a < k; a++) {
+    for (let b = 0; b <= a; b++) {
+      let s = 0
+      const sa = estimands[a].scores, sb = estimands[b].scores
+      for (let c = 0; c < sa.length; c++) s += sa[c] * sb[c]
+      vcov[a * k + b] = vcov[b * k + a] = s
+    }
+  }
+  const terms: Term[] = estimands.map((r, j) => ({
+    term: names[j], estimate: r.estimate, stdError: r.se, statistic: r.estimate / r.se, pValue: zPValue(r.estimate / r.se),
+    confLow: r.estimate - z * r.se, confHigh: r.estimate + z * r.se,
+  }))
+  const panel = ctx.panel!
+  const unit = data.column(panel.unit)!, time = data.numbers(panel.time)
+  const rows: number[] = []
+  for (let i = 0; i < data.nrows; i++) if (fit.identified[i] || !fit.treated[i]) rows.push(i)
+  const G = estimands[0].scores.length
+  return {
+    label: '(1)', stage: ctx.stage, kind: ctx.kind, estimator: 'imputation', outcome: spec.outcome, focus: names[0],
+    terms, vcov, nobs: rows.length, dfResidual: NaN, dfT: G - 1, nClusters: [G],
+    variance: {
+      type: 'cluster', smallSample: 'cr0', cluster: [cluster],
+      label: `Conservative standard errors clustered by ${cluster} in parentheses (Borusyak, Jaravel and Spiess 2024, Theorem 3; normal p-values).`,
+    },
+    fit: { r2: NaN, adjR2: NaN, withinR2: NaN, logLik: NaN, aic: NaN, bic: NaN },
+    fixedEffects: [...spec.fixed_effects], controls: [...controls],
+    sample: { unit: panel.unit, time: panel.time, keys: rows.map((i) => [unit.data[i] ?? '', time[i]] as [string | number, number]) },
+    ...(spec.sample ? { subset: spec.sample } : {}),
+    spec: specJson(spec), labels: { ...spec.labels },
+    notes: ['Imputation estimator (Borusyak, Jaravel and Spiess 2024): effects of treated observations against Y(0) imputed from unit and period effects fitted on untreated observations; the treatment row is the overall ATT (event times ≥ 0), `current`, `postK` the effects at event times 0, K.'],
   }
 }
 

@@ -25,7 +25,7 @@ export default defineStage<ImputationParams>({
     'Borusyak–Jaravel–Spiess (2024) imputation estimator for a staggered did model: fit unit and period effects (and controls) on untreated observations, impute Y(0) for treated ones, average the effects overall and by event time with the conservative clustered variance; effects.csv, a table (table.md/.tex/.html/.csv), event_study.svg, an optional pre-trend test; facts `att`, `se`, `p`, `n_treated`, `att(<h>)`, `se(<h>)`, `p(<h>)`, `pretrend_F`, `pretrend_p`, `pre(<h>)`.',
   params: imputationParams,
   references: ['model'],
-  produces: ['data'],
+  produces: ['model', 'data'],
   consumes: { model: 'model' },
   facts: [...IMPUTATION_FACTS],
   async run(ctx) {

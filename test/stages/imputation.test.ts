@@ -10,6 +10,8 @@ import { QuasiError } from '../../src/errors.ts'
 import type { StageResult } from '../../src/stage.ts'
 import did from '../../stages/did/stage.ts'
 import imputation from '../../stages/imputation/stage.ts'
+import table from '../../stages/table/stage.ts'
+import type { TableParams } from '../../stages/_estimation/table-params.ts'
 import type { ImputationParams } from '../../stages/imputation/params.ts'
 import fixture from '../fixtures/imputation/imputation.json' with { type: 'json' }
 import { makeTestContext } from '../helpers/context.ts'
@@ -125,6 +127,34 @@ describe('outputs and options', () => {
     for (const f of ['table.md', 'table.tex', 'table.html', 'table.csv', 'effects.csv', 'event_study.svg']) expect(result.files![f]).toBeTruthy()
     expect(result.files!['event_study.svg']).toContain('<svg')
     expect(Math.abs(result.facts!.att - fixture.staggered.overall.estimate)).toBeLessThan(EST_TOL)
+  })
+})
+
+describe('model artifact', () => {
+  test('terms, variances and covariances from the cluster scores; a table shows it next to the TWFE did', async () => {
+    const up = await model(data)
+    const { result } = await run(up, { horizons: [0, 2] })
+    const m = result.model!.models[0]
+    expect(m.terms.map((t) => t.term)).toEqual(['did', 'current', 'post1', 'post2'])
+    expect(m.estimator).toBe('imputation')
+    const ref = fixture.staggered
+    expect(Math.abs(m.terms[0].estimate - ref.overall.estimate)).toBeLessThan(EST_TOL)
+    const k = m.terms.length
+    m.terms.forEach((t, j) => expect(Math.abs(Math.sqrt(m.vcov[j * k + j]) - t.stdError)).toBeLessThan(1e-12))
+    // Covariances: symmetric, correlations inside [-1, 1], and positive between neighbouring event times (shared untreated fit).
+    expect(m.vcov[1 * k + 2]).toBe(m.vcov[2 * k + 1])
+    const corr = m.vcov[1 * k + 2] / (m.terms[1].stdError * m.terms[2].stdError)
+    expect(corr).toBeGreaterThan(0)
+    expect(corr).toBeLessThan(1)
+    expect(m.nobs).toBe(data.nrows)
+    const ctx = makeTestContext<TableParams>({
+      params: { columns: ['baseline', 'imp'] } as TableParams,
+      inputs: { baseline: { model: up.model, kind: 'did' }, imp: { model: result.model, kind: 'imputation' } }, panel, stage: 'tab', kind: 'table',
+    })
+    const tab = await table.run(ctx)
+    const md = (tab.files as Record<string, string>)['table.md']
+    expect(md).toContain(m.terms[0].estimate.toFixed(3))
+    expect(md).toContain(up.model!.models[0].terms.find((t) => t.term === 'did')!.estimate.toFixed(3))
   })
 })
 

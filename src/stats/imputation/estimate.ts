@@ -47,13 +47,26 @@ export interface ImputationFit {
   readonly tau: Float64Array
   /** 1 for treated rows with an imputed Y(0). */
   readonly identified: Uint8Array
+  /** The treated set given (1 = treated). */
+  readonly treated: Uint8Array
   /** Treated rows not identified, with the first factor level absent from Ω₀ (factor −1: disconnected). */
   readonly dropped: ReadonlyMap<number, Unidentified>
   /** β̂ of the controls. */
   readonly beta: Float64Array
   readonly untreatedRows: number
-  /** Estimate and conservative standard error of Σ w τ̂ (w over all rows, summing to 1 on identified rows). */
-  estimand(w: Float64Array): { estimate: number; se: number; treated: number }
+  /**
+   * Estimate and conservative standard error of Σ w τ̂ (w over all rows, summing to 1 on
+   * identified rows), with the cluster scores s_c = Σ_{it∈c} v_it ε̃_it (σ̂² = Σ s_c²; the
+   * covariance of two estimands is Σ s_c s'_c).
+   */
+  estimand(w: Float64Array): Estimand
+}
+
+export interface Estimand {
+  readonly estimate: number
+  readonly se: number
+  readonly treated: number
+  readonly scores: Float64Array
 }
 
 const COLLINEAR_TOL = 1e-9
@@ -140,7 +153,7 @@ export function imputationFit(d: ImputationData): ImputationFit {
   }
 
   return {
-    tau, identified, dropped, beta, untreatedRows: n0,
+    tau, identified, treated: d.treated, dropped, beta, untreatedRows: n0,
     estimand(w) {
       let estimate = 0, sumW = 0, treated = 0
       const g = new Float64Array(solver.size)
@@ -194,7 +207,7 @@ export function imputationFit(d: ImputationData): ImputationFit {
       for (let r = 0; r < n0; r++) byCluster[d.cluster.codes[rows0[r]]] += v0[r] * resid0[r]
       let s2 = 0
       for (const s of byCluster) s2 += s * s
-      return { estimate, se: Math.sqrt(s2), treated }
+      return { estimate, se: Math.sqrt(s2), treated, scores: byCluster }
     },
   }
 }
