@@ -152,6 +152,7 @@ export function imputationFit(d: ImputationData): ImputationFit {
     tau[i] = d.y[i] - yhat
   }
 
+  const cells = cohortEventCells(d, identified)
   return {
     tau, identified, treated: d.treated, dropped, beta, untreatedRows: n0,
     estimand(w) {
@@ -168,7 +169,7 @@ export function imputationFit(d: ImputationData): ImputationFit {
         for (let k = 0; k < d.factors.length; k++) g[solver.offsets[k] + maps[k][d.factors[k].codes[i]]] += wi
         for (let j = 0; j < p; j++) gx[j] += wi * d.controls[j].values[i]
       }
-      if (Math.abs(sumW - 1) > 1e-12) throw new QuasiError('INTERNAL', `estimand weights sum to ${sumW}, not 1`)
+      if (Math.abs(sumW - 1) > 1e-9) throw new QuasiError('INTERNAL', `estimand weights sum to ${sumW}, not 1`)
       // h = D₀ (D₀'D₀)⁻¹ D₁'w; D₀'h must give back D₁'w (else the estimand is not identified).
       const ch = solver.solve(g)
       const back = solver.normal(ch)
@@ -187,22 +188,18 @@ export function imputationFit(d: ImputationData): ImputationFit {
       }
       for (let r = 0; r < n0; r++) v0[r] = -v0[r]
       // τ̄ by cohort × event time, weighted by v² (= w² on treated rows).
-      const cells = new Map<string, { num: number; den: number }>()
-      const key = (i: number) => `${d.cohort[i]}|${d.event[i]}`
+      const num = new Float64Array(cells.count), den = new Float64Array(cells.count)
       for (let i = 0; i < n; i++) {
         const wi = w[i]
         if (wi === 0) continue
-        const c = cells.get(key(i)) ?? { num: 0, den: 0 }
-        c.num += wi * wi * tau[i]
-        c.den += wi * wi
-        cells.set(key(i), c)
+        num[cells.id[i]] += wi * wi * tau[i]
+        den[cells.id[i]] += wi * wi
       }
       const byCluster = new Float64Array(d.cluster.levels)
       for (let i = 0; i < n; i++) {
         const wi = w[i]
         if (wi === 0) continue
-        const c = cells.get(key(i))!
-        byCluster[d.cluster.codes[i]] += wi * (tau[i] - c.num / c.den)
+        byCluster[d.cluster.codes[i]] += wi * (tau[i] - num[cells.id[i]] / den[cells.id[i]])
       }
       for (let r = 0; r < n0; r++) byCluster[d.cluster.codes[rows0[r]]] += v0[r] * resid0[r]
       let s2 = 0
@@ -210,6 +207,22 @@ export function imputationFit(d: ImputationData): ImputationFit {
       return { estimate, se: Math.sqrt(s2), treated, scores: byCluster }
     },
   }
+}
+
+/** An integer id per cohort × event-time cell of the identified treated rows (−1 elsewhere). */
+function cohortEventCells(d: ImputationData, identified: Uint8Array): { id: Int32Array; count: number } {
+  const id = new Int32Array(identified.length).fill(-1)
+  const map = new Map<number, Map<number, number>>()
+  let count = 0
+  for (let i = 0; i < id.length; i++) {
+    if (!identified[i]) continue
+    let byEvent = map.get(d.cohort[i])
+    if (!byEvent) { byEvent = new Map(); map.set(d.cohort[i], byEvent) }
+    let c = byEvent.get(d.event[i])
+    if (c === undefined) { c = count++; byEvent.set(d.event[i], c) }
+    id[i] = c
+  }
+  return { id, count }
 }
 
 function levelSums(f0: readonly Factor[], solver: FeSolver, x: Float64Array): Float64Array {
