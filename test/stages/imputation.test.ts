@@ -103,6 +103,15 @@ describe('against the BJS formulas in R', () => {
     expect(Math.abs(result.facts!.pretrend_F - pre.F)).toBeLessThan(1e-6 * Math.max(1, pre.F))
   })
 
+  test('unbalanced panel with a third fixed effect (region × year) and the x1 trend control', async () => {
+    const drop = new Set(fixture.unbalanced.dropped_rows.map((r) => r - 1))
+    const unit = data.column('unit')!.data as (string | null)[]
+    const region = Float64Array.from(unit, (u) => Number(u!.slice(1)) % 5)
+    const unb = data.withColumn('region', { type: 'number', data: region }).filter(Uint8Array.from(unit, (_, i) => (drop.has(i) ? 0 : 1)))
+    const { result } = await run(await model(unb, { controls: ['x1:year'], fixed_effects: ['unit', 'year', 'region:year'] }))
+    compare(result, fixture.unbalanced as RefCase)
+  })
+
   test('one cohort and never-treated units: the overall estimate is the TWFE DID (R lm and quasi\'s did)', async () => {
     const adopt = data.numbers('adopt')
     const single = data.filter(Uint8Array.from(adopt, (a) => (Number.isNaN(a) || a === 2007 ? 1 : 0)))
