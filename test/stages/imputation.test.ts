@@ -203,6 +203,15 @@ describe('bad input', () => {
     expect(warn).toContain(`\`unit\` ${target} (no untreated observation)`)
   })
 
+  test('no treated observation identified (cohorts 2004 and 2007 from 2004 on, no never-treated units) → a clear error', async () => {
+    const adopt = data.numbers('adopt'), year = data.numbers('year')
+    const sub = data.filter(Uint8Array.from(adopt, (a, i) => ((a === 2004 || a === 2007) && year[i] >= 2004 ? 1 : 0)))
+    const err = await quasiError(run(await model(sub)))
+    expect(err.code).toBe('NO_VARIATION')
+    expect(err.param).toEqual(['model'])
+    expect(err.hint).toContain('never-treated or not-yet-treated')
+  })
+
   test('a 0/1 treatment is refused with a hint', async () => {
     const d = data.numbers('adopt')
     const t = data.numbers('year')
