@@ -5,6 +5,7 @@
  * averaged overall and by event time, with BJS's conservative clustered variance.
  * Formulas: docs/methods.md, "imputation"; numerics: src/stats/imputation/.
  */
+import { QuasiError } from '../../src/errors.ts'
 import { defineStage } from '../../src/stage.ts'
 import { imputationParams, type ImputationParams } from './params.ts'
 
@@ -28,6 +29,9 @@ export default defineStage<ImputationParams>({
   produces: ['model', 'data'],
   consumes: { model: 'model' },
   facts: [...IMPUTATION_FACTS],
+  check: (p) => (p.horizons && p.horizons[0] > p.horizons[1]
+    ? [new QuasiError('INVALID_VALUE', `Expected \`horizons\` [lo, hi] with lo ≤ hi, got [${p.horizons.join(', ')}]`, { param: ['horizons'], hint: 'e.g. `horizons: [0, 5]`' })]
+    : []),
   async run(ctx) {
     const { runImputation } = await imputation()
     return runImputation(ctx)

@@ -212,6 +212,11 @@ describe('bad input', () => {
     expect(err.hint).toContain('never-treated or not-yet-treated')
   })
 
+  test('horizons [hi, lo] is refused when the pipeline is checked', () => {
+    const errs = imputation.check!({ model: 'baseline', horizons: [5, 0], pretrends: 0, anticipation: 0, level: 0.95 })
+    expect(errs.map((e) => [e.code, e.param])).toEqual([['INVALID_VALUE', ['horizons']]])
+  })
+
   test('a 0/1 treatment is refused with a hint', async () => {
     const d = data.numbers('adopt')
     const t = data.numbers('year')
