@@ -60,6 +60,10 @@ export async function runImputation(ctx: StageContext<ImputationParams>): Promis
     throw new QuasiError('INVALID_SPEC', `\`${p.model}\` has no fixed effects; the imputation model needs unit and period effects`, { param: ['model'] })
   }
 
+  const tc = input.column(panel.time)
+  if (!tc || tc.type !== 'number') {
+    throw new QuasiError('BAD_DATA', `the panel time column \`${panel.time}\` is ${tc ? 'not numeric' : 'missing from the data'}`, { param: ['model'] })
+  }
   // Rows: the sample, then complete cases of every column the model uses.
   const { frame: sampled } = applySample(ctx, spec, origin, input)
   const controls = expandRegressors(spec.controls, sampled.names)
