@@ -16,6 +16,7 @@ import measureGie from './measure-gie/stage.ts'
 import mediation from './mediation/stage.ts'
 import placebo from './placebo/stage.ts'
 import bacon from './bacon/stage.ts'
+import csDid from './cs-did/stage.ts'
 import psm from './psm/stage.ts'
 import spatialWeights from './spatial-weights/stage.ts'
 import moran from './moran/stage.ts'
@@ -26,4 +27,4 @@ import spatialTests from './spatial-tests/stage.ts'
 import table from './table/stage.ts'
 import trend from './trend/stage.ts'
 
-export const stageKinds: readonly StageDef[] = [ingest, merge, filter, impute, derive, measureGie, did, eventStudy, placebo, bacon, psm, mediation, heterogeneity, spatialWeights, moran, spatialTests, spatial, regress, table, coefplot, describe, trend]
+export const stageKinds: readonly StageDef[] = [ingest, merge, filter, impute, derive, measureGie, did, eventStudy, placebo, bacon, csDid, psm, mediation, heterogeneity, spatialWeights, moran, spatialTests, spatial, regress, table, coefplot, describe, trend]
