@@ -89,6 +89,7 @@ export async function runCsDid(ctx: StageContext<CsDidParams>): Promise<StageRes
   ctx.log.info(`${r.cells.length} ATT(g,t) for groups ${r.groups.join(', ')} on ${r.n} units × ${r.times.length} periods; ${method === 'none' ? 'no covariates' : `${method} with ${covariates.map((c) => `\`${c}\``).join(', ')}`}, ${p.control} treated comparison units, ${p.base} base period`)
 
   const z = normalQuantile(1 - (1 - p.level) / 2)
+  if (p.uniform && p.bootstrap === 0 && p.aggregate.includes('dynamic')) ctx.log.info('bootstrap: 0, so the event study has pointwise intervals (a uniform band needs the bootstrap)')
   const reported = p.aggregate.map((type) => report(ctx, r, type, z))
   const files: Record<string, string> = {
     'attgt.csv': writeCsv(Frame.from({
@@ -221,7 +222,7 @@ function tableNotes(p: CsDidParams, method: string, covariates: readonly string[
   return [
     `Callaway & Sant'Anna (2021) ATT(g,t) on ${r.n} units, ${est}; comparison units ${p.control === 'never' ? 'never treated' : 'not yet treated'}; ${p.base} base period${p.anticipation ? `; anticipation ${p.anticipation}` : ''}.`,
     p.bootstrap > 0
-      ? `Standard errors: multiplier bootstrap (${p.bootstrap} draws, ${p.multiplier} weights, clustered by unit).`
+      ? `Standard errors: multiplier bootstrap (${p.bootstrap} draws, ${p.multiplier === 'mammen' ? 'Mammen' : 'Rademacher'} weights, clustered by unit).`
       : 'Standard errors: analytic, from the influence functions (clustered by unit).',
   ]
 }

@@ -215,6 +215,21 @@ describe('bad input', () => {
     expect(e.message).toMatch(/unit `u001` has no row for period 2005/)
   })
 
+  test('collinear covariates are SINGULAR_DESIGN at `covariates`', async () => {
+    const f = base.withColumn('x1b', { type: 'number', data: Float64Array.from(base.numbers('x1'), (v) => 2 * v) })
+    const e = await quasiError(run(await model(f), { covariates: ['x1', 'x1b'], bootstrap: 0 }))
+    expect(e.code).toBe('SINGULAR_DESIGN')
+    expect(e.param).toEqual(['covariates'])
+  })
+
+  test('a group without a period before adoption minus anticipation is dropped with a warning', async () => {
+    const f = withAdopt((i) => (unit[i] === 'u001' || unit[i] === 'u002' ? 2002 : adopt[i]))
+    const { result, ctx } = await run(await model(f), { covariates: [], bootstrap: 0, anticipation: 2 })
+    expect(ctx.logs.filter((l) => l.level === 'warn').map((l) => l.message)).toEqual([expect.stringMatching(/group 2002 has no period before 2002 minus the anticipation \(2\)/)])
+    expect((result.data as any).groups).toEqual([2004, 2007, 2010])
+    expect((result.data as any).attgt.some((c: any) => c.group === 2002)).toBe(false)
+  })
+
   test('a covariate that is not a column', async () => {
     const e = await quasiError(run(await model(base), { covariates: ['x1', 'nope'], bootstrap: 0 }))
     expect(e.code).toBe('MISSING_COLUMN')
