@@ -149,6 +149,15 @@ describe('multiplier bootstrap', () => {
   })
 })
 
+test('a 0/1 treatment that stays on gives the same ATT(g,t) as the adoption column', async () => {
+  const adopt = base.numbers('adopt'), year = base.numbers('year')
+  const D = Float64Array.from(adopt, (a, i) => (!Number.isNaN(a) && year[i] >= a ? 1 : 0))
+  const a = await run(await model(base), { covariates: ['x1'], bootstrap: 0 })
+  const b = await run(await model(base.withColumn('D', { type: 'number', data: D }), { treatment: 'D' }), { covariates: ['x1'], bootstrap: 0 })
+  expect(b.result.files!['attgt.csv']).toBe(a.result.files!['attgt.csv'])
+  expect(Math.abs(a.result.facts!.att - fixture.dr_never_x1.agg.simple.att)).toBeLessThan(EST)
+})
+
 describe('outputs', () => {
   test('tables in four formats per aggregation, the figure, attgt.csv', async () => {
     const { result } = await run(await model(base), { covariates: [], aggregate: ['simple', 'dynamic', 'group', 'calendar'], bootstrap: 99 })

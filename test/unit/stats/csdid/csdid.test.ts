@@ -16,13 +16,19 @@ const frame = readCsvFrame('test/fixtures/staggered/panel.csv')
 const truth = readCsvFrame('test/fixtures/staggered/truth.csv')
 const EST = 1e-8, SE = 1e-6
 
+// The time-varying covariate of make.R: x1 (year − 2000)/10 + x2 sin(year).
+const year = frame.numbers('year'), x1 = frame.numbers('x1'), x2 = frame.numbers('x2')
+const columns: Record<string, Float64Array> = {
+  x1, x2, xt: Float64Array.from(year, (t, i) => x1[i] * (t - 2000) / 10 + x2[i] * Math.sin(t)),
+}
+
 function panel(covs: readonly string[]) {
   return csPanel({
     unit: { name: 'unit', values: frame.column('unit')!.data as ArrayLike<unknown> },
     time: { name: 'year', values: frame.numbers('year') },
     outcome: { name: 'y', values: frame.numbers('y') },
     treatment: { name: 'adopt', values: frame.numbers('adopt'), kind: 'adoption' },
-    covariates: covs.map((c) => ({ name: c, values: frame.numbers(c) })),
+    covariates: covs.map((c) => ({ name: c, values: columns[c] })),
   })
 }
 
