@@ -58,7 +58,7 @@ export const csDidParams: JsonSchema = {
     },
     balance_e: { type: 'integer', minimum: 0, description: 'Dynamic aggregation on the groups observed at least this many periods after adoption only, for event times up to it. Default: all groups.' },
     min_e: { type: 'integer', description: 'Earliest event time of the dynamic aggregation. Default: all.' },
-    max_e: { type: 'integer', description: 'Latest event time of the aggregations (post-treatment cells with t − g above it are left out of all of them). Default: all.' },
+    max_e: { type: 'integer', minimum: 0, description: 'Latest event time of the aggregations (post-treatment cells with t − g above it are left out of all of them). Default: all.' },
     bootstrap: { type: 'integer', minimum: 0, default: 999, description: 'Draws of the multiplier bootstrap (clustered by unit) for the aggregations\' standard errors and the uniform band; 0 for analytic standard errors only. Default: 999.' },
     multiplier: { enum: ['mammen', 'rademacher'], default: 'mammen', description: 'Weights of the multiplier bootstrap. Default: mammen.' },
     uniform: { type: 'boolean', default: true, description: 'Simultaneous (uniform) confidence band for the dynamic aggregation from the bootstrap (needs `bootstrap` > 0). Default: true.' },

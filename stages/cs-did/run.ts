@@ -115,7 +115,7 @@ export async function runCsDid(ctx: StageContext<CsDidParams>): Promise<StageRes
       continue
     }
     const key = KEY[a.type]
-    facts[`att(${a.type})`] = a.overall.att
+    if (Number.isFinite(a.overall.att)) facts[`att(${a.type})`] = a.overall.att
     for (const pt of a.points) {
       facts[`att(${key}=${pt.key})`] = pt.att
       if (Number.isFinite(pt.se)) facts[`se(${key}=${pt.key})`] = pt.se
@@ -161,7 +161,8 @@ const KEY: Record<AggregationType, string> = { simple: '', dynamic: 'e', group: 
 
 function report(ctx: StageContext<CsDidParams>, r: AttGtResult, type: AggregationType, z: number): Reported {
   const p = ctx.params
-  const a: Aggregation = atParam(['model'], () => aggregate(r, type, { balance_e: p.balance_e ?? null, min_e: p.min_e, max_e: p.max_e }))
+  const windowParam = p.balance_e !== undefined ? ['balance_e'] : p.min_e !== undefined ? ['min_e'] : ['max_e']
+  const a: Aggregation = atParam(type === 'dynamic' ? windowParam : ['max_e'], () => aggregate(r, type, { balance_e: p.balance_e ?? null, min_e: p.min_e, max_e: p.max_e }))
   // A universal base period's own cell is 0 by construction: it is the reference of the dynamic aggregation.
   const isRef = (pt: Aggregation['points'][number]) => type === 'dynamic' && p.base === 'universal' && pt.key === -1 - p.anticipation
   let seOverall = a.overall.se, sePoints = a.points.map((pt) => (isRef(pt) ? NaN : pt.se)), crit: number | null = null

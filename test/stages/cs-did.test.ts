@@ -239,6 +239,12 @@ describe('bad input', () => {
     expect((result.data as any).attgt.some((c: any) => c.group === 2002)).toBe(false)
   })
 
+  test('an event-time window with nothing in it is refused at its parameter', async () => {
+    const e = await quasiError(run(await model(base), { covariates: [], bootstrap: 0, min_e: 20 }))
+    expect(e.code).toBe('NO_VARIATION')
+    expect(e.param).toEqual(['min_e'])
+  })
+
   test('a covariate that is not a column', async () => {
     const e = await quasiError(run(await model(base), { covariates: ['x1', 'nope'], bootstrap: 0 }))
     expect(e.code).toBe('MISSING_COLUMN')

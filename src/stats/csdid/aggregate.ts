@@ -18,6 +18,7 @@
  *   ω_c,i = (1{G_i = g_c} − P(G=g_c))/Σ_k P(G=g_k) − Σ_k (1{G_i = g_k} − P(G=g_k)) · P(G=g_c)/(Σ_k P(G=g_k))².
  * Plain means (group's θ(g), the overall dynamic and calendar effects) have no weight term.
  */
+import { QuasiError } from '../../errors.ts'
 import type { AttGtResult } from './attgt.ts'
 
 export type AggregationType = 'simple' | 'dynamic' | 'group' | 'calendar'
@@ -66,6 +67,11 @@ export function aggregate(r: AttGtResult, type: AggregationType, opts: Aggregate
     let es = [...new Set(all.filter(inBalance).map((k) => cells[k].time - cells[k].group))].sort((a, b) => a - b)
     if (opts.balance_e != null) es = es.filter((e) => e <= opts.balance_e! && e >= opts.balance_e! - last + first)
     es = es.filter((e) => e >= minE && e <= maxE)
+    if (es.length === 0) {
+      throw new QuasiError('NO_VARIATION', `no event time is left for the dynamic aggregation (event times ${opts.balance_e != null ? `up to balance_e = ${opts.balance_e}, ` : ''}from ${minE} to ${maxE})`, {
+        hint: 'widen min_e/max_e or lower balance_e',
+      })
+    }
     const points = es.map((e) => weighted(e, all.filter((k) => inBalance(k) && cells[k].time - cells[k].group === e).map((k) => cells[k])))
     return { type, overall: plainMean(null, points.filter((p) => p.key! >= 0), n), points }
   }
