@@ -78,9 +78,9 @@ export async function runCsDid(ctx: StageContext<CsDidParams>): Promise<StageRes
     }
   })
   for (const f of r.dropped.firstPeriod) {
-    ctx.log.warn(`group ${f.group} (${f.units} unit${f.units > 1 ? 's' : ''}) is treated in the first period ${cs.times[0]}: it has no pre-treatment period to compare with and is dropped`)
+    const when = p.anticipation ? `by period ${cs.times[0] + p.anticipation} (the first period ${cs.times[0]} plus the anticipation ${p.anticipation})` : `in the first period ${cs.times[0]}`
+    ctx.log.warn(`group ${f.group} (${f.units} unit${f.units > 1 ? 's' : ''}) is treated ${when}: it has no pre-treatment period to compare with and is dropped`)
   }
-  for (const g of r.dropped.noPrePeriod) ctx.log.warn(`group ${g} has no period before ${g} minus the anticipation (${p.anticipation}) to compare with: its ATT(g,t) are not estimated`)
   if (r.dropped.lastGroupAsControl !== null) {
     ctx.log.info(`no unit is never treated: periods from ${r.dropped.periodsFrom} on are left out and the last group (${r.dropped.lastGroupAsControl}) is the comparison group`)
   }

@@ -231,11 +231,12 @@ describe('bad input', () => {
     expect(e.param).toEqual(['covariates'])
   })
 
-  test('a group without a period before adoption minus anticipation is dropped with a warning', async () => {
+  test('with anticipation, a group treated by the first period plus anticipation is dropped with a warning', async () => {
     const f = withAdopt((i) => (unit[i] === 'u001' || unit[i] === 'u002' ? 2002 : adopt[i]))
     const { result, ctx } = await run(await model(f), { covariates: [], bootstrap: 0, anticipation: 2 })
-    expect(ctx.logs.filter((l) => l.level === 'warn').map((l) => l.message)).toEqual([expect.stringMatching(/group 2002 has no period before 2002 minus the anticipation \(2\)/)])
+    expect(ctx.logs.filter((l) => l.level === 'warn').map((l) => l.message)).toEqual([expect.stringMatching(/group 2002 \(2 units\) is treated by period 2002 \(the first period 2000 plus the anticipation 2\): it has no pre-treatment period/)])
     expect((result.data as any).groups).toEqual([2004, 2007, 2010])
+    expect((result.data as any).units).toBe(598)
     expect((result.data as any).attgt.some((c: any) => c.group === 2002)).toBe(false)
   })
 

@@ -10,11 +10,12 @@
  *     `universal` the cell t = b is reported as 0 with a zero influence function.
  *   - control `never`: units never treated in the panel; `not-yet`: those and units first
  *     treated after max(t, b) + anticipation, other than g.
- * Covariates are taken at the base period b. Each cell's influence function ψ (one value per
+ * Covariates are taken at the earlier of b and t (b, except for the cells of a universal base
+ * period before it), as did does. Each cell's influence function ψ (one value per
  * unit of the comparison) is scaled by n/n1 and padded with zeros to all n units, so that
  * every ATT(g,t) and aggregate has se = sqrt(Σ_i ψ_i²)/n.
- * Groups treated in the first period have no pre-period: their units are left out; groups
- * without a period b + anticipation < g are reported as dropped.
+ * Groups treated by the first period plus anticipation have no pre-period: their units are
+ * left out (as did does).
  * With `not-yet` and no never-treated units, the periods from the last group's adoption
  * (minus anticipation) on are left out and the last group becomes the comparison group (as
  * did does).
@@ -54,7 +55,7 @@ export interface AttGtResult {
   readonly groups: readonly number[]
   readonly times: readonly number[]
   /** Notes on units, groups or periods left out, for the log. */
-  readonly dropped: { readonly firstPeriod: { readonly group: number; readonly units: number }[]; readonly noPrePeriod: readonly number[]; readonly periodsFrom: number | null; readonly lastGroupAsControl: number | null }
+  readonly dropped: { readonly firstPeriod: { readonly group: number; readonly units: number }[]; readonly periodsFrom: number | null; readonly lastGroupAsControl: number | null }
   readonly n: number
 }
 
@@ -66,7 +67,7 @@ export function attGt(panel: CsPanel, opts: AttGtOptions): AttGtResult {
   const firstPeriod = new Map<number, number>()
   for (let i = 0; i < panel.units.length; i++) {
     const g = panel.group[i]
-    if (g !== 0 && g <= times[0]) firstPeriod.set(g, (firstPeriod.get(g) ?? 0) + 1)
+    if (g !== 0 && g <= times[0] + opts.anticipation) firstPeriod.set(g, (firstPeriod.get(g) ?? 0) + 1)
     else keep.push(i)
   }
   const group = Float64Array.from(keep, (i) => panel.group[i])
@@ -92,13 +93,12 @@ export function attGt(panel: CsPanel, opts: AttGtOptions): AttGtResult {
   const n = keep.length
   const K = panel.x.length
   const cells: AttGtCell[] = []
-  const noPrePeriod: number[] = []
   const tfac = opts.base === 'universal' ? 0 : 1
   for (const g of groups) {
     // Last period b with b + anticipation < g.
     let gBase = -1
     for (let k = 0; k < T; k++) if (times[k] + opts.anticipation < g) gBase = k
-    if (gBase < 0) { noPrePeriod.push(g); continue }
+    if (gBase < 0) throw new QuasiError('INTERNAL', `group ${g} has no base period although it is treated after the first period plus anticipation`)
     for (let j = 0; j + tfac < T; j++) {
       const cur = j + tfac
       const post = g <= times[cur]
@@ -122,14 +122,15 @@ export function attGt(panel: CsPanel, opts: AttGtOptions): AttGtResult {
       }
       const dy = new Float64Array(n1), d = new Uint8Array(n1)
       const x = K ? new Float64Array(n1 * (K + 1)) : null
-      const pc = tPos[cur], pb = tPos[b]
+      // Covariates at the earlier of the two periods (the base period except for universal-base cells before it), as did does.
+      const pc = tPos[cur], pb = tPos[b], px = tPos[Math.min(cur, b)]
       for (let m = 0; m < n1; m++) {
         const u = keep[members[m]]
         dy[m] = panel.y[u * T0 + pc] - panel.y[u * T0 + pb]
         d[m] = group[members[m]] === g ? 1 : 0
         if (x) {
           x[m * (K + 1)] = 1
-          for (let c = 0; c < K; c++) x[m * (K + 1) + 1 + c] = panel.x[c][u * T0 + pb]
+          for (let c = 0; c < K; c++) x[m * (K + 1) + 1 + c] = panel.x[c][u * T0 + px]
         }
       }
       const est = estimate2x2({ dy, d, x, k: K + 1 }, K ? opts.method : 'none')
@@ -142,7 +143,7 @@ export function attGt(panel: CsPanel, opts: AttGtOptions): AttGtResult {
   }
   if (cells.length === 0) throw new QuasiError('NO_VARIATION', 'no group has a period before its treatment to compare with')
   return {
-    cells, units: keep.map((i) => panel.units[i]), group, groups: groups.filter((g) => !noPrePeriod.includes(g)), times, n,
-    dropped: { firstPeriod: [...firstPeriod].map(([g, units]) => ({ group: g, units })), noPrePeriod, periodsFrom, lastGroupAsControl },
+    cells, units: keep.map((i) => panel.units[i]), group, groups, times, n,
+    dropped: { firstPeriod: [...firstPeriod].map(([g, units]) => ({ group: g, units })), periodsFrom, lastGroupAsControl },
   }
 }

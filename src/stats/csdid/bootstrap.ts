@@ -5,8 +5,8 @@
  *   se_j = IQR(R*_j)/(z_.75 − z_.25)/√n                                  (robust scale, as mboot)
  *   c    = the (1 − α) quantile (type 1) of max_j |R*_j|/(√n se_j)        (uniform band: θ̂_j ± c·se_j)
  * Weights: Mammen's two-point distribution (1 − √5)/2 with probability (√5 + 1)/(2√5), else
- * (1 + √5)/2; or Rademacher ±1. Clustered: ψ is averaged within clusters first and n is the
- * number of clusters. Columns whose se is 0 (a reference period) get NaN and are left out of c.
+ * (1 + √5)/2; or Rademacher ±1. Clustered: ψ is summed within clusters S_c, R* = √C mean_c(V_c S_c)
+ * and se = IQR(R*)/(z_.75 − z_.25)·√C/n (did 2.5's mboot; = the unclustered form when C = n). Columns whose se is 0 (a reference period) get NaN and are left out of c.
  */
 import type { Rng } from '../rng.ts'
 import { normalQuantile } from '../dist.ts'
@@ -25,34 +25,32 @@ const MAMMEN_LOW = (1 - SQ5) / 2, MAMMEN_HIGH = (1 + SQ5) / 2, MAMMEN_P = (SQ5 +
 /** Multiplier bootstrap of the columns `inf` (each of length n units); `cluster[i]` in [0, C) when clustered. */
 export function multiplierBootstrap(inf: readonly Float64Array[], opts: { draws: number; rng: Rng; weights: MultiplierWeights; level: number; cluster?: { index: Int32Array; count: number } }): BootstrapResult {
   let cols = inf
-  let n = inf.length ? inf[0].length : 0
+  const n = inf.length ? inf[0].length : 0
   if (opts.cluster) {
     const { index, count } = opts.cluster
-    const size = new Float64Array(count)
-    for (let i = 0; i < n; i++) size[index[i]]++
     cols = inf.map((f) => {
       const s = new Float64Array(count)
       for (let i = 0; i < n; i++) s[index[i]] += f[i]
-      for (let c = 0; c < count; c++) s[c] /= size[c]
       return s
     })
-    n = count
   }
+  // Units (n) and clusters (C, = n unclustered): R*_b = √C mean_c(V_c S_c), se = IQR·√C/n.
+  const C = cols.length ? cols[0].length : 0
   const J = cols.length, B = opts.draws
   const draws = Array.from({ length: J }, () => new Float64Array(B))
-  const v = new Float64Array(n)
-  const root = Math.sqrt(n)
+  const v = new Float64Array(C)
+  const root = Math.sqrt(C)
   for (let b = 0; b < B; b++) {
     const r = opts.rng.fork(b)
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < C; i++) {
       const u = r.uniform()
       v[i] = opts.weights === 'mammen' ? (u < MAMMEN_P ? MAMMEN_LOW : MAMMEN_HIGH) : (u < 0.5 ? -1 : 1)
     }
     for (let j = 0; j < J; j++) {
       const f = cols[j]
       let s = 0
-      for (let i = 0; i < n; i++) s += v[i] * f[i]
-      draws[j][b] = root * (s / n)
+      for (let i = 0; i < C; i++) s += v[i] * f[i]
+      draws[j][b] = root * (s / C)
     }
   }
   const zq = normalQuantile(0.75) - normalQuantile(0.25)
@@ -68,7 +66,7 @@ export function multiplierBootstrap(inf: readonly Float64Array[], opts: { draws:
     tmax[b] = m
   }
   const crit = quantile1(tmax.sort(), opts.level)
-  return { se: Float64Array.from(sigma, (s) => s / root), crit }
+  return { se: Float64Array.from(sigma, (s) => (s * root) / n), crit }
 }
 
 /** R's quantile(type = 1) of sorted values: the smallest x with F̂(x) ≥ p. */
