@@ -61,7 +61,7 @@ export const csDidParams: JsonSchema = {
     max_e: { type: 'integer', minimum: 0, description: 'Latest event time of the aggregations (post-treatment cells with t − g above it are left out of all of them). Default: all.' },
     bootstrap: { type: 'integer', minimum: 0, default: 999, description: 'Draws of the multiplier bootstrap (clustered by unit) for the aggregations\' standard errors and the uniform band; 0 for analytic standard errors only. Default: 999.' },
     multiplier: { enum: ['mammen', 'rademacher'], default: 'mammen', description: 'Weights of the multiplier bootstrap. Default: mammen.' },
-    uniform: { type: 'boolean', default: true, description: 'Simultaneous (uniform) confidence band for the dynamic aggregation from the bootstrap (needs `bootstrap` > 0). Default: true.' },
+    uniform: { type: 'boolean', default: true, description: 'Simultaneous (uniform) confidence bands for the dynamic, group and calendar aggregations from the bootstrap (needs `bootstrap` > 0), as did::aggte. Default: true.' },
     level: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.95, description: 'Confidence level. Default: 0.95.' },
     title: { type: 'string', description: `Title of the ATT(g,t) table; aggregation tables add their kind. Default: "${DEFAULT_TITLE}".` },
     x_title: { type: 'string', description: 'Axis title under the event-study figure. Default: "Periods relative to adoption".' },

@@ -120,7 +120,7 @@ export async function runCsDid(ctx: StageContext<CsDidParams>): Promise<StageRes
       facts[`att(${key}=${pt.key})`] = pt.att
       if (Number.isFinite(pt.se)) facts[`se(${key}=${pt.key})`] = pt.se
     }
-    if (a.crit !== null) facts.crit = a.crit
+    if (a.crit !== null) facts[a.type === 'dynamic' ? 'crit' : `crit(${a.type})`] = a.crit
   }
 
   const dyn = reported.find((a) => a.type === 'dynamic')
@@ -173,7 +173,11 @@ function report(ctx: StageContext<CsDidParams>, r: AttGtResult, type: Aggregatio
     if (a.points.length) {
       const b = multiplierBootstrap(a.points.map((pt) => pt.inf), { ...opts, rng: rng.fork('points') })
       sePoints = Array.from(b.se, (s, k) => (isRef(a.points[k]) ? NaN : s))
-      if (type === 'dynamic' && p.uniform) crit = b.crit
+      if (p.uniform) {
+        // As aggte: a band narrower than the pointwise interval, or no critical value, falls back to pointwise.
+        if (Number.isFinite(b.crit) && b.crit >= z) crit = b.crit
+        else ctx.log.warn(`the ${type} aggregation's uniform critical value (${b.crit}) is below the pointwise one or missing: pointwise intervals instead`)
+      }
     }
   }
   const row = (pt: Aggregation['points'][number], se: number, c: number, ref: boolean): Row => ({
@@ -214,7 +218,7 @@ function aggregationTable(a: Reported, title: string, level: number, notes: read
       ...(a.points.length ? [{ rows: a.points.map((r) => ({ cells: [String(r.key), fmt(r.att), r.reference ? '(reference)' : fmt(r.se), iv(r)] })) }] : []),
       { rows: [{ cells: [OVERALL[a.type], fmt(a.overall.att), fmt(a.overall.se), `[${fmt(a.overall.low)}, ${fmt(a.overall.high)}]`] }] },
     ],
-    notes: [...notes, ...(a.crit !== null ? [`Uniform band: estimate ± ${fmt(a.crit)} × standard error (bootstrap critical value of the largest |t| over event times).`] : [])],
+    notes: [...notes, ...(a.crit !== null ? [`Uniform band: estimate ± ${fmt(a.crit)} × standard error (bootstrap critical value of the largest |t| over the ${a.type === 'dynamic' ? 'event times' : a.type === 'group' ? 'groups' : 'periods'}).`] : [])],
   }
 }
 

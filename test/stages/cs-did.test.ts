@@ -164,7 +164,9 @@ describe('outputs', () => {
     for (const a of ['simple', 'dynamic', 'group', 'calendar']) for (const ext of ['md', 'tex', 'html', 'csv']) expect(typeof result.files![`${a}.${ext}`]).toBe('string')
     expect(result.files!['event_study.svg']).toMatch(/<svg/)
     expect(result.files!['dynamic.md']).toContain('95 % uniform band')
-    expect(result.files!['group.csv']).toMatch(/^Group,ATT,Std. error,95 % CI\n2004,/)
+    expect(result.files!['group.csv']).toMatch(/^Group,ATT,Std. error,95 % uniform band\n2004,/)
+    expect(result.facts!['crit(group)']).toBeGreaterThan(1.96)
+    expect(result.facts!['crit(calendar)']).toBeGreaterThan(result.facts!['crit(group)'])
     expect(result.facts!.cells).toBe(3 * 12)
   })
 
