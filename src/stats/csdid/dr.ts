@@ -14,7 +14,8 @@
  *   dr:  ATT = Σ D(Δy − Xβ̂)/Σ D − Σ w(Δy − Xβ̂)/Σ w
  * Their influence functions add the estimation effect of β̂ (its asymptotically linear
  * representation (1−D)(Δy − Xβ̂)X'·(E[(1−D)XX'])⁻¹) and of the logit (score (D − p̂)X times
- * (E[p̂(1−p̂)XX'])⁻¹). p̂ is capped at 1 − 1e-6 as DRDID does.
+ * (E[p̂(1−p̂)XX'])⁻¹). p̂ is capped at 1 − 1e-6, and comparison units with p̂ ≥ 0.995 get weight
+ * 0 (trimmed), as DRDID does by default.
  *
  * ## References
  * P. H. C. Sant'Anna & J. Zhao (2020), "Doubly robust difference-in-differences estimators",
@@ -45,6 +46,7 @@ export interface CellEstimate {
 }
 
 const PS_CAP = 1 - 1e-6
+const PS_TRIM = 0.995
 
 export function estimate2x2(c: Cell2x2, method: CsMethod): CellEstimate {
   if (method === 'none' || c.x === null) return meanDifference(c)
@@ -112,7 +114,8 @@ export function estimate2x2(c: Cell2x2, method: CsMethod): CellEstimate {
   const e = ps!
   const w = new Float64Array(n)
   let sw = 0
-  for (let i = 0; i < n; i++) { w[i] = d[i] ? 0 : e[i] / (1 - e[i]); sw += w[i] }
+  // Comparison units with p̂ ≥ 0.995 get no weight (DRDID's trim.level, which did leaves at its default).
+  for (let i = 0; i < n; i++) { w[i] = d[i] || e[i] >= PS_TRIM ? 0 : e[i] / (1 - e[i]); sw += w[i] }
   const mw = sw / n
   if (method === 'ipw') {
     let eta0 = 0

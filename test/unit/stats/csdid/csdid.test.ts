@@ -7,7 +7,7 @@
 import { describe, expect, test } from 'vitest'
 import { aggregate, type AggregationType } from '../../../../src/stats/csdid/aggregate.ts'
 import { attGt, type AttGtOptions } from '../../../../src/stats/csdid/attgt.ts'
-import type { CsMethod } from '../../../../src/stats/csdid/dr.ts'
+import { estimate2x2, type CsMethod } from '../../../../src/stats/csdid/dr.ts'
 import { csPanel } from '../../../../src/stats/csdid/panel.ts'
 import fixture from '../../../fixtures/cs-did/cs-did.json' with { type: 'json' }
 import { readCsvFrame } from '../helpers.ts'
@@ -33,7 +33,7 @@ function panel(covs: readonly string[]) {
 }
 
 type Config = { control: string; base: string; anticipation: number; method: string; covariates: string[] | string }
-const configs = Object.entries(fixture).filter(([k]) => k !== 'R' && k !== 'balanced') as [string, Config & { attgt: any[]; agg: any }][]
+const configs = Object.entries(fixture).filter(([k]) => k !== 'R' && k !== 'balanced' && k !== 'trim_cell') as [string, Config & { attgt: any[]; agg: any }][]
 
 function run(c: Config) {
   const covs = Array.isArray(c.covariates) ? c.covariates : [c.covariates]
@@ -99,4 +99,15 @@ describe('recovery of the true ATT(g,t) (trends conditional on x1)', () => {
     expect(withX).toBeLessThan(1.5)
     expect(without).toBeGreaterThan(3)
   })
+})
+
+test.each(['ipw', 'dr'] as const)('%s: comparison units with a propensity score ≥ 0.995 are trimmed as DRDID does', (method) => {
+  const c = fixture.trim_cell
+  const n = c.dy.length
+  const x = new Float64Array(2 * n)
+  c.x.forEach((v, i) => { x[2 * i] = 1; x[2 * i + 1] = v })
+  const est = estimate2x2({ dy: Float64Array.from(c.dy), d: Uint8Array.from(c.d), x, k: 2 }, method)
+  expect(c[method].trimmed).toBe(2)
+  expect(Math.abs(est.att - c[method].att)).toBeLessThan(EST)
+  expect(Math.abs(Math.sqrt(est.inf.reduce((s, v) => s + v * v, 0)) / n - c[method].se)).toBeLessThan(SE)
 })
