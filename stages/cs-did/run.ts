@@ -91,15 +91,17 @@ export async function runCsDid(ctx: StageContext<CsDidParams>): Promise<StageRes
   const z = normalQuantile(1 - (1 - p.level) / 2)
   if (p.uniform && p.bootstrap === 0 && p.aggregate.includes('dynamic')) ctx.log.info('bootstrap: 0, so the event study has pointwise intervals (a uniform band needs the bootstrap)')
   const reported = p.aggregate.map((type) => report(ctx, r, type, z))
+  const cellSe = cellErrors(ctx, r, z)
   const files: Record<string, string> = {
     'attgt.csv': writeCsv(Frame.from({
       group: Float64Array.from(r.cells, (c) => c.group),
       time: Float64Array.from(r.cells, (c) => c.time),
       base: Float64Array.from(r.cells, (c) => c.base),
       att: Float64Array.from(r.cells, (c) => c.att),
-      se: Float64Array.from(r.cells, (c) => c.se),
-      low: Float64Array.from(r.cells, (c) => c.att - z * c.se),
-      high: Float64Array.from(r.cells, (c) => c.att + z * c.se),
+      se: cellSe.se,
+      low: Float64Array.from(r.cells, (c, k) => c.att - cellSe.crit * cellSe.se[k]),
+      high: Float64Array.from(r.cells, (c, k) => c.att + cellSe.crit * cellSe.se[k]),
+      se_analytic: Float64Array.from(r.cells, (c) => c.se),
       treated: Float64Array.from(r.cells, (c) => c.treated),
       controls: Float64Array.from(r.cells, (c) => c.controls),
     })),
@@ -109,6 +111,7 @@ export async function runCsDid(ctx: StageContext<CsDidParams>): Promise<StageRes
   for (const a of reported) Object.assign(files, gridFiles(a.type, aggregationTable(a, title, p.level, notes)))
 
   const facts: Record<string, number> = { cells: r.cells.length }
+  if (cellSe.uniform) facts['crit(attgt)'] = cellSe.crit
   for (const a of reported) {
     if (a.type === 'simple') {
       facts.att = a.overall.att; facts.se = a.overall.se; facts.p = zPValue(a.overall.att / a.overall.se)
@@ -145,7 +148,8 @@ export async function runCsDid(ctx: StageContext<CsDidParams>): Promise<StageRes
       units: r.n, periods: [...r.times], groups: [...r.groups],
       control: p.control, base: p.base, anticipation: p.anticipation, method, covariates: [...covariates],
       bootstrap: p.bootstrap, level: p.level,
-      attgt: r.cells.map((c) => ({ group: c.group, time: c.time, att: c.att, se: num(c.se), treated: c.treated, controls: c.controls })),
+      attgt: r.cells.map((c, k) => ({ group: c.group, time: c.time, att: c.att, se: num(cellSe.se[k]), se_analytic: num(c.se), treated: c.treated, controls: c.controls })),
+      attgt_band: cellSe.uniform ? 'uniform' : 'pointwise',
       aggregations: Object.fromEntries(reported.map((a): [string, Json] => [a.type, {
         att: a.overall.att, se: num(a.overall.se), crit: a.crit,
         points: a.points.map((pt) => ({ [KEY[a.type]]: pt.key, att: pt.att, se: num(pt.se), low: num(pt.low), high: num(pt.high) })),
@@ -158,6 +162,25 @@ export async function runCsDid(ctx: StageContext<CsDidParams>): Promise<StageRes
 }
 
 const KEY: Record<AggregationType, string> = { simple: '', dynamic: 'e', group: 'g', calendar: 't' }
+
+/**
+ * Standard errors of the ATT(g,t) themselves: analytic, or (bootstrap > 0) the multiplier
+ * bootstrap over all cells jointly with a uniform band when `uniform` (as did's att_gt).
+ */
+function cellErrors(ctx: StageContext<CsDidParams>, r: AttGtResult, z: number): { se: Float64Array; crit: number; uniform: boolean } {
+  const p = ctx.params
+  const se = Float64Array.from(r.cells, (c) => c.se)
+  if (p.bootstrap === 0) return { se, crit: z, uniform: false }
+  const live = r.cells.map((c, k) => (c.reference ? -1 : k)).filter((k) => k >= 0)
+  const b = multiplierBootstrap(live.map((k) => r.cells[k].inf), { draws: p.bootstrap, weights: p.multiplier, level: p.level, rng: ctx.rng.fork('bootstrap').fork('attgt') })
+  live.forEach((k, j) => { se[k] = b.se[j] })
+  if (!p.uniform) return { se, crit: z, uniform: false }
+  if (!(Number.isFinite(b.crit) && b.crit >= z)) {
+    ctx.log.warn(`the ATT(g,t)'s uniform critical value (${b.crit}) is below the pointwise one or missing: pointwise intervals instead`)
+    return { se, crit: z, uniform: false }
+  }
+  return { se, crit: b.crit, uniform: true }
+}
 
 function report(ctx: StageContext<CsDidParams>, r: AttGtResult, type: AggregationType, z: number): Reported {
   const p = ctx.params

@@ -11,13 +11,13 @@ import { csDidParams, type CsDidParams } from './params.ts'
 
 const csdid = () => import('./run.ts')
 
-export const CS_DID_FACTS = ['att', 'se', 'p', 'att(e=<k>)', 'se(e=<k>)', 'att(dynamic)', 'att(g=<g>)', 'att(group)', 'att(t=<t>)', 'att(calendar)', 'cells', 'crit', 'crit(group)', 'crit(calendar)'] as const
+export const CS_DID_FACTS = ['att', 'se', 'p', 'att(e=<k>)', 'se(e=<k>)', 'att(dynamic)', 'att(g=<g>)', 'att(group)', 'att(t=<t>)', 'att(calendar)', 'cells', 'crit', 'crit(group)', 'crit(calendar)', 'crit(attgt)'] as const
 
 export default defineStage<CsDidParams>({
   kind: 'cs-did',
   version: 1,
   description:
-    'Callaway–Sant\'Anna ATT(g,t) for staggered adoption (never/not-yet treated controls; dr, ipw or reg with covariates) and their aggregations: attgt.csv, a table per aggregation (md/tex/html/csv), event_study.svg with a uniform band; facts `att`, `se`, `p` (simple), `att(e=<k>)`, `se(e=<k>)`, `att(dynamic)`, `att(g=<g>)`, `att(group)`, `att(t=<t>)`, `att(calendar)`, `cells`, `crit`, `crit(group)`, `crit(calendar)` (uniform critical values of the dynamic, group and calendar aggregations).',
+    'Callaway–Sant\'Anna ATT(g,t) for staggered adoption (never/not-yet treated controls; dr, ipw or reg with covariates) and their aggregations: attgt.csv, a table per aggregation (md/tex/html/csv), event_study.svg with a uniform band; facts `att`, `se`, `p` (simple), `att(e=<k>)`, `se(e=<k>)`, `att(dynamic)`, `att(g=<g>)`, `att(group)`, `att(t=<t>)`, `att(calendar)`, `cells`, `crit`, `crit(group)`, `crit(calendar)`, `crit(attgt)` (uniform critical values of the dynamic, group and calendar aggregations and of the ATT(g,t)).',
   params: csDidParams,
   references: ['model'],
   produces: ['data'],

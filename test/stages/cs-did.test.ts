@@ -48,7 +48,7 @@ async function quasiError(p: Promise<unknown>): Promise<QuasiError> {
 
 function attgtRows(r: StageResult) {
   const lines = (r.files!['attgt.csv'] as string).trim().split('\n')
-  expect(lines[0]).toBe('group,time,base,att,se,low,high,treated,controls')
+  expect(lines[0]).toBe('group,time,base,att,se,low,high,se_analytic,treated,controls')
   return lines.slice(1).map((l) => l.split(',').map((v) => (v === '' ? NaN : Number(v))))
 }
 
@@ -62,7 +62,8 @@ describe('against the R reference', () => {
       expect([r[0], r[1]]).toEqual([ref.attgt[k].group, ref.attgt[k].time])
       expect(Math.abs(r[3] - ref.attgt[k].att)).toBeLessThan(EST)
       expect(Math.abs(r[4] - ref.attgt[k].se!)).toBeLessThan(SE)
-      expect(r[8]).toBe(ref.attgt[k].controls)
+      expect(r[9]).toBe(ref.attgt[k].controls)
+      expect(r[7]).toBe(r[4]) // without the bootstrap se is the analytic se
     })
     const f = result.facts!
     expect(Math.abs(f.att - ref.agg.simple.att)).toBeLessThan(EST)
@@ -133,6 +134,14 @@ describe('multiplier bootstrap', () => {
     // (test/unit/stats/csdid/bootstrap.test.ts checks the simple ATT's over ten seeds.)
     expect(rel.reduce((s, x) => s + x, 0) / rel.length).toBeLessThan(0.05)
     expect(Math.max(...rel)).toBeLessThan(0.15)
+    // ATT(g,t): bootstrap se beside the analytic one, a uniform band over all cells.
+    const cells = attgtRows(result)
+    const relCell = cells.map((c) => Math.abs(c[4] / c[7] - 1))
+    expect(relCell.reduce((a, b) => a + b, 0) / relCell.length).toBeLessThan(0.05)
+    expect(Math.max(...relCell)).toBeLessThan(0.15)
+    expect(result.facts!['crit(attgt)']).toBeGreaterThan(result.facts!.crit)
+    cells.forEach((c) => expect(c[6] - c[5]).toBeCloseTo(2 * result.facts!['crit(attgt)'] * c[4], 10))
+    expect((result.data as any).attgt_band).toBe('uniform')
     const es = (result.data as any).event_study
     expect(es.band).toBe('uniform')
     expect(result.facts!.crit).toBeGreaterThan(2.2)

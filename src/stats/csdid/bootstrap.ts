@@ -37,6 +37,15 @@ export function multiplierBootstrap(inf: readonly Float64Array[], opts: { draws:
   // Units (n) and clusters (C, = n unclustered): R*_b = √C mean_c(V_c S_c), se = IQR·√C/n.
   const C = cols.length ? cols[0].length : 0
   const J = cols.length, B = opts.draws
+  // ATT(g,t) influence functions are zero outside their comparison: loop over the non-zeros when they are few.
+  const sparse = cols.map((f) => {
+    let nnz = 0
+    for (let i = 0; i < C; i++) if (f[i] !== 0) nnz++
+    if (nnz > 0.6 * C) return null
+    const idx = new Int32Array(nnz), val = new Float64Array(nnz)
+    for (let i = 0, k = 0; i < C; i++) if (f[i] !== 0) { idx[k] = i; val[k++] = f[i] }
+    return { idx, val }
+  })
   const draws = Array.from({ length: J }, () => new Float64Array(B))
   const v = new Float64Array(C)
   const root = Math.sqrt(C)
@@ -47,9 +56,15 @@ export function multiplierBootstrap(inf: readonly Float64Array[], opts: { draws:
       v[i] = opts.weights === 'mammen' ? (u < MAMMEN_P ? MAMMEN_LOW : MAMMEN_HIGH) : (u < 0.5 ? -1 : 1)
     }
     for (let j = 0; j < J; j++) {
-      const f = cols[j]
       let s = 0
-      for (let i = 0; i < C; i++) s += v[i] * f[i]
+      const sp = sparse[j]
+      if (sp) {
+        const { idx, val } = sp
+        for (let k = 0; k < idx.length; k++) s += v[idx[k]] * val[k]
+      } else {
+        const f = cols[j]
+        for (let i = 0; i < C; i++) s += v[i] * f[i]
+      }
       draws[j][b] = root * (s / C)
     }
   }
