@@ -151,8 +151,8 @@ export async function runCsDid(ctx: StageContext<CsDidParams>): Promise<StageRes
       attgt: r.cells.map((c, k) => ({ group: c.group, time: c.time, att: c.att, se: num(cellSe.se[k]), se_analytic: num(c.se), treated: c.treated, controls: c.controls })),
       attgt_band: cellSe.uniform ? 'uniform' : 'pointwise',
       aggregations: Object.fromEntries(reported.map((a): [string, Json] => [a.type, {
-        att: a.overall.att, se: num(a.overall.se), crit: a.crit,
-        points: a.points.map((pt) => ({ [KEY[a.type]]: pt.key, att: pt.att, se: num(pt.se), low: num(pt.low), high: num(pt.high) })),
+        att: a.overall.att, se: num(a.overall.se), se_analytic: num(a.overall.seAnalytic), crit: a.crit,
+        points: a.points.map((pt) => ({ [KEY[a.type]]: pt.key, att: pt.att, se: num(pt.se), se_analytic: num(pt.seAnalytic), low: num(pt.low), high: num(pt.high) })),
       }])),
       ...(eventStudy ? { event_study: eventStudy } : {}),
     },

@@ -80,6 +80,7 @@ describe('against the R reference', () => {
     expect(Math.abs(f['att(calendar)'] - ref.agg.calendar.att)).toBeLessThan(EST)
     const data = result.data as any
     expect(Math.abs(data.aggregations.group.se - ref.agg.group.se)).toBeLessThan(SE)
+    expect(data.aggregations.group.se_analytic).toBe(data.aggregations.group.se)
     expect(Math.abs(data.aggregations.calendar.se - ref.agg.calendar.se)).toBeLessThan(SE)
     expect(data.event_study.band).toBe('pointwise')
   })
@@ -128,6 +129,10 @@ describe('multiplier bootstrap', () => {
     expect(again.facts).toEqual(result.facts)
     const keys = Object.keys(analytic.facts!).filter((k) => k === 'se' || k.startsWith('se('))
     expect(keys.length).toBeGreaterThan(10)
+    // data keeps the analytic se beside the bootstrap one
+    const g = (result.data as any).aggregations.group
+    expect(g.se_analytic).toBe((analytic.data as any).aggregations.group.se)
+    expect(g.se).not.toBe(g.se_analytic)
     // The bootstrap se is an interquartile range over 999 draws (as did's mboot): its relative
     // sampling sd is about 3.7 %, so single columns may stray further than 5 %; their mean may not.
     const rel = keys.map((k) => Math.abs(result.facts![k] / analytic.facts![k] - 1))
