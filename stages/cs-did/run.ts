@@ -8,7 +8,7 @@ import { gridFiles, type GridTable } from '../../src/report/grid.ts'
 import { fixed } from '../../src/report/table.ts'
 import type { StageContext, StageResult } from '../../src/stage.ts'
 import { normalQuantile, zPValue } from '../../src/stats/dist.ts'
-import { aggregate, type Aggregation, type AggregationType } from '../../src/stats/csdid/aggregate.ts'
+import { aggregate, seOf, type Aggregation, type AggregationType, type Clusters } from '../../src/stats/csdid/aggregate.ts'
 import { attGt, type AttGtResult } from '../../src/stats/csdid/attgt.ts'
 import { multiplierBootstrap } from '../../src/stats/csdid/bootstrap.ts'
 import { csPanel } from '../../src/stats/csdid/panel.ts'
@@ -47,8 +47,6 @@ export async function runCsDid(ctx: StageContext<CsDidParams>): Promise<StageRes
   const treatment = spec.treatment!
   const { frame: data } = applySample(ctx, spec, origin, input)
   if (spec.weights) ctx.log.warn(`the estimator is unweighted: the weights \`${spec.weights}\` of \`${p.model}\` are left out`)
-  const others = spec.cluster.filter((c) => c !== panel.unit)
-  if (others.length) ctx.log.warn(`standard errors are clustered by the panel unit \`${panel.unit}\`, not by ${others.map((c) => `\`${c}\``).join(', ')} of \`${p.model}\``)
 
   const covariates = p.covariates ?? spec.controls
   const covParam = p.covariates !== undefined ? ['covariates'] : paramOf(origin, 'controls')
@@ -68,6 +66,7 @@ export async function runCsDid(ctx: StageContext<CsDidParams>): Promise<StageRes
     covariates: covariates.map((c) => ({ name: c, values: data.numbers(c) })),
   }))
   const method = covariates.length ? p.method : 'none'
+  const clusterCol = clusterColumn(ctx, spec.cluster, panel.unit)
   const r = atParam(['model'], () => {
     try {
       return attGt(cs, { control: p.control, base: p.base, anticipation: p.anticipation, method })
@@ -84,14 +83,16 @@ export async function runCsDid(ctx: StageContext<CsDidParams>): Promise<StageRes
   if (r.dropped.lastGroupAsControl !== null) {
     ctx.log.info(`no unit is never treated: periods from ${r.dropped.periodsFrom} on are left out and the last group (${r.dropped.lastGroupAsControl}) is the comparison group`)
   }
+  const clusters = clusterCol ? atParam(paramOf(origin, 'cluster'), () => unitClusters(data, panel.unit, clusterCol, r.units)) : undefined
+  if (clusters) ctx.log.info(`standard errors clustered by \`${clusterCol}\` (${clusters.count} clusters)`)
   const unconverged = r.cells.filter((c) => !c.converged)
   if (unconverged.length) ctx.log.warn(`the propensity score did not converge in ${unconverged.length} comparison${unconverged.length > 1 ? 's' : ''} (first: group ${unconverged[0].group}, period ${unconverged[0].time}): check the overlap of the covariates`)
   ctx.log.info(`${r.cells.length} ATT(g,t) for groups ${r.groups.join(', ')} on ${r.n} units × ${r.times.length} periods; ${method === 'none' ? 'no covariates' : `${method} with ${covariates.map((c) => `\`${c}\``).join(', ')}`}, ${p.control} treated comparison units, ${p.base} base period`)
 
   const z = normalQuantile(1 - (1 - p.level) / 2)
   if (p.uniform && p.bootstrap === 0 && p.aggregate.includes('dynamic')) ctx.log.info('bootstrap: 0, so the event study has pointwise intervals (a uniform band needs the bootstrap)')
-  const reported = p.aggregate.map((type) => report(ctx, r, type, z))
-  const cellSe = cellErrors(ctx, r, z)
+  const reported = p.aggregate.map((type) => report(ctx, r, type, z, clusters))
+  const cellSe = cellErrors(ctx, r, z, clusters)
   const files: Record<string, string> = {
     'attgt.csv': writeCsv(Frame.from({
       group: Float64Array.from(r.cells, (c) => c.group),
@@ -101,7 +102,7 @@ export async function runCsDid(ctx: StageContext<CsDidParams>): Promise<StageRes
       se: cellSe.se,
       low: Float64Array.from(r.cells, (c, k) => c.att - cellSe.crit * cellSe.se[k]),
       high: Float64Array.from(r.cells, (c, k) => c.att + cellSe.crit * cellSe.se[k]),
-      se_analytic: Float64Array.from(r.cells, (c) => c.se),
+      se_analytic: cellSe.analytic,
       treated: Float64Array.from(r.cells, (c) => c.treated),
       controls: Float64Array.from(r.cells, (c) => c.controls),
     })),
@@ -148,7 +149,7 @@ export async function runCsDid(ctx: StageContext<CsDidParams>): Promise<StageRes
       units: r.n, periods: [...r.times], groups: [...r.groups],
       control: p.control, base: p.base, anticipation: p.anticipation, method, covariates: [...covariates],
       bootstrap: p.bootstrap, level: p.level,
-      attgt: r.cells.map((c, k) => ({ group: c.group, time: c.time, att: c.att, se: num(cellSe.se[k]), se_analytic: num(c.se), treated: c.treated, controls: c.controls })),
+      attgt: r.cells.map((c, k) => ({ group: c.group, time: c.time, att: c.att, se: num(cellSe.se[k]), se_analytic: num(cellSe.analytic[k]), treated: c.treated, controls: c.controls })),
       attgt_band: cellSe.uniform ? 'uniform' : 'pointwise',
       aggregations: Object.fromEntries(reported.map((a): [string, Json] => [a.type, {
         att: a.overall.att, se: num(a.overall.se), se_analytic: num(a.overall.seAnalytic), crit: a.crit,
@@ -167,31 +168,33 @@ const KEY: Record<AggregationType, string> = { simple: '', dynamic: 'e', group: 
  * Standard errors of the ATT(g,t) themselves: analytic, or (bootstrap > 0) the multiplier
  * bootstrap over all cells jointly with a uniform band when `uniform` (as did's att_gt).
  */
-function cellErrors(ctx: StageContext<CsDidParams>, r: AttGtResult, z: number): { se: Float64Array; crit: number; uniform: boolean } {
+function cellErrors(ctx: StageContext<CsDidParams>, r: AttGtResult, z: number, clusters?: Clusters): { analytic: Float64Array; se: Float64Array; crit: number; uniform: boolean } {
   const p = ctx.params
-  const se = Float64Array.from(r.cells, (c) => c.se)
-  if (p.bootstrap === 0) return { se, crit: z, uniform: false }
+  const analytic = Float64Array.from(r.cells, (c) => (clusters && !c.reference ? seOf(c.inf, r.n, clusters) : c.se))
+  const se = analytic.slice()
+  if (p.bootstrap === 0) return { analytic, se, crit: z, uniform: false }
   const live = r.cells.map((c, k) => (c.reference ? -1 : k)).filter((k) => k >= 0)
-  const b = multiplierBootstrap(live.map((k) => r.cells[k].inf), { draws: p.bootstrap, weights: p.multiplier, level: p.level, rng: ctx.rng.fork('bootstrap').fork('attgt') })
+  const b = multiplierBootstrap(live.map((k) => r.cells[k].inf), { draws: p.bootstrap, weights: p.multiplier, level: p.level, rng: ctx.rng.fork('bootstrap').fork('attgt'), cluster: clusters })
   live.forEach((k, j) => { se[k] = b.se[j] })
-  if (!p.uniform) return { se, crit: z, uniform: false }
+  if (!p.uniform) return { analytic, se, crit: z, uniform: false }
   if (!(Number.isFinite(b.crit) && b.crit >= z)) {
     ctx.log.warn(`the ATT(g,t)'s uniform critical value (${b.crit}) is below the pointwise one or missing: pointwise intervals instead`)
-    return { se, crit: z, uniform: false }
+    return { analytic, se, crit: z, uniform: false }
   }
-  return { se, crit: b.crit, uniform: true }
+  return { analytic, se, crit: b.crit, uniform: true }
 }
 
-function report(ctx: StageContext<CsDidParams>, r: AttGtResult, type: AggregationType, z: number): Reported {
+function report(ctx: StageContext<CsDidParams>, r: AttGtResult, type: AggregationType, z: number, clusters?: Clusters): Reported {
   const p = ctx.params
   const windowParam = p.balance_e !== undefined ? ['balance_e'] : p.min_e !== undefined ? ['min_e'] : ['max_e']
   const a: Aggregation = atParam(type === 'dynamic' ? windowParam : ['max_e'], () => aggregate(r, type, { balance_e: p.balance_e ?? null, min_e: p.min_e, max_e: p.max_e }))
   // A universal base period's own cell is 0 by construction: it is the reference of the dynamic aggregation.
   const isRef = (pt: Aggregation['points'][number]) => type === 'dynamic' && p.base === 'universal' && pt.key === -1 - p.anticipation
-  let seOverall = a.overall.se, sePoints = a.points.map((pt) => (isRef(pt) ? NaN : pt.se)), crit: number | null = null
+  const analytic = (pt: Aggregation['points'][number]) => (clusters ? seOf(pt.inf, r.n, clusters) : pt.se)
+  let seOverall = analytic(a.overall), sePoints = a.points.map((pt) => (isRef(pt) ? NaN : analytic(pt))), crit: number | null = null
   if (p.bootstrap > 0) {
     const rng = ctx.rng.fork('bootstrap').fork(type)
-    const opts = { draws: p.bootstrap, weights: p.multiplier, level: p.level }
+    const opts = { draws: p.bootstrap, weights: p.multiplier, level: p.level, cluster: clusters }
     seOverall = multiplierBootstrap([a.overall.inf], { ...opts, rng: rng.fork('overall') }).se[0]
     if (a.points.length) {
       const b = multiplierBootstrap(a.points.map((pt) => pt.inf), { ...opts, rng: rng.fork('points') })
@@ -204,7 +207,7 @@ function report(ctx: StageContext<CsDidParams>, r: AttGtResult, type: Aggregatio
     }
   }
   const row = (pt: Aggregation['points'][number], se: number, c: number, ref: boolean): Row => ({
-    key: pt.key, att: pt.att, se, seAnalytic: ref ? NaN : pt.se, low: ref ? 0 : pt.att - c * se, high: ref ? 0 : pt.att + c * se, reference: ref,
+    key: pt.key, att: pt.att, se, seAnalytic: ref ? NaN : analytic(pt), low: ref ? 0 : pt.att - c * se, high: ref ? 0 : pt.att + c * se, reference: ref,
   })
   return {
     type, crit,
@@ -214,7 +217,7 @@ function report(ctx: StageContext<CsDidParams>, r: AttGtResult, type: Aggregatio
 }
 
 /** Kernel errors are about the model's data unless the stage set a parameter. */
-function atParam<T>(param: string[], f: () => T): T {
+function atParam<T>(param: (string | number)[], f: () => T): T {
   try {
     return f()
   } catch (err) {
@@ -253,4 +256,43 @@ function tableNotes(p: CsDidParams, method: string, covariates: readonly string[
       ? `Standard errors: multiplier bootstrap (${p.bootstrap} draws, ${p.multiplier === 'mammen' ? 'Mammen' : 'Rademacher'} weights, clustered by unit).`
       : 'Standard errors: analytic, from the influence functions (clustered by unit).',
   ]
+}
+
+/** The model's cluster variable other than the unit (did allows one), or null: clustered by unit. */
+function clusterColumn(ctx: StageContext<CsDidParams>, cluster: readonly string[], unit: string): string | null {
+  const others = cluster.filter((c) => c !== unit)
+  if (others.length === 0) return null
+  if (others.length > 1) {
+    ctx.log.warn(`standard errors are clustered by the panel unit \`${unit}\`: the estimator takes at most one cluster variable besides it, not ${others.map((c) => `\`${c}\``).join(', ')}`)
+    return null
+  }
+  return others[0]
+}
+
+/** Cluster index of each unit (in `units` order); the cluster must not change within a unit. */
+function unitClusters(data: Frame, unitCol: string, clusterCol: string, units: readonly string[]): Clusters {
+  const uc = data.column(unitCol)!.data as ArrayLike<unknown>
+  const cc = data.column(clusterCol)
+  if (!cc) throw new QuasiError('MISSING_COLUMN', `the cluster variable \`${clusterCol}\` is not a column of the data`)
+  const of = new Map<string, string>()
+  const varying: string[] = []
+  for (let r = 0; r < data.nrows; r++) {
+    const u = String(uc[r]), c = String((cc.data as ArrayLike<unknown>)[r])
+    const seen = of.get(u)
+    if (seen === undefined) of.set(u, c)
+    else if (seen !== c && !varying.includes(u)) varying.push(u)
+  }
+  if (varying.length) {
+    throw new QuasiError('INVALID_VALUE', `the cluster variable \`${clusterCol}\` changes within ${varying.length} unit${varying.length > 1 ? 's' : ''} (first: \`${varying[0]}\`)`, {
+      hint: 'cluster by a variable that is constant within each unit (e.g. its state), or by the unit itself',
+    })
+  }
+  const ids = new Map<string, number>()
+  const index = Int32Array.from(units, (u) => {
+    const c = of.get(u)!
+    let k = ids.get(c)
+    if (k === undefined) { k = ids.size; ids.set(c, k) }
+    return k
+  })
+  return { index, count: ids.size }
 }

@@ -119,6 +119,44 @@ describe('against the R reference', () => {
   })
 })
 
+describe('clustered by the model\'s cluster variable', () => {
+  // 30 "states" of 20 units in unit order, as in make.R.
+  const state = Float64Array.from(base.column('unit')!.data as string[], (u) => Math.floor((Number(u.slice(1)) - 1) / 20))
+  const withState = base.withColumn('state', { type: 'number', data: state })
+
+  test('analytic se of every ATT(g,t) and aggregation against R (influence functions summed by cluster)', async () => {
+    const ref = fixture.clustered
+    const { result, ctx } = await run(await model(withState, { cluster: 'state' }), { covariates: [], control: 'not-yet', bootstrap: 0, aggregate: ['simple', 'dynamic', 'group', 'calendar'] })
+    expect(ctx.logs.some((l) => /clustered by `state` \(30 clusters\)/.test(l.message))).toBe(true)
+    const rows = attgtRows(result)
+    rows.forEach((r, k) => expect(Math.abs(r[4] - ref.attgt_se[k])).toBeLessThan(SE))
+    const f = result.facts!
+    expect(Math.abs(f.se - ref.agg.simple.se)).toBeLessThan(SE)
+    for (const pt of ref.agg.dynamic.points) expect(Math.abs(f[`se(e=${pt.e})`] - pt.se)).toBeLessThan(SE)
+    const data = result.data as any
+    for (const t of ['group', 'calendar', 'dynamic'] as const) expect(Math.abs(data.aggregations[t].se - ref.agg[t].se)).toBeLessThan(SE)
+    data.aggregations.group.points.forEach((p: any, k: number) => expect(Math.abs(p.se - ref.agg.group.points[k].se)).toBeLessThan(SE))
+    // Clustering changes the se (it would not if it were ignored).
+    expect(Math.abs(f.se - fixture.notyet_varying.agg.simple.se)).toBeGreaterThan(1e-3)
+  })
+
+  test('the clustered bootstrap agrees with the clustered analytic se', async () => {
+    const { result } = await run(await model(withState, { cluster: 'state' }), { covariates: [], control: 'not-yet' })
+    const rows = attgtRows(result)
+    const rel = rows.map((r) => Math.abs(r[4] / r[7] - 1))
+    expect(rel.reduce((a, b) => a + b, 0) / rel.length).toBeLessThan(0.05)
+    expect(Math.abs(result.facts!.se / fixture.clustered.agg.simple.se - 1)).toBeLessThan(0.15)
+  })
+
+  test('a cluster variable that changes within a unit is refused', async () => {
+    const bad = withState.withColumn('state', { type: 'number', data: Float64Array.from(state, (v, i) => (i === 3 ? v + 1 : v)) })
+    const e = await quasiError(run(await model(bad, { cluster: 'state' }), { covariates: [], bootstrap: 0 }))
+    expect(e.code).toBe('INVALID_VALUE')
+    expect(e.param).toEqual(['model'])
+    expect(e.message).toMatch(/changes within 1 unit \(first: `u001`\)/)
+  })
+})
+
 describe('multiplier bootstrap', () => {
   test('bootstrap se within 5 % of the analytic se (999 draws), uniform band wider than pointwise, byte-identical reruns', async () => {
     const up = await model(base, { controls: ['x1'] })

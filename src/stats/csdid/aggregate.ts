@@ -123,8 +123,21 @@ function plainMean(key: number | null, pts: readonly { att: number; inf: Float64
   return { key, att, inf, se: seOf(inf, n) }
 }
 
-export function seOf(inf: Float64Array, n: number): number {
+/** Clusters of the units: `index[i]` in [0, count). */
+export interface Clusters {
+  readonly index: Int32Array
+  readonly count: number
+}
+
+/** sqrt(Σ_i ψ_i²)/n, or clustered sqrt(Σ_c (Σ_{i∈c} ψ_i)²)/n. */
+export function seOf(inf: Float64Array, n: number, clusters?: Clusters): number {
   let s = 0
-  for (let i = 0; i < n; i++) s += inf[i] * inf[i]
+  if (clusters) {
+    const sums = new Float64Array(clusters.count)
+    for (let i = 0; i < n; i++) sums[clusters.index[i]] += inf[i]
+    for (let c = 0; c < clusters.count; c++) s += sums[c] * sums[c]
+  } else {
+    for (let i = 0; i < n; i++) s += inf[i] * inf[i]
+  }
   return Math.sqrt(s) / n
 }

@@ -33,7 +33,7 @@ function panel(covs: readonly string[]) {
 }
 
 type Config = { control: string; base: string; anticipation: number; method: string; covariates: string[] | string }
-const configs = Object.entries(fixture).filter(([k]) => k !== 'R' && k !== 'balanced' && k !== 'trim_cell') as [string, Config & { attgt: any[]; agg: any }][]
+const configs = Object.entries(fixture).filter(([k]) => k !== 'R' && k !== 'balanced' && k !== 'trim_cell' && k !== 'clustered') as [string, Config & { attgt: any[]; agg: any }][]
 
 function run(c: Config) {
   const covs = Array.isArray(c.covariates) ? c.covariates : [c.covariates]
