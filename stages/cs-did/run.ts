@@ -108,7 +108,7 @@ export async function runCsDid(ctx: StageContext<CsDidParams>): Promise<StageRes
     })),
   }
   const title = p.title ?? DEFAULT_TITLE
-  const notes = tableNotes(p, method, covariates, r)
+  const notes = tableNotes(p, method, covariates, r, clusters ? `by ${clusterCol} (${clusters.count} clusters)` : 'by unit')
   for (const a of reported) Object.assign(files, gridFiles(a.type, aggregationTable(a, title, p.level, notes)))
 
   const facts: Record<string, number> = { cells: r.cells.length }
@@ -248,13 +248,13 @@ function aggregationTable(a: Reported, title: string, level: number, notes: read
   }
 }
 
-function tableNotes(p: CsDidParams, method: string, covariates: readonly string[], r: AttGtResult): string[] {
+function tableNotes(p: CsDidParams, method: string, covariates: readonly string[], r: AttGtResult, clustered: string): string[] {
   const est = method === 'none' ? 'without covariates' : `${method === 'dr' ? 'doubly robust' : method === 'ipw' ? 'inverse probability weighting' : 'outcome regression'} with ${covariates.join(', ')}`
   return [
     `Callaway & Sant'Anna (2021) ATT(g,t) on ${r.n} units, ${est}; comparison units ${p.control === 'never' ? 'never treated' : 'not yet treated'}; ${p.base} base period${p.anticipation ? `; anticipation ${p.anticipation}` : ''}.`,
     p.bootstrap > 0
-      ? `Standard errors: multiplier bootstrap (${p.bootstrap} draws, ${p.multiplier === 'mammen' ? 'Mammen' : 'Rademacher'} weights, clustered by unit).`
-      : 'Standard errors: analytic, from the influence functions (clustered by unit).',
+      ? `Standard errors: multiplier bootstrap (${p.bootstrap} draws, ${p.multiplier === 'mammen' ? 'Mammen' : 'Rademacher'} weights, clustered ${clustered}).`
+      : `Standard errors: analytic, from the influence functions (clustered ${clustered}).`,
   ]
 }
 

@@ -128,6 +128,7 @@ describe('clustered by the model\'s cluster variable', () => {
     const ref = fixture.clustered
     const { result, ctx } = await run(await model(withState, { cluster: 'state' }), { covariates: [], control: 'not-yet', bootstrap: 0, aggregate: ['simple', 'dynamic', 'group', 'calendar'] })
     expect(ctx.logs.some((l) => /clustered by `state` \(30 clusters\)/.test(l.message))).toBe(true)
+    expect(result.files!['simple.md']).toContain('clustered by state (30 clusters)')
     const rows = attgtRows(result)
     rows.forEach((r, k) => expect(Math.abs(r[4] - ref.attgt_se[k])).toBeLessThan(SE))
     const f = result.facts!
