@@ -19,6 +19,7 @@ import bacon from './bacon/stage.ts'
 import eventCompare from './event-compare/stage.ts'
 import saEventStudy from './sa-event-study/stage.ts'
 import imputation from './imputation/stage.ts'
+import csDid from './cs-did/stage.ts'
 import psm from './psm/stage.ts'
 import spatialWeights from './spatial-weights/stage.ts'
 import moran from './moran/stage.ts'
@@ -29,4 +30,4 @@ import spatialTests from './spatial-tests/stage.ts'
 import table from './table/stage.ts'
 import trend from './trend/stage.ts'
 
-export const stageKinds: readonly StageDef[] = [ingest, merge, filter, impute, derive, measureGie, did, eventStudy, saEventStudy, placebo, bacon, imputation, eventCompare, psm, mediation, heterogeneity, spatialWeights, moran, spatialTests, spatial, regress, table, coefplot, describe, trend]
+export const stageKinds: readonly StageDef[] = [ingest, merge, filter, impute, derive, measureGie, did, eventStudy, saEventStudy, placebo, bacon, csDid, imputation, eventCompare, psm, mediation, heterogeneity, spatialWeights, moran, spatialTests, spatial, regress, table, coefplot, describe, trend]
