@@ -460,7 +460,8 @@ export function eventOverlayPlot(series: readonly OverlaySeries[], opts: { title
     ...(opts.title ? { title: { text: wrap(opts.title, Math.floor(width / (TEXT_WIDTH_EM * JOURNAL_CONFIG.title.fontSize))), anchor: 'start' as const, offset: 6 } } : {}),
     width,
     height,
-    config: { ...JOURNAL_CONFIG, legend: { orient: 'bottom', direction: 'horizontal', labelFontSize: 11, titleFontSize: 11, symbolSize: 60, labelColor: 'black', labelLimit: 320 } },
+    // more than two estimators: two legend columns, so the legend is not wider than the plot
+    config: { ...JOURNAL_CONFIG, legend: { orient: 'bottom', direction: 'horizontal', columns: m > 2 ? 2 : m, labelFontSize: 11, titleFontSize: 11, symbolSize: 60, labelColor: 'black', labelLimit: 320 } },
     data: { values },
     layer: [
       { mark: { type: 'rule', color: '#888', strokeWidth: 0.8 }, encoding: { y: { datum: 0, type: 'quantitative' } } },

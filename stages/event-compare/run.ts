@@ -109,17 +109,17 @@ function readSeries(ctx: StageContext<EventCompareParams>, stage: string, i: num
   const periods = (es.periods as Record<string, unknown>[]).map((x) => ({
     k: num(x.k), estimate: num(x.estimate), stdError: num(x.std_error), low: num(x.low), high: num(x.high), reference: x.reference === true,
   })).filter((x) => Number.isFinite(x.k) && (x.reference || Number.isFinite(x.estimate))).sort((a, b) => a.k - b.k)
-  const outcome = typeof es.outcome === 'string' ? es.outcome : modelOutcome(up.artifact('model'))
+  const model = up.artifact('model')
+  const main = model?.models[model.main]
+  const raw = typeof es.outcome === 'string' ? es.outcome : main?.outcome
+  // the outcome as the model labels it (e.g. "Green innovation efficiency" for gie)
+  const outcome = raw === undefined ? undefined : main?.labels[raw] ?? raw
   return {
     stage, kind: up.kind, label, periods,
     level: typeof es.level === 'number' ? es.level : 0.95,
     band: typeof es.band === 'string' ? es.band : 'pointwise',
     ...(outcome !== undefined ? { outcome } : {}),
   }
-}
-
-function modelOutcome(set: { models: readonly { outcome: string }[]; main: number } | undefined): string | undefined {
-  return set?.models[set.main]?.outcome
 }
 
 /** The largest spread (max − min) of the estimates at one event time k ≥ 0 that two or more estimators share. */

@@ -19,7 +19,7 @@ export default defineStage<EventCompareParams>({
   params: eventCompareParams,
   references: ['stages'],
   consumes: { stages: 'data' },
-  produces: [],
+  produces: ['data'],
   facts: ['estimate(<stage>, <k>)', 'se(<stage>, <k>)', 'low(<stage>, <k>)', 'high(<stage>, <k>)', 'estimators', 'max_gap'],
   check(params) {
     const w = params.window
