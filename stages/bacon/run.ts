@@ -7,10 +7,9 @@ import { gridFiles, type GridTable } from '../../src/report/grid.ts'
 import type { StageContext, StageResult } from '../../src/stage.ts'
 import { baconDecompose, COMPARISON_TYPES, summarizeTypes, TYPE_KEYS, type Decomposition } from '../../src/stats/bacon/decompose.ts'
 import { baconPanel } from '../../src/stats/bacon/panel.ts'
-import { requireDidModel } from '../_estimation/check.ts'
+import { adoptionColumn, atParam, staggeredModel } from '../_estimation/check.ts'
 import { fitRegression } from '../_estimation/fit.ts'
 import { applySample, checkVariation, withTreatment } from '../_estimation/prepare.ts'
-import { resolveSpec, type SpecInput } from '../_estimation/spec.ts'
 import { DEFAULT_TITLE, type BaconParams } from './params.ts'
 
 /** |Σ s·β̂ − TWFE| above this (relative) means the decomposition and the regression disagree: a bug. */
@@ -18,19 +17,8 @@ const IDENTITY_TOL = 1e-8
 
 export async function runBacon(ctx: StageContext<BaconParams>): Promise<StageResult> {
   const p = ctx.params
-  requireDidModel(ctx, 'with adoption timing to decompose')
-  const panel = ctx.panel
-  if (!panel) {
-    throw new QuasiError('INVALID_SPEC', 'bacon needs the panel unit and time columns: declare `panel: { unit, time }` in the pipeline', { param: ['model'] })
-  }
-  const { spec, origin, frame: input } = resolveSpec(ctx as unknown as StageContext<SpecInput>, { needs: 'treatment' })
-  const treatment = spec.treatment
-  if (typeof treatment !== 'object' || treatment === null) {
-    throw new QuasiError('INVALID_VALUE', `stage \`${p.model}\` has a 0/1 treatment column (\`${String(spec.treatment)}\`), not adoption timing`, {
-      param: ['model'], expected: 'a `did` stage with `treatment: { adoption: <column> }`', found: `\`treatment: ${String(spec.treatment)}\``,
-      hint: 'the decomposition groups units by adoption period: give the did stage the adoption-year column',
-    })
-  }
+  const { spec, origin, frame: input, panel } = staggeredModel(ctx, 'bacon', 'with adoption timing to decompose')
+  const adoption = adoptionColumn(spec, p.model, 'the decomposition groups units by adoption period: give the did stage the adoption-year column')
   if (p.covariates) {
     throw new QuasiError('INVALID_VALUE', 'the decomposition with covariates (Goodman-Bacon 2021, section 5) is not implemented', {
       param: ['covariates'], expected: '`false`', found: '`true`', hint: 'remove `covariates: true`: the decomposition is then of the regression without controls',
@@ -46,16 +34,16 @@ export async function runBacon(ctx: StageContext<BaconParams>): Promise<StageRes
   const unit = data.column(panel.unit)
   if (!unit) throw new QuasiError('MISSING_COLUMN', `the panel unit column \`${panel.unit}\` is not a column of the data`, { param: ['model'] })
 
-  const d = atModel(() => baconDecompose(baconPanel({
+  const d = atParam(() => baconDecompose(baconPanel({
     unit: { name: panel.unit, values: unit.data as ArrayLike<unknown> },
     time: { name: panel.time, values: data.numbers(panel.time) },
     outcome: { name: spec.outcome, values: data.numbers(spec.outcome) },
-    treatment: { name: treatment.adoption, values: data.numbers(term) },
+    treatment: { name: adoption, values: data.numbers(term) },
   })))
 
   // The project's own TWFE estimate on the same rows: unit and period effects, no controls, no weights.
   const twoWay = { ...spec, controls: [], regressors: [], fixed_effects: [panel.unit, panel.time], weights: null, sample: null, singletons: 'keep' as const }
-  const fit = atModel(() => fitRegression(data, twoWay, origin, [term]))
+  const fit = atParam(() => fitRegression(data, twoWay, origin, [term]))
   const twfe = fit.terms.find((t) => t.term === term)!.estimate
   if (!(Math.abs(d.total - twfe) <= IDENTITY_TOL * Math.max(1, Math.abs(twfe)))) {
     throw new QuasiError('INTERNAL', `the weighted sum of the 2×2 estimates (${d.total}) differs from the TWFE coefficient (${twfe})`)
@@ -90,15 +78,6 @@ export async function runBacon(ctx: StageContext<BaconParams>): Promise<StageRes
   }
 }
 
-/** Kernel errors are about the model's data: they belong to `model:`. */
-function atModel<T>(f: () => T): T {
-  try {
-    return f()
-  } catch (err) {
-    if (err instanceof QuasiError && err.param === undefined && err.code !== 'INTERNAL') err.param = ['model']
-    throw err
-  }
-}
 
 const fmt = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '')
 

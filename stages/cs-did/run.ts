@@ -12,9 +12,9 @@ import { aggregate, seOf, type Aggregation, type AggregationType, type Clusters 
 import { attGt, type AttGtResult } from '../../src/stats/csdid/attgt.ts'
 import { multiplierBootstrap } from '../../src/stats/csdid/bootstrap.ts'
 import { csPanel } from '../../src/stats/csdid/panel.ts'
-import { requireDidModel } from '../_estimation/check.ts'
+import { atParam, staggeredModel } from '../_estimation/check.ts'
 import { applySample } from '../_estimation/prepare.ts'
-import { paramOf, resolveSpec, type SpecInput } from '../_estimation/spec.ts'
+import { paramOf } from '../_estimation/spec.ts'
 import { DEFAULT_TITLE, type CsDidParams } from './params.ts'
 
 /** One reported estimate: the aggregation's point with the standard error in use and its interval. */
@@ -38,12 +38,7 @@ interface Reported {
 
 export async function runCsDid(ctx: StageContext<CsDidParams>): Promise<StageResult> {
   const p = ctx.params
-  requireDidModel(ctx, 'with adoption timing')
-  const panel = ctx.panel
-  if (!panel) {
-    throw new QuasiError('INVALID_SPEC', 'cs-did needs the panel unit and time columns: declare `panel: { unit, time }` in the pipeline', { param: ['model'] })
-  }
-  const { spec, origin, frame: input } = resolveSpec(ctx as unknown as StageContext<SpecInput>, { needs: 'treatment' })
+  const { spec, origin, frame: input, panel } = staggeredModel(ctx, 'cs-did', 'with adoption timing')
   const treatment = spec.treatment!
   const { frame: data } = applySample(ctx, spec, origin, input)
   if (spec.weights) ctx.log.warn(`the estimator is unweighted: the weights \`${spec.weights}\` of \`${p.model}\` are left out`)
@@ -58,7 +53,7 @@ export async function runCsDid(ctx: StageContext<CsDidParams>): Promise<StageRes
   const unit = data.column(panel.unit)
   if (!unit) throw new QuasiError('MISSING_COLUMN', `the panel unit column \`${panel.unit}\` is not a column of the data`, { param: ['model'] })
   const trName = typeof treatment === 'object' ? treatment.adoption : treatment
-  const cs = atParam(['model'], () => csPanel({
+  const cs = atParam(() => csPanel({
     unit: { name: panel.unit, values: unit.data as ArrayLike<unknown> },
     time: { name: panel.time, values: data.numbers(panel.time) },
     outcome: { name: spec.outcome, values: data.numbers(spec.outcome) },
@@ -67,7 +62,7 @@ export async function runCsDid(ctx: StageContext<CsDidParams>): Promise<StageRes
   }))
   const method = covariates.length ? p.method : 'none'
   const clusterCol = clusterColumn(ctx, spec.cluster, panel.unit)
-  const r = atParam(['model'], () => {
+  const r = atParam(() => {
     try {
       return attGt(cs, { control: p.control, base: p.base, anticipation: p.anticipation, method })
     } catch (err) {
@@ -83,7 +78,7 @@ export async function runCsDid(ctx: StageContext<CsDidParams>): Promise<StageRes
   if (r.dropped.lastGroupAsControl !== null) {
     ctx.log.info(`no unit is never treated: periods from ${r.dropped.periodsFrom} on are left out and the last group (${r.dropped.lastGroupAsControl}) is the comparison group`)
   }
-  const clusters = clusterCol ? atParam(paramOf(origin, 'cluster'), () => unitClusters(data, panel.unit, clusterCol, r.units)) : undefined
+  const clusters = clusterCol ? atParam(() => unitClusters(data, panel.unit, clusterCol, r.units), paramOf(origin, 'cluster')) : undefined
   if (clusters) ctx.log.info(`standard errors clustered by \`${clusterCol}\` (${clusters.count} clusters)`)
   const unconverged = r.cells.filter((c) => !c.converged)
   if (unconverged.length) ctx.log.warn(`the propensity score did not converge in ${unconverged.length} comparison${unconverged.length > 1 ? 's' : ''} (first: group ${unconverged[0].group}, period ${unconverged[0].time}): check the overlap of the covariates`)
@@ -187,7 +182,7 @@ function cellErrors(ctx: StageContext<CsDidParams>, r: AttGtResult, z: number, c
 function report(ctx: StageContext<CsDidParams>, r: AttGtResult, type: AggregationType, z: number, clusters?: Clusters): Reported {
   const p = ctx.params
   const windowParam = p.balance_e !== undefined ? ['balance_e'] : p.min_e !== undefined ? ['min_e'] : ['max_e']
-  const a: Aggregation = atParam(type === 'dynamic' ? windowParam : ['max_e'], () => aggregate(r, type, { balance_e: p.balance_e ?? null, min_e: p.min_e, max_e: p.max_e }))
+  const a: Aggregation = atParam(() => aggregate(r, type, { balance_e: p.balance_e ?? null, min_e: p.min_e, max_e: p.max_e }), type === 'dynamic' ? windowParam : ['max_e'])
   // A universal base period's own cell is 0 by construction: it is the reference of the dynamic aggregation.
   const isRef = (pt: Aggregation['points'][number]) => type === 'dynamic' && p.base === 'universal' && pt.key === -1 - p.anticipation
   const analytic = (pt: Aggregation['points'][number]) => (clusters ? seOf(pt.inf, r.n, clusters) : pt.se)
@@ -216,15 +211,6 @@ function report(ctx: StageContext<CsDidParams>, r: AttGtResult, type: Aggregatio
   }
 }
 
-/** Kernel errors are about the model's data unless the stage set a parameter. */
-function atParam<T>(param: (string | number)[], f: () => T): T {
-  try {
-    return f()
-  } catch (err) {
-    if (err instanceof QuasiError && err.param === undefined && err.code !== 'INTERNAL') err.param = param
-    throw err
-  }
-}
 
 const num = (x: number): number | null => (Number.isFinite(x) ? x : null)
 const fmt = (v: number) => (Number.isFinite(v) ? fixed(v, 3) : '')

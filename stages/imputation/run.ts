@@ -12,11 +12,12 @@ import type { Factor } from '../../src/stats/fe/factor.ts'
 import { imputationFit, type Estimand, type ImputationFit } from '../../src/stats/imputation/estimate.ts'
 import { factorOfName } from '../../src/stats/ols/regress.ts'
 import { expandRegressors, withInteractionColumns } from '../../src/stats/ols/terms.ts'
+import { namedUnits } from '../../src/stats/balanced.ts'
 import { isNeverTreated } from '../../src/stats/treatment.ts'
-import { requireDidModel } from '../_estimation/check.ts'
+import { adoptionColumn, atParam, staggeredModel } from '../_estimation/check.ts'
 import { fitRegression } from '../_estimation/fit.ts'
 import { applySample } from '../_estimation/prepare.ts'
-import { resolveSpec, specJson, type EstimationSpec, type SpecInput } from '../_estimation/spec.ts'
+import { specJson, type EstimationSpec, type Origin } from '../_estimation/spec.ts'
 import { waldTest } from '../_estimation/wald.ts'
 import { DEFAULT_TITLE, type ImputationParams } from './params.ts'
 
@@ -32,22 +33,11 @@ interface Effect {
 
 export async function runImputation(ctx: StageContext<ImputationParams>): Promise<StageResult> {
   const p = ctx.params
-  requireDidModel(ctx, 'with adoption timing')
-  const panel = ctx.panel
-  if (!panel) {
-    throw new QuasiError('INVALID_SPEC', 'imputation needs the panel unit and time columns: declare `panel: { unit, time }` in the pipeline', { param: ['model'] })
-  }
   if (p.horizons && p.horizons[0] > p.horizons[1]) {
     throw new QuasiError('INVALID_VALUE', `Expected \`horizons\` [lo, hi] with lo ≤ hi, got [${p.horizons.join(', ')}]`, { param: ['horizons'], hint: 'e.g. `horizons: [0, 5]`' })
   }
-  const { spec, origin, frame: input } = resolveSpec(ctx as unknown as StageContext<SpecInput>, { needs: 'treatment' })
-  const treatment = spec.treatment
-  if (typeof treatment !== 'object' || treatment === null) {
-    throw new QuasiError('INVALID_VALUE', `stage \`${p.model}\` has a 0/1 treatment column (\`${String(spec.treatment)}\`), not adoption timing`, {
-      param: ['model'], expected: 'a `did` stage with `treatment: { adoption: <column> }`', found: `\`treatment: ${String(spec.treatment)}\``,
-      hint: 'the imputation estimator needs each unit\'s adoption period: give the did stage the adoption-year column',
-    })
-  }
+  const { spec, origin, frame: input, panel } = staggeredModel(ctx, 'imputation', 'with adoption timing')
+  const adoption = adoptionColumn(spec, p.model, 'the imputation estimator needs each unit\'s adoption period: give the did stage the adoption-year column')
   if (spec.weights) ctx.log.warn(`the imputation estimator is unweighted here: the weights \`${spec.weights}\` of \`${p.model}\` are left out`)
   if (spec.cluster.length > 1) {
     throw new QuasiError('INVALID_VALUE', `the imputation variance clusters on one variable; \`${p.model}\` clusters on ${spec.cluster.map((c) => `\`${c}\``).join(' and ')}`, {
@@ -67,9 +57,9 @@ export async function runImputation(ctx: StageContext<ImputationParams>): Promis
   // Rows: the sample, then complete cases of every column the model uses.
   const { frame: sampled } = applySample(ctx, spec, origin, input)
   const controls = expandRegressors(spec.controls, sampled.names)
-  let data = atModel(() => withInteractionColumns(sampled, controls))
-  const factorsAll = atModel(() => spec.fixed_effects.map((f, k) => factorOfName(data, f, 'fixed_effect', k)))
-  const clusterAll = atModel(() => factorOfName(data, clusterName, 'cluster', 0))
+  let data = atParam(() => withInteractionColumns(sampled, controls))
+  const factorsAll = atParam(() => spec.fixed_effects.map((f, k) => factorOfName(data, f, 'fixed_effect', k)))
+  const clusterAll = atParam(() => factorOfName(data, clusterName, 'cluster', 0))
   {
     const y = data.numbers(spec.outcome), t = data.numbers(panel.time)
     const xs = controls.map((c) => data.numbers(c))
@@ -87,8 +77,8 @@ export async function runImputation(ctx: StageContext<ImputationParams>): Promis
   }
   if (data.nrows === 0) throw new QuasiError('EMPTY_DATA', 'no rows left with the outcome, controls and fixed effects present', { param: ['model'] })
   const time = data.numbers(panel.time)
-  const adopt = data.numbers(treatment.adoption)
-  checkAbsorbing(data, panel.unit, adopt, treatment.adoption)
+  const adopt = data.numbers(adoption)
+  checkAbsorbing(data, panel.unit, adopt, adoption)
   const n = data.nrows
   const treated = new Uint8Array(n)
   const event = new Float64Array(n).fill(NaN)
@@ -98,7 +88,7 @@ export async function runImputation(ctx: StageContext<ImputationParams>): Promis
     treated[i] = event[i] >= -p.anticipation ? 1 : 0
   }
   const factors: Factor[] = spec.fixed_effects.map((f, k) => factorOfName(data, f, 'fixed_effect', k))
-  const fit = atModel(() => imputationFit({
+  const fit = atParam(() => imputationFit({
     y: data.numbers(spec.outcome), factors, controls: controls.map((c) => ({ name: c, values: data.numbers(c) })),
     treated, cohort: adopt, event, cluster: factorOfName(data, clusterName, 'cluster', 0),
   }))
@@ -167,7 +157,7 @@ export async function runImputation(ctx: StageContext<ImputationParams>): Promis
     model: { models: [model], main: 0 },
     data: {
       outcome: spec.outcome,
-      adoption: treatment.adoption,
+      adoption: adoption,
       anticipation: p.anticipation,
       cluster: clusterName,
       untreated_obs: fit.untreatedRows,
@@ -280,7 +270,7 @@ function checkAbsorbing(data: Frame, unitName: string, adopt: Float64Array, adop
   }
   if (bad.size) {
     const list = [...bad]
-    throw new QuasiError('BAD_DATA', `the adoption period \`${adoption}\` changes within unit${list.length > 1 ? 's' : ''} ${list.slice(0, 5).map((u) => `\`${u}\``).join(', ')}${list.length > 5 ? ` and ${list.length - 5} more` : ''}: the treatment switches off or adoption is recoded`, {
+    throw new QuasiError('BAD_DATA', `the adoption period \`${adoption}\` changes within unit${list.length > 1 ? 's' : ''} ${namedUnits(list)}: the treatment switches off or adoption is recoded`, {
       param: ['model'], expected: 'one adoption period per unit (absorbing treatment)',
       hint: 'the imputation estimator assumes treatment stays on after adoption; give each unit its first adoption period',
     })
@@ -314,7 +304,7 @@ function reportDropped(ctx: StageContext<ImputationParams>, fit: ImputationFit, 
 
 /** BJS test 1: on untreated observations, the model plus indicators of the pre-adoption periods. */
 function pretrendTest(
-  ctx: StageContext<ImputationParams>, spec: EstimationSpec, origin: ReturnType<typeof resolveSpec>['origin'], data: Frame,
+  ctx: StageContext<ImputationParams>, spec: EstimationSpec, origin: Origin, data: Frame,
   treated: Uint8Array, event: Float64Array, controls: readonly string[], cluster: string, z: number,
 ) {
   const p = ctx.params
@@ -349,12 +339,3 @@ function pretrendTest(
   return { f: w.f, df1: w.df1, df2: result.dfT, p: pv, effects }
 }
 
-/** Kernel errors are about the model's data: they belong to `model:`. */
-function atModel<T>(f: () => T): T {
-  try {
-    return f()
-  } catch (err) {
-    if (err instanceof QuasiError && err.param === undefined && err.code !== 'INTERNAL') err.param = ['model']
-    throw err
-  }
-}

@@ -4,6 +4,7 @@
  * kernel errors (code, role, column); the stage says which parameter they belong to.
  */
 import { QuasiError } from '../../errors.ts'
+import { balancedGrid, namedUnits } from '../balanced.ts'
 
 export interface BaconPanel {
   /** Units sorted by their key (code-unit order), so that sums do not depend on row order. */
@@ -23,53 +24,9 @@ export interface PanelColumns {
   readonly treatment: { readonly name: string; readonly values: Float64Array }
 }
 
-/** How many units an error message names before "and k more". */
-const NAMED = 5
-
 export function baconPanel(c: PanelColumns): BaconPanel {
-  const nrows = c.time.values.length
-  const uIndex = new Map<string, number>()
-  const units: string[] = []
-  const uOf = new Int32Array(nrows)
-  const tset = new Set<number>()
-  for (let r = 0; r < nrows; r++) {
-    const raw = c.unit.values[r]
-    if (raw === null || raw === undefined || (typeof raw === 'number' && Number.isNaN(raw))) {
-      throw new QuasiError('BAD_DATA', `the panel unit \`${c.unit.name}\` is missing in row ${r + 1}`, { role: { role: 'design', column: c.unit.name } })
-    }
-    const u = String(raw)
-    let i = uIndex.get(u)
-    if (i === undefined) { i = units.length; uIndex.set(u, i); units.push(u) }
-    uOf[r] = i
-    const t = c.time.values[r]
-    if (Number.isNaN(t)) throw new QuasiError('BAD_DATA', `the panel time \`${c.time.name}\` is missing in row ${r + 1}`, { role: { role: 'design', column: c.time.name } })
-    tset.add(t)
-  }
-  // Sums run in unit order: sort the units so that the same panel in another row order gives the same bits.
-  const order = units.map((_, i) => i).sort((a, b) => (units[a] < units[b] ? -1 : units[a] > units[b] ? 1 : 0))
-  const rank = new Int32Array(units.length)
-  order.forEach((i, k) => { rank[i] = k })
-  const sortedUnits = order.map((i) => units[i])
-  for (let r = 0; r < nrows; r++) uOf[r] = rank[uOf[r]]
-  sortedUnits.forEach((u, k) => { units[k] = u })
-  const times = [...tset].sort((a, b) => a - b)
-  const tIndex = new Map(times.map((t, k) => [t, k]))
+  const { units, times, row } = balancedGrid(c.unit, c.time, 'the decomposition holds for balanced panels only: keep the units observed in every period (`sample:` of the did stage), or fill the gaps first')
   const N = units.length, T = times.length
-  const row = new Int32Array(N * T).fill(-1)
-  for (let r = 0; r < nrows; r++) {
-    const cell = uOf[r] * T + tIndex.get(c.time.values[r])!
-    if (row[cell] !== -1) {
-      throw new QuasiError('DUPLICATE_PANEL_KEY', `unit \`${units[uOf[r]]}\` appears twice in period ${c.time.values[r]}`, { found: `rows ${row[cell] + 1} and ${r + 1}` })
-    }
-    row[cell] = r
-  }
-  if (nrows !== N * T) {
-    const gap = row.indexOf(-1)
-    throw new QuasiError('UNBALANCED_PANEL', `the panel is unbalanced: ${nrows} rows for ${N} units × ${T} periods (unit \`${units[Math.floor(gap / T)]}\` has no row for period ${times[gap % T]})`, {
-      expected: `${N * T} rows, one per unit and period`, found: `${nrows} rows`,
-      hint: 'the decomposition holds for balanced panels only: keep the units observed in every period (`sample:` of the did stage), or fill the gaps first',
-    })
-  }
   const y = new Float64Array(N * T)
   const first = new Int32Array(N).fill(T)
   const switchOff: string[] = []
@@ -93,7 +50,7 @@ export function baconPanel(c: PanelColumns): BaconPanel {
     if (off) switchOff.push(units[i])
   }
   if (switchOff.length) {
-    const named = switchOff.slice(0, NAMED).map((u) => `\`${u}\``).join(', ') + (switchOff.length > NAMED ? ` and ${switchOff.length - NAMED} more` : '')
+    const named = namedUnits(switchOff)
     throw new QuasiError('BAD_DATA', `the treatment switches off in ${switchOff.length} unit${switchOff.length > 1 ? 's' : ''}: ${named}`, {
       role: { role: 'treatment', column: c.treatment.name }, expected: 'a treatment that stays on once adopted (staggered adoption)',
       found: `${switchOff.length} unit${switchOff.length > 1 ? 's' : ''} treated and then untreated`,

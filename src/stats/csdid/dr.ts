@@ -23,6 +23,7 @@
  * B. Callaway & P. H. C. Sant'Anna (2021), "Difference-in-differences with multiple time
  *   periods", Journal of Econometrics 225(2), 200–230, doi:10.1016/j.jeconom.2020.12.001.
  */
+import { choleskyFactor } from '../cholesky.ts'
 import { QuasiError } from '../../errors.ts'
 
 export type CsMethod = 'none' | 'reg' | 'ipw' | 'dr'
@@ -207,22 +208,11 @@ function symmetrize(a: Float64Array, k: number): void {
 
 /** Inverse of a symmetric positive definite k × k matrix by Cholesky; SINGULAR_DESIGN when it is not. */
 export function spdInverse(a: Float64Array, k: number, what: string): Float64Array {
-  const l = new Float64Array(k * k)
-  for (let j = 0; j < k; j++) {
-    let s = a[j * k + j]
-    for (let m = 0; m < j; m++) s -= l[j * k + m] * l[j * k + m]
-    if (!(s > 1e-10 * Math.max(1, Math.abs(a[j * k + j])))) {
-      throw new QuasiError('SINGULAR_DESIGN', `the covariates are collinear in the ${what} of a comparison`, {
-        hint: 'drop a covariate that is constant or collinear within a cohort and its comparison units',
-      })
-    }
-    const ljj = Math.sqrt(s)
-    l[j * k + j] = ljj
-    for (let i = j + 1; i < k; i++) {
-      let t = a[i * k + j]
-      for (let m = 0; m < j; m++) t -= l[i * k + m] * l[j * k + m]
-      l[i * k + j] = t / ljj
-    }
+  const l = choleskyFactor(a, k, 1e-10, { floor: 1 })
+  if (typeof l === 'number') {
+    throw new QuasiError('SINGULAR_DESIGN', `the covariates are collinear in the ${what} of a comparison`, {
+      hint: 'drop a covariate that is constant or collinear within a cohort and its comparison units',
+    })
   }
   // L⁻¹ then (L⁻¹)'L⁻¹
   const li = new Float64Array(k * k)

@@ -21,6 +21,7 @@
  * controls with the fixed effects absorbed), block elimination of (Z₀'Z₀)⁻¹ gives
  *   β_v = (X̃₀'X̃₀)⁻¹ (X₁'w − X₀'h),   v₀ = −(h + X̃₀ β_v).
  */
+import { choleskyFactor } from '../cholesky.ts'
 import { QuasiError } from '../../errors.ts'
 import { createAbsorber } from '../fe/absorb.ts'
 import type { Factor } from '../fe/factor.ts'
@@ -242,19 +243,8 @@ function dot(a: Float64Array, b: Float64Array): number {
 
 /** Cholesky of a small SPD matrix; `singular(j)` is called (and must throw) on a vanishing pivot. Returns a solver. */
 function cholesky(A: Float64Array, p: number, singular: (j: number) => never): (b: Float64Array) => Float64Array {
-  const L = A.slice()
-  for (let j = 0; j < p; j++) {
-    let s = L[j * p + j]
-    for (let k = 0; k < j; k++) s -= L[j * p + k] * L[j * p + k]
-    if (!(s > COLLINEAR_TOL * A[j * p + j])) singular(j)
-    const ljj = Math.sqrt(s)
-    L[j * p + j] = ljj
-    for (let i = j + 1; i < p; i++) {
-      let t = L[i * p + j]
-      for (let k = 0; k < j; k++) t -= L[i * p + k] * L[j * p + k]
-      L[i * p + j] = t / ljj
-    }
-  }
+  const L = choleskyFactor(A, p, COLLINEAR_TOL)
+  if (typeof L === 'number') singular(L)
   return (b) => {
     const z = new Float64Array(p)
     for (let i = 0; i < p; i++) {

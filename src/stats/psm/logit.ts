@@ -15,6 +15,7 @@
  * ## References  McCullagh & Nelder (1989), Generalized Linear Models, 2nd ed., §2.5;
  * Albert & Anderson (1984), Biometrika 71(1), doi:10.1093/biomet/71.1.1.
  */
+import { choleskyFactor } from '../cholesky.ts'
 import { QuasiError } from '../../errors.ts'
 import { normalQuantile } from '../dist.ts'
 import { normalCdf, normalDensity } from './normal.ts'
@@ -174,23 +175,12 @@ function checkRank(Z: readonly Float64Array[], names: readonly string[]): void {
   const k = Z.length
   const A = gram(Z, null)
   // Cholesky with a relative pivot tolerance; the first column whose pivot vanishes is collinear with the earlier ones.
-  const L = new Float64Array(k * k)
-  for (let j = 0; j < k; j++) {
-    let d = A[j * k + j]
-    for (let m = 0; m < j; m++) d -= L[j * k + m] ** 2
-    if (!(d > 1e-10 * A[j * k + j])) {
-      throw new QuasiError('SINGULAR_DESIGN', `covariate \`${names[j - 1]}\` is collinear with ${j > 1 ? 'the covariates before it' : 'the intercept'}`, {
-        role: { role: 'covariate', column: names[j - 1], index: j - 1 },
-        hint: 'leave it out: a propensity score needs covariates that are not linear combinations of each other',
-      })
-    }
-    const ljj = Math.sqrt(d)
-    L[j * k + j] = ljj
-    for (let i = j + 1; i < k; i++) {
-      let s = A[i * k + j]
-      for (let m = 0; m < j; m++) s -= L[i * k + m] * L[j * k + m]
-      L[i * k + j] = s / ljj
-    }
+  const j = choleskyFactor(A, k, 1e-10)
+  if (typeof j === 'number') {
+    throw new QuasiError('SINGULAR_DESIGN', `covariate \`${names[j - 1]}\` is collinear with ${j > 1 ? 'the covariates before it' : 'the intercept'}`, {
+      role: { role: 'covariate', column: names[j - 1], index: j - 1 },
+      hint: 'leave it out: a propensity score needs covariates that are not linear combinations of each other',
+    })
   }
 }
 

@@ -5,9 +5,7 @@
  * parameter: the stage says which `with:` key they belong to.
  */
 import { QuasiError } from '../../errors.ts'
-
-/** How many units an error message names before "and k more". */
-const NAMED = 5
+import { namedUnits } from '../balanced.ts'
 
 export interface CohortInput {
   /** Unit key per row. */
@@ -47,10 +45,6 @@ function unitIndex(values: ArrayLike<unknown>, name: string): { keys: string[]; 
   return { keys, of }
 }
 
-export function nameUnits(units: readonly string[]): string {
-  return units.slice(0, NAMED).map((u) => `\`${u}\``).join(', ') + (units.length > NAMED ? ` and ${units.length - NAMED} more` : '')
-}
-
 /**
  * Each unit's cohort. A unit whose treatment is 1 in some period and 0 in a later one is an
  * error naming the units (Sun–Abraham needs absorbing treatment); so is an adoption year
@@ -78,7 +72,7 @@ export function unitCohorts(c: CohortInput): Cohorts {
     }
   }
   if (switched.length) {
-    throw new QuasiError('BAD_DATA', `the treatment switches off in ${switched.length} unit${switched.length > 1 ? 's' : ''}: ${nameUnits(switched)}`, {
+    throw new QuasiError('BAD_DATA', `the treatment switches off in ${switched.length} unit${switched.length > 1 ? 's' : ''}: ${namedUnits(switched)}`, {
       role: { role: 'treatment', column: c.treatmentName },
       expected: 'a treatment that stays on once adopted (staggered adoption)',
       found: `${switched.length} unit${switched.length > 1 ? 's' : ''} treated and then untreated`,
@@ -98,7 +92,7 @@ export function unitCohorts(c: CohortInput): Cohorts {
       else if (a[u] !== v && !flagged[u]) { flagged[u] = 1; varies.push(keys[u]) }
     }
     if (varies.length) {
-      throw new QuasiError('BAD_DATA', `the adoption year differs between the rows of ${varies.length} unit${varies.length > 1 ? 's' : ''}: ${nameUnits(varies)}`, {
+      throw new QuasiError('BAD_DATA', `the adoption year differs between the rows of ${varies.length} unit${varies.length > 1 ? 's' : ''}: ${namedUnits(varies)}`, {
         role: { role: 'treatment', column: c.treatmentName }, expected: 'one adoption year per unit (empty or 0 for never treated)',
       })
     }
