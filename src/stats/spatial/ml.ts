@@ -291,7 +291,6 @@ export function maximize(f: (x: number) => number, df: (x: number) => number, a:
 /** Covariance of (β…, ρ, σ²) from the analytic information matrix. */
 function information(model: SpatialModel, d: SpatialData, tr: Transformed, z: readonly Float64Array[], beta: Float64Array, rho: number, s2: number, dims: Dims): Float64Array {
   const { n, t } = d
-  const NT = n * t, k = z.length, m = k + 2
   if (d.spectrum.moments) return informationMoments(model, d, tr, z, beta, rho, s2, dims)
   const w = d.w
   const Ai = (d.spectrum.similarity && symmetricInverse(w, d.spectrum.similarity, rho)) || invert(identityMinus(w, rho), n)
@@ -319,6 +318,29 @@ function information(model: SpatialModel, d: SpatialData, tr: Transformed, z: re
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) c[j] += WA[i * n + j]
     trWAtWA -= dot(c, c) / n
   }
+  // W̃v for one period's N-vector v, by the dense W̃
+  const applyG = (v: Float64Array) => {
+    const out = new Float64Array(n)
+    for (let i = 0; i < n; i++) {
+      let s = 0
+      const ro = i * n
+      for (let c = 0; c < n; c++) s += WA[ro + c] * v[c]
+      out[i] = s
+    }
+    return out
+  }
+  const V = assembleInformation(model, tr, z, beta, rho, s2, n, t, dims, applyG, [trWA, trWAWA, trWAtWA])
+  if (!V) throw new QuasiError('SINGULAR_DESIGN', 'the information matrix is singular', { role: { role: 'design' }, hint: 'ρ may be at the edge of its interval, or a regressor nearly collinear with its spatial lag' })
+  return V
+}
+
+/**
+ * The information matrix of (β, ρ, σ²) from its parts, inverted: the β block (Z′Z/σ², or X̃′X̃/σ²
+ * for the SEM), the β–ρ column Z′(I⊗W̃)Zβ/σ² and ‖(I⊗W̃)Zβ‖²/σ² (not in the SEM), with W̃v per period
+ * by `applyG` (dense or by its series), then the trace terms (finishInformation).
+ */
+function assembleInformation(model: SpatialModel, tr: Transformed, z: readonly Float64Array[], beta: Float64Array, rho: number, s2: number, n: number, t: number, dims: Dims, applyG: (v: Float64Array) => Float64Array, traces: readonly [number, number, number]): Float64Array | undefined {
+  const k = z.length, m = k + 2, NT = n * t
   const I = new Float64Array(m * m)
   const set = (i: number, j: number, v: number) => { I[i * m + j] = v; I[j * m + i] = v }
   if (model === 'sem') {
@@ -331,19 +353,12 @@ function information(model: SpatialModel, d: SpatialData, tr: Transformed, z: re
     const zb = new Float64Array(NT)
     for (let j = 0; j < k; j++) for (let r = 0; r < NT; r++) zb[r] += beta[j] * z[j][r]
     const wzb = new Float64Array(NT)
-    for (let p = 0; p < t; p++) for (let i = 0; i < n; i++) {
-      let s = 0
-      const ro = i * n, off = p * n
-      for (let c = 0; c < n; c++) s += WA[ro + c] * zb[off + c]
-      wzb[off + i] = s
-    }
+    for (let p = 0; p < t; p++) wzb.set(applyG(zb.subarray(p * n, (p + 1) * n)), p * n)
     for (let j = 0; j < k; j++) set(j, k, dot(z[j], wzb) / s2)
     I[k * m + k] = dotProjected(wzb, n, dims) / s2
   }
-  finishInformation(I, k, trWA, trWAWA, trWAtWA, rho, s2, dims)
-  const V = spdInverse(I, m)
-  if (!V) throw new QuasiError('SINGULAR_DESIGN', 'the information matrix is singular', { role: { role: 'design' }, hint: 'ρ may be at the edge of its interval, or a regressor nearly collinear with its spatial lag' })
-  return V
+  finishInformation(I, k, traces[0], traces[1], traces[2], rho, s2, dims)
+  return spdInverse(I, m)
 }
 
 /**
@@ -405,29 +420,11 @@ function symmetricInverse(w: SparseMatrix, d: Float64Array, rho: number): Float6
  */
 function informationMoments(model: SpatialModel, d: SpatialData, tr: Transformed, z: readonly Float64Array[], beta: Float64Array, rho: number, s2: number, dims: Dims): Float64Array {
   const { n, t } = d
-  const NT = n * t, k = z.length, m = k + 2
   const mo = d.spectrum.moments!
   const trWA = traceSum(d.spectrum, rho, 1, 1), trWAWA = traceSum(d.spectrum, rho, 2, 2)
   let trWAtWA = 0
   for (const p of mo.probes) trWAtWA += dotProjected(applyWA(d.w, rho, p), n, dims) / mo.probes.length
-  const I = new Float64Array(m * m)
-  const set = (i: number, j: number, v: number) => { I[i * m + j] = v; I[j * m + i] = v }
-  if (model === 'sem') {
-    const xs = tr.xd.map((c, j) => c.map((v, r) => v - rho * tr.wxd[j][r]))
-    const xx = crossprod(xs)
-    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) I[i * m + j] = xx[i * k + j] / s2
-  } else {
-    const zz = crossprod(z)
-    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) I[i * m + j] = zz[i * k + j] / s2
-    const zb = new Float64Array(NT)
-    for (let j = 0; j < k; j++) for (let r = 0; r < NT; r++) zb[r] += beta[j] * z[j][r]
-    const wzb = new Float64Array(NT)
-    for (let p = 0; p < t; p++) wzb.set(applyWA(d.w, rho, zb.subarray(p * n, (p + 1) * n)), p * n)
-    for (let j = 0; j < k; j++) set(j, k, dot(z[j], wzb) / s2)
-    I[k * m + k] = dotProjected(wzb, n, dims) / s2
-  }
-  finishInformation(I, k, trWA, trWAWA, trWAtWA, rho, s2, dims)
-  const V = spdInverse(I, m)
+  const V = assembleInformation(model, tr, z, beta, rho, s2, n, t, dims, (v) => applyWA(d.w, rho, v), [trWA, trWAWA, trWAtWA])
   if (!V) throw new QuasiError('SINGULAR_DESIGN', 'the information matrix is singular', { role: { role: 'design' } })
   return V
 }
