@@ -20,7 +20,7 @@ export const baconParams: JsonSchema = {
     },
     covariates: {
       type: 'boolean', default: false,
-      description: 'Decompose the model with its controls (Goodman-Bacon 2021, section 5). Not implemented yet: only `false`, which decomposes the regression without controls and warns naming the controls it leaves out. Default: false.',
+      description: 'Decompose the regression with the `model:` stage\'s controls (Goodman-Bacon 2021, section 5): the treatment is residualized on the controls and the unit and period effects, and the TWFE coefficient splits into a within-timing-group component (weight Ω) and 2×2 comparisons of pairs of timing groups (types "Both Treated", "Treated vs Never Treated", "Treated vs Always Treated"); weights, Ω included, sum to 1. The model must have controls; a control the unit and period effects absorb (time-invariant) is left out with a warning. `false` decomposes the regression without controls and warns naming the controls it leaves out. Default: false.',
     },
     title: { type: 'string', description: `Title of the summary table. Default: "${DEFAULT_TITLE}".` },
   },

@@ -2,6 +2,8 @@
  * The bacon stage on simulated staggered panels (test/fixtures/bacon/make.R): every 2×2
  * estimate and weight against the R formulas, the identity Σ weight·estimate = TWFE against
  * R's lm and the project's own two-way FE fit, the outputs, and the errors of the issue's list.
+ * With `covariates: true` (test/fixtures/bacon/covariates.R): Ω, β̂_w and every between 2×2
+ * against R, and Ω·β̂_w + Σ weight·estimate against the TWFE coefficient with the controls.
  */
 import { describe, expect, test } from 'vitest'
 import { Frame } from '../../src/artifacts/frame.ts'
@@ -13,12 +15,15 @@ import regress from '../../stages/regress/stage.ts'
 import bacon from '../../stages/bacon/stage.ts'
 import type { BaconParams } from '../../stages/bacon/params.ts'
 import fixture from '../fixtures/bacon/bacon.json' with { type: 'json' }
+import covFixture from '../fixtures/bacon/covariates.json' with { type: 'json' }
 import { makeTestContext } from '../helpers/context.ts'
 import { readCsvFrame } from '../unit/stats/helpers.ts'
 
 const DIR = 'test/fixtures/bacon'
 const panel = { unit: 'unit', time: 'year' }
 const frames = { staggered: readCsvFrame(`${DIR}/staggered.csv`), always: readCsvFrame(`${DIR}/always.csv`) }
+/** The same panels with the covariates w (time-varying, correlated with treatment) and g (constant within cohort × year). */
+const covFrames = { staggered: readCsvFrame(`${DIR}/covariates.csv`), always: readCsvFrame(`${DIR}/covariates-always.csv`) }
 /** Tolerance of the issue: R and quasi compute the same means and products in a different order. */
 const TOL = 1e-10
 
@@ -190,9 +195,158 @@ describe('errors', () => {
     expect(e.message).toMatch(/all 10 treated units adopt in period 2007 and no unit is never or always treated/)
   })
 
-  test('covariates: true is refused at `covariates`', async () => {
+  test('covariates: true without controls in the model is refused at `covariates`', async () => {
     const e = await quasiError(runBacon(await model(base), { covariates: true }))
     expect(e.code).toBe('INVALID_VALUE')
     expect(e.param).toEqual(['covariates'])
+    expect(e.message).toMatch(/`baseline` has no controls/)
+    expect(e.hint).toMatch(/give `baseline` its `controls:`/)
+  })
+})
+
+describe('covariates: true against the R formulas (section 5)', () => {
+  const cases = [
+    { key: 'staggered_x', panel: 'staggered' },
+    { key: 'staggered_xw', panel: 'staggered' },
+    { key: 'staggered_g', panel: 'staggered' },
+    { key: 'always_xw', panel: 'always' },
+  ] as const
+  type Ref = { covariates: string[]; twfe: number; omega: number; beta_w: number | null; comparisons: { treated: string; control: string; type: string; estimate: number; weight: number }[] }
+  const withCovariates = async (panelName: 'staggered' | 'always', controls: string[], params: Partial<BaconParams> = {}) =>
+    runBacon(await model(covFrames[panelName], { controls }), { covariates: true, ...params })
+
+  describe.each(cases)('$key', ({ key, panel: name }) => {
+    const ref = covFixture[key] as Ref
+
+    test('every between 2×2 estimate and weight, Ω and β̂_w within 1e-10 of R, in R\'s order; the within row last', async () => {
+      const { result } = await withCovariates(name, ref.covariates)
+      const got = rowsOf(result)
+      const within = got.filter((g) => g.type === 'Within')
+      const between = got.filter((g) => g.type !== 'Within')
+      expect(between.map((g) => `${g.treated}/${g.control}/${g.type}`)).toEqual(ref.comparisons.map((c) => `${c.treated}/${c.control}/${c.type}`))
+      let worstB = 0, worstW = 0
+      ref.comparisons.forEach((c, k) => {
+        worstB = Math.max(worstB, Math.abs(between[k].estimate - c.estimate))
+        worstW = Math.max(worstW, Math.abs(between[k].weight - c.weight))
+      })
+      expect(worstB).toBeLessThan(TOL)
+      expect(worstW).toBeLessThan(TOL)
+      expect(result.facts!.comparisons).toBe(ref.comparisons.length)
+      expect(Math.abs(result.facts!['weight(within)'] - ref.omega)).toBeLessThan(TOL)
+      if (ref.beta_w === null) {
+        // g is constant within cohort × year: no within variation, no within row and no within estimate.
+        expect(within).toEqual([])
+        expect(result.facts!['weight(within)']).toBe(0)
+        expect(result.facts!['estimate(within)']).toBeUndefined()
+      } else {
+        expect(got.at(-1)).toEqual({ treated: '', control: '', type: 'Within', estimate: result.facts!['estimate(within)'], weight: result.facts!['weight(within)'] })
+        expect(Math.abs(result.facts!['estimate(within)'] - ref.beta_w)).toBeLessThan(TOL)
+      }
+    })
+
+    test('weights with Ω sum to 1; Ω·β̂_w + Σ weight·estimate is the TWFE coefficient with the controls (R lm and quasi\'s own fit)', async () => {
+      const up = await model(covFrames[name], { controls: ref.covariates })
+      const { result } = await runBacon(up, { covariates: true })
+      const got = rowsOf(result)
+      expect(Math.abs(got.reduce((s, g) => s + g.weight, 0) - 1)).toBeLessThan(TOL)
+      const sum = got.reduce((s, g) => s + g.weight * g.estimate, 0)
+      const coef = mainModel(up.model!).terms.find((t) => t.term === 'did')!.estimate
+      expect(Math.abs(sum - coef)).toBeLessThan(TOL)
+      expect(Math.abs(result.facts!.twfe - coef)).toBeLessThan(TOL)
+      expect(Math.abs(ref.twfe - coef)).toBeLessThan(TOL)
+      // R's own identity.
+      const rSum = (ref.beta_w === null ? 0 : ref.omega * ref.beta_w) + ref.comparisons.reduce((s, c) => s + c.weight * c.estimate, 0)
+      expect(Math.abs(rSum - ref.twfe)).toBeLessThan(TOL)
+    })
+
+    test('facts by type: weight sums and weighted averages', async () => {
+      const { result } = await withCovariates(name, ref.covariates)
+      const keys = { 'Both Treated': 'both_treated', 'Treated vs Never Treated': 'treated_vs_never', 'Treated vs Always Treated': 'treated_vs_always' } as const
+      for (const [type, k] of Object.entries(keys)) {
+        const rows = ref.comparisons.filter((c) => c.type === type)
+        if (rows.length === 0) { expect(result.facts![`weight(${k})`]).toBeUndefined(); continue }
+        const w = rows.reduce((s, c) => s + c.weight, 0)
+        expect(Math.abs(result.facts![`weight(${k})`] - w)).toBeLessThan(TOL)
+        expect(Math.abs(result.facts![`estimate(${k})`] - rows.reduce((s, c) => s + c.weight * c.estimate, 0) / w)).toBeLessThan(TOL)
+      }
+      for (const k of ['earlier_vs_later', 'later_vs_earlier']) expect(result.facts![`weight(${k})`]).toBeUndefined()
+    })
+  })
+
+  test('the always-treated group is compared with the never treated: its cohort means of d differ through the covariates', async () => {
+    const { result } = await withCovariates('always', ['x', 'w'])
+    const row = rowsOf(result).find((g) => g.treated === 'always')!
+    expect(row).toMatchObject({ control: 'never', type: 'Treated vs Never Treated' })
+    expect(row.weight).toBeGreaterThan(0)
+  })
+
+  test('outputs: the within row in the summary and the scatter; data artifact; byte-identical reruns', async () => {
+    const up = await model(covFrames.always, { controls: ['x', 'w'] })
+    const { result, ctx } = await runBacon(up, { covariates: true })
+    const again = await runBacon(up, { covariates: true })
+    for (const f of ['summary.md', 'summary.tex', 'summary.html', 'summary.csv', 'scatter.svg', 'decomposition.csv']) expect(again.result.files![f]).toBe(result.files![f])
+    const ref = covFixture.always_xw
+    expect(result.files!['summary.csv']).toMatch(/^Comparison,2×2 comparisons,Weight,Average estimate\nBoth Treated,3,.*\nTreated vs Never Treated,4,.*\nTreated vs Always Treated,3,.*\nWithin timing groups,,/)
+    expect(result.files!['summary.md']).toContain(`| Within timing groups |  | ${ref.omega.toFixed(3)} | ${ref.beta_w.toFixed(3)} |`)
+    expect(result.files!['summary.md']).toContain(`| TWFE (weighted sum) | 10 | 1.000 | ${ref.twfe.toFixed(3)}`)
+    expect(result.files!['summary.md']).toContain('controls (x, w)')
+    expect(result.files!['scatter.svg']).toMatch(/aria-label="[^"]*type: Within"/)
+    expect(result.files!['scatter.svg']).toContain('Estimate (2×2 DD or within)')
+    expect(result.data).toMatchObject({ term: 'did', covariates: ['x', 'w'], within: { weight: result.facts!['weight(within)'], estimate: result.facts!['estimate(within)'] } })
+    expect(ctx.logs.filter((l) => l.level === 'warn')).toEqual([])
+  })
+
+  test('a time-invariant control is absorbed by the unit effects: left out with a warning, the decomposition unchanged', async () => {
+    const f = covFrames.staggered
+    const unit = f.column('unit')!.data as string[]
+    const z = Float64Array.from(unit, (u) => Number(u.slice(1)) % 7)
+    const { result, ctx } = await runBacon(await model(f.withColumn('z', { type: 'number', data: z }), { controls: ['x', 'z', 'w'] }), { covariates: true })
+    expect(ctx.logs.filter((l) => l.level === 'warn').map((l) => l.message)).toEqual([expect.stringMatching(/^`z` is absorbed by the unit and period effects .* left out of the decomposition/)])
+    const plain = await withCovariates('staggered', ['x', 'w'])
+    const a = rowsOf(result), b = rowsOf(plain.result)
+    expect(a.map((r) => r.type)).toEqual(b.map((r) => r.type))
+    a.forEach((r, k) => { expect(Math.abs(r.estimate - b[k].estimate)).toBeLessThan(1e-12); expect(Math.abs(r.weight - b[k].weight)).toBeLessThan(1e-12) })
+    expect(result.data).toMatchObject({ covariates: ['x', 'w'] })
+  })
+
+  test('a control constant within cohort × year: Ω = 0, said in the log, an empty within row in the summary', async () => {
+    const { result, ctx } = await withCovariates('staggered', ['g'])
+    expect(ctx.logs.map((l) => l.message)).toContainEqual(expect.stringMatching(/residualized on `g` and the effects, does not vary within timing groups: Ω = 0/))
+    expect(result.files!['summary.md']).toContain('| Within timing groups |  | 0.000 |  |')
+    expect(rowsOf(result).some((r) => r.type === 'Within')).toBe(false)
+  })
+
+  test('every control absorbed by the effects is refused at `covariates`', async () => {
+    const f = covFrames.staggered
+    const z = Float64Array.from(f.column('unit')!.data as string[], (u) => Number(u.slice(1)) % 5)
+    const e = await quasiError(runBacon(await model(f.withColumn('z', { type: 'number', data: z }), { controls: ['z'] }), { covariates: true }))
+    expect(e.code).toBe('INVALID_VALUE')
+    expect(e.param).toEqual(['covariates'])
+    expect(e.message).toMatch(/every control of `baseline` \(`z`\) is absorbed by the unit and period effects/)
+  })
+
+  test('a missing covariate value makes the panel unbalanced', async () => {
+    const w = covFrames.staggered.numbers('w').slice(); w[30] = NaN
+    const e = await quasiError(runBacon(await model(covFrames.staggered.withColumn('w', { type: 'number', data: w }), { controls: ['x', 'w'] }), { covariates: true }))
+    expect(e.code).toBe('UNBALANCED_PANEL')
+    expect(e.param).toEqual(['model'])
+    expect(e.message).toMatch(/covariate `w` is missing for unit `u003` in period 2004/)
+  })
+
+  test('a control that is the treatment leaves nothing to decompose', async () => {
+    const f = covFrames.staggered
+    const year = f.numbers('year')
+    const D = Float64Array.from(f.numbers('adopt'), (a, i) => (a <= year[i] ? 1 : 0))
+    const e = await quasiError(runBacon(await model(f.withColumn('D', { type: 'number', data: D }), { controls: ['x', 'D'] }), { covariates: true }))
+    expect(e.code).toBe('SINGULAR_DESIGN')
+    expect(e.param).toEqual(['model'])
+    expect(e.message).toMatch(/treatment is collinear with the covariates/)
+  })
+
+  test('interaction controls (`x:w`) are built as the regression builds them', async () => {
+    const { result } = await withCovariates('staggered', ['x', 'w', 'x:w'])
+    const got = rowsOf(result)
+    expect(Math.abs(got.reduce((s, g) => s + g.weight * g.estimate, 0) - result.facts!.twfe)).toBeLessThan(TOL)
+    expect(result.data).toMatchObject({ covariates: ['x', 'w', 'x:w'] })
   })
 })

@@ -1,6 +1,6 @@
 /**
  * Goodman-Bacon decomposition of the two-way fixed-effects DID coefficient on a balanced
- * panel with staggered adoption and no covariates.
+ * panel with staggered adoption and no covariates (with covariates: ./covariates.ts).
  *
  * ## Method
  * Units are grouped by the period they are first treated (timing cohorts k with share n_k
@@ -29,9 +29,15 @@
 import { QuasiError } from '../../errors.ts'
 import type { BaconPanel } from './panel.ts'
 
-export type ComparisonType = 'Earlier vs Later Treated' | 'Later vs Earlier Treated' | 'Treated vs Never Treated' | 'Treated vs Always Treated'
+export type ComparisonType =
+  | 'Earlier vs Later Treated' | 'Later vs Earlier Treated' | 'Treated vs Never Treated' | 'Treated vs Always Treated'
+  // With covariates (./covariates.ts): a pair of timing groups once, and the within-group component.
+  | 'Both Treated' | 'Within'
 
 export const COMPARISON_TYPES: readonly ComparisonType[] = ['Earlier vs Later Treated', 'Later vs Earlier Treated', 'Treated vs Never Treated', 'Treated vs Always Treated']
+
+/** The types of the decomposition with covariates, in the order of its summary. */
+export const COVARIATE_TYPES: readonly ComparisonType[] = ['Both Treated', 'Treated vs Never Treated', 'Treated vs Always Treated', 'Within']
 
 /** The type as a fact key: `weight(treated_vs_never)`. */
 export const TYPE_KEYS: Readonly<Record<ComparisonType, string>> = {
@@ -39,6 +45,8 @@ export const TYPE_KEYS: Readonly<Record<ComparisonType, string>> = {
   'Later vs Earlier Treated': 'later_vs_earlier',
   'Treated vs Never Treated': 'treated_vs_never',
   'Treated vs Always Treated': 'treated_vs_always',
+  'Both Treated': 'both_treated',
+  Within: 'within',
 }
 
 export interface Cohort {
@@ -64,22 +72,46 @@ export interface Decomposition {
   readonly total: number
 }
 
-export function baconDecompose(p: BaconPanel): Decomposition {
+/** Timing cohorts of a balanced panel: their first treated periods, unit shares and per-period outcome means. */
+export interface CohortLayout {
+  readonly cohorts: readonly Cohort[]
+  /** First treated period index of each cohort, ascending. */
+  readonly firsts: readonly number[]
+  /** Cohort index of each first treated period. */
+  readonly at: ReadonlyMap<number, number>
+  /** Each cohort's share of the units. */
+  readonly share: readonly number[]
+  /** Each cohort's mean outcome in each period. */
+  readonly means: readonly Float64Array[]
+}
+
+export function cohortLayout(p: BaconPanel): CohortLayout {
   const N = p.units.length, T = p.times.length
   const count = new Map<number, number>()
   for (const f of p.first) count.set(f, (count.get(f) ?? 0) + 1)
   const firsts = [...count.keys()].sort((a, b) => a - b)
   const cohorts: Cohort[] = firsts.map((f) => ({ first: f, label: f === T ? 'never' : f === 0 ? 'always' : String(p.times[f]), units: count.get(f)! }))
-  // Per-cohort mean of y in each period.
   const at = new Map(firsts.map((f, c) => [f, c]))
-  const M = firsts.map(() => new Float64Array(T))
+  const means = cohortMeans(p, p.y, at, cohorts)
+  return { cohorts, firsts, at, share: firsts.map((f) => count.get(f)! / N), means }
+}
+
+/** Per-cohort mean of a unit-major N × T variable in each period (sums in unit order). */
+export function cohortMeans(p: BaconPanel, v: Float64Array, at: ReadonlyMap<number, number>, cohorts: readonly Cohort[]): Float64Array[] {
+  const N = p.units.length, T = p.times.length
+  const M = cohorts.map(() => new Float64Array(T))
   for (let i = 0; i < N; i++) {
     const m = M[at.get(p.first[i])!]
-    for (let t = 0; t < T; t++) m[t] += p.y[i * T + t]
+    for (let t = 0; t < T; t++) m[t] += v[i * T + t]
   }
-  firsts.forEach((f, c) => { const n = count.get(f)!; for (let t = 0; t < T; t++) M[c][t] /= n })
+  cohorts.forEach((c, k) => { for (let t = 0; t < T; t++) M[k][t] /= c.units })
+  return M
+}
+
+export function baconDecompose(p: BaconPanel): Decomposition {
+  const T = p.times.length
+  const { cohorts, firsts, at, share, means: M } = cohortLayout(p)
   const win = (c: number, lo: number, hi: number) => { let s = 0; for (let t = lo; t < hi; t++) s += M[c][t]; return s / (hi - lo) }
-  const share = firsts.map((f) => count.get(f)! / N)
   const Dbar = firsts.map((f) => (T - f) / T)
   const never = at.get(T)
 
@@ -114,14 +146,7 @@ export function baconDecompose(p: BaconPanel): Decomposition {
       }
     }
   }
-  if (raw.length === 0) {
-    const timing = cohorts.filter((c) => c.first > 0 && c.first < T)
-    throw new QuasiError('NO_VARIATION', timing.length === 0
-      ? 'no unit is first treated inside the panel: there is no 2×2 comparison to decompose'
-      : `all ${timing[0].units} treated units adopt in period ${timing[0].label} and no unit is never or always treated: there is no 2×2 comparison to decompose (and the TWFE coefficient is not identified)`, {
-      role: { role: 'treatment' }, expected: 'two adoption periods, or treated and never-treated units',
-    })
-  }
+  if (raw.length === 0) throw noComparison(cohorts, T)
   let sum = 0
   for (const r of raw) sum += r.s
   let total = 0
@@ -133,6 +158,21 @@ export function baconDecompose(p: BaconPanel): Decomposition {
   return { cohorts, comparisons, total }
 }
 
+/** Whether the cohorts give a 2×2 comparison: a group first treated inside the panel, and another group. */
+export function hasComparison(cohorts: readonly Cohort[], T: number): boolean {
+  return cohorts.some((c) => c.first > 0 && c.first < T) && cohorts.length > 1
+}
+
+/** The error when there is nothing to compare (and the TWFE coefficient is not identified). */
+export function noComparison(cohorts: readonly Cohort[], T: number): QuasiError {
+  const timing = cohorts.filter((c) => c.first > 0 && c.first < T)
+  return new QuasiError('NO_VARIATION', timing.length === 0
+    ? 'no unit is first treated inside the panel: there is no 2×2 comparison to decompose'
+    : `all ${timing[0].units} treated units adopt in period ${timing[0].label} and no unit is never or always treated: there is no 2×2 comparison to decompose (and the TWFE coefficient is not identified)`, {
+    role: { role: 'treatment' }, expected: 'two adoption periods, or treated and never-treated units',
+  })
+}
+
 export interface TypeSummary {
   readonly type: ComparisonType
   readonly comparisons: number
@@ -141,10 +181,10 @@ export interface TypeSummary {
   readonly estimate: number
 }
 
-/** Weight sum and weighted average estimate per type, for the types present, in COMPARISON_TYPES order. */
-export function summarizeTypes(d: Decomposition): TypeSummary[] {
-  return COMPARISON_TYPES.flatMap((type) => {
-    const rows = d.comparisons.filter((c) => c.type === type)
+/** Weight sum and weighted average estimate per type, for the types present, in the order of `types`. */
+export function summarizeTypes(comparisons: readonly Comparison[], types: readonly ComparisonType[] = COMPARISON_TYPES): TypeSummary[] {
+  return types.flatMap((type) => {
+    const rows = comparisons.filter((c) => c.type === type)
     if (rows.length === 0) return []
     let w = 0, wb = 0
     for (const r of rows) { w += r.weight; wb += r.weight * r.estimate }

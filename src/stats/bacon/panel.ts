@@ -1,6 +1,7 @@
 /**
- * The balanced unit × period layout the Goodman-Bacon decomposition needs: outcome and 0/1
- * treatment for every unit in every period, the treatment never switching off. Errors are
+ * The balanced unit × period layout the Goodman-Bacon decomposition needs: outcome, 0/1
+ * treatment (and covariates, when decomposed with them) for every unit in every period, the
+ * treatment never switching off. Errors are
  * kernel errors (code, role, column); the stage says which parameter they belong to.
  */
 import { QuasiError } from '../../errors.ts'
@@ -15,6 +16,8 @@ export interface BaconPanel {
   readonly y: Float64Array
   /** First treated period index of each unit: T for never treated (within the panel). */
   readonly first: Int32Array
+  /** Covariates (when given), unit-major like y. */
+  readonly covariates: readonly { readonly name: string; readonly values: Float64Array }[]
 }
 
 export interface PanelColumns {
@@ -22,6 +25,8 @@ export interface PanelColumns {
   readonly time: { readonly name: string; readonly values: Float64Array }
   readonly outcome: { readonly name: string; readonly values: Float64Array }
   readonly treatment: { readonly name: string; readonly values: Float64Array }
+  /** For the decomposition with covariates: each must be present in every cell, like the outcome. */
+  readonly covariates?: readonly { readonly name: string; readonly values: Float64Array }[]
 }
 
 export function baconPanel(c: PanelColumns): BaconPanel {
@@ -49,6 +54,20 @@ export function baconPanel(c: PanelColumns): BaconPanel {
     }
     if (off) switchOff.push(units[i])
   }
+  const covariates = (c.covariates ?? []).map((x) => {
+    const values = new Float64Array(N * T)
+    for (let cell = 0; cell < N * T; cell++) {
+      const v = x.values[row[cell]]
+      if (Number.isNaN(v)) {
+        const i = Math.floor(cell / T), t = cell % T
+        throw new QuasiError('UNBALANCED_PANEL', `the covariate \`${x.name}\` is missing for unit \`${units[i]}\` in period ${times[t]}: the panel is unbalanced`, {
+          role: { role: 'covariate', column: x.name }, hint: 'the decomposition with covariates needs every covariate of every unit in every period',
+        })
+      }
+      values[cell] = v
+    }
+    return { name: x.name, values }
+  })
   if (switchOff.length) {
     const named = namedUnits(switchOff)
     throw new QuasiError('BAD_DATA', `the treatment switches off in ${switchOff.length} unit${switchOff.length > 1 ? 's' : ''}: ${named}`, {
@@ -56,5 +75,5 @@ export function baconPanel(c: PanelColumns): BaconPanel {
       found: `${switchOff.length} unit${switchOff.length > 1 ? 's' : ''} treated and then untreated`,
     })
   }
-  return { units, times, y, first }
+  return { units, times, y, first, covariates }
 }
