@@ -53,6 +53,18 @@ function rowsOf(r: StageResult) {
   })
 }
 
+/** Same comparisons as R, in R's order, each estimate and weight within TOL. */
+function expectComparisons(got: ReturnType<typeof rowsOf>, ref: readonly { treated: unknown; control: unknown; type: string; estimate: number; weight: number }[]) {
+  expect(got.map((g) => `${g.treated}/${g.control}/${g.type}`)).toEqual(ref.map((c) => `${c.treated}/${c.control}/${c.type}`))
+  let worstB = 0, worstW = 0
+  ref.forEach((c, k) => {
+    worstB = Math.max(worstB, Math.abs(got[k].estimate - c.estimate))
+    worstW = Math.max(worstW, Math.abs(got[k].weight - c.weight))
+  })
+  expect(worstB).toBeLessThan(TOL)
+  expect(worstW).toBeLessThan(TOL)
+}
+
 async function quasiError(p: Promise<unknown>): Promise<QuasiError> {
   try { await p } catch (e) { if (e instanceof QuasiError) return e; throw e }
   throw new Error('expected a QuasiError')
@@ -64,14 +76,7 @@ describe.each(['staggered', 'always'] as const)('%s panel against the R formulas
   test('every 2×2 estimate and weight within 1e-10 of R, in R\'s order', async () => {
     const { result } = await runBacon(await model(frames[name]))
     const got = rowsOf(result)
-    expect(got.map((g) => `${g.treated}/${g.control}/${g.type}`)).toEqual(ref.comparisons.map((c) => `${c.treated}/${c.control}/${c.type}`))
-    let worstB = 0, worstW = 0
-    ref.comparisons.forEach((c, k) => {
-      worstB = Math.max(worstB, Math.abs(got[k].estimate - c.estimate))
-      worstW = Math.max(worstW, Math.abs(got[k].weight - c.weight))
-    })
-    expect(worstB).toBeLessThan(TOL)
-    expect(worstW).toBeLessThan(TOL)
+    expectComparisons(got, ref.comparisons)
     expect(result.facts!.comparisons).toBe(ref.comparisons.length)
   })
 
@@ -223,14 +228,7 @@ describe('covariates: true against the R formulas (section 5)', () => {
       const got = rowsOf(result)
       const within = got.filter((g) => g.type === 'Within')
       const between = got.filter((g) => g.type !== 'Within')
-      expect(between.map((g) => `${g.treated}/${g.control}/${g.type}`)).toEqual(ref.comparisons.map((c) => `${c.treated}/${c.control}/${c.type}`))
-      let worstB = 0, worstW = 0
-      ref.comparisons.forEach((c, k) => {
-        worstB = Math.max(worstB, Math.abs(between[k].estimate - c.estimate))
-        worstW = Math.max(worstW, Math.abs(between[k].weight - c.weight))
-      })
-      expect(worstB).toBeLessThan(TOL)
-      expect(worstW).toBeLessThan(TOL)
+      expectComparisons(between, ref.comparisons)
       expect(result.facts!.comparisons).toBe(ref.comparisons.length)
       expect(Math.abs(result.facts!['weight(within)'] - ref.omega)).toBeLessThan(TOL)
       if (ref.beta_w === null) {
