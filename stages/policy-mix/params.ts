@@ -34,12 +34,16 @@ function inheritedProps(): Record<string, JsonSchema> {
   return out
 }
 
+function pick(props: Record<string, JsonSchema>, keys: readonly string[]): Record<string, JsonSchema> {
+  return Object.fromEntries(keys.map((k) => [k, props[k]]))
+}
+
 export const policyMixParams: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['policies'],
   properties: {
-    ...inheritedProps(),
+    ...pick(inheritedProps(), ['model', 'from', 'outcome']),
     policies: {
       type: 'object',
       minProperties: 2,
@@ -65,6 +69,7 @@ export const policyMixParams: JsonSchema = {
         'default: the first two policies as written, with every pairwise product in the interacted column.',
       examples: [['cluster', 'lowcarbon']],
     },
+    ...pick(inheritedProps(), inherited.filter((k) => k !== 'model' && k !== 'from' && k !== 'outcome')),
     window: {
       type: 'array', items: { type: 'integer' }, minItems: 2, maxItems: 2, default: [-4, 4],
       description: 'Relative periods [lo, hi] of the joint-exposure event study (years relative to the arrival of the second policy of the pair); earlier periods are binned into lo and later ones into hi. Default: [-4, 4].',
