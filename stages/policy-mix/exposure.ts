@@ -17,8 +17,13 @@ import { suggest } from '../../src/suggest.ts'
 import { adoptedIndicator, isNeverTreated } from '../../src/stats/treatment.ts'
 import { BOTH_TERM, onlyTerm, type Policy } from './policies.ts'
 
-/** The adoption columns exist and are numeric. */
-export function checkAdoptionColumns(frame: Frame, policies: readonly Policy[]): void {
+/**
+ * The adoption columns exist and are numeric. A column with no value at all is read as text;
+ * it is a policy nobody adopts, returned as a numeric column of missing years so that
+ * checkIdentification can say so.
+ */
+export function checkAdoptionColumns(frame: Frame, policies: readonly Policy[]): Frame {
+  let out = frame
   for (const p of policies) {
     const col = frame.column(p.adoption)
     if (!col) {
@@ -27,10 +32,13 @@ export function checkAdoptionColumns(frame: Frame, policies: readonly Policy[]):
         param: p.param, expected: 'a column name', found: p.adoption, hint: near ? `did you mean \`${near}\`?` : undefined,
       })
     }
-    if (col.type !== 'number') {
+    if (col.type !== 'number' && col.data.every((v) => v === null || v.trim() === '')) {
+      out = out.withColumn(p.adoption, numberColumn(new Float64Array(frame.nrows).fill(NaN)))
+    } else if (col.type !== 'number') {
       throw new QuasiError('BAD_DATA', `adoption-year column \`${p.adoption}\` of policy \`${p.name}\` is a text column`, { param: p.param, expected: 'a numeric column of years', found: 'text' })
     }
   }
+  return out
 }
 
 /** The frame with one post indicator per policy (named as the policy) and the categories of the headline pair. */

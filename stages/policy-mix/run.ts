@@ -20,15 +20,15 @@ import { jointMinusSum, synergyTests, type NamedTest } from './tests.ts'
 export async function runPolicyMix(ctx: StageContext<PolicyMixParams>): Promise<StageResult> {
   const p = ctx.params
   checkWindow(p)
-  const { spec: resolved, origin, frame: input } = resolveSpec(ctx, { needs: 'regressors' })
+  const { spec: resolved, origin, frame: given } = resolveSpec(ctx, { needs: 'regressors' })
   const time = ctx.panel?.time
-  if (!time || !input.has(time)) {
+  if (!time || !given.has(time)) {
     throw new QuasiError('INVALID_SPEC', 'policy-mix builds each policy\'s post indicator from its adoption years and needs the panel time column: declare `panel: { unit, time }` in the pipeline', { param: ['policies'] })
   }
   const policies = policiesOf(p)
   const names = policies.map((x) => x.name)
   const { pair, products } = pairsOf(p)
-  checkAdoptionColumns(input, policies)
+  const input = checkAdoptionColumns(given, policies)
   const built = builtTerms(names, pair)
   resolved.controls.forEach((c, k) => {
     if (built.includes(c)) {
