@@ -33,7 +33,7 @@ for (let u = 0; u < U; u++) {
   for (let t = 0; t < T; t++) {
     const i = u * T + t
     unit[i] = `u${u}`; year[i] = 2000 + t; x[i] = rng.normal()
-    const on = adopt.map((a) => (a === a && 2000 + t >= a ? 1 : 0))
+    const on = adopt.map((a): number => (a === a && 2000 + t >= a ? 1 : 0))
     adopt.forEach((a, k) => { years[k][i] = a })
     y[i] = alpha + 0.05 * t + 0.5 * x[i] + on.reduce((s, d, k) => s + effects[k] * d, 0) + 0.15 * on[0] * on[1] + rng.normal()
   }
