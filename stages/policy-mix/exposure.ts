@@ -8,7 +8,8 @@
  *
  * The checks here run on the estimation table before any fit, so that a design that cannot
  * be estimated is named by its policies: a policy with no adopter (or adopted by every row),
- * and two policies with the same timing everywhere, whose product equals each of them.
+ * two policies with the same timing everywhere, whose product equals each of them, and a
+ * pair no unit has both of, whose product is 0 everywhere.
  */
 import { numberColumn, type Frame } from '../../src/artifacts/frame.ts'
 import { QuasiError } from '../../src/errors.ts'
@@ -70,7 +71,7 @@ function replace(ctx: StageContext<unknown>, frame: Frame, name: string, data: F
  * On the rows with the outcome: each post indicator varies, and no two policies have the
  * same timing on every row (their product would be each of them: the synergy is not identified).
  */
-export function checkIdentification(frame: Frame, outcome: string, policies: readonly Policy[]): void {
+export function checkIdentification(frame: Frame, outcome: string, policies: readonly Policy[], products: readonly (readonly [string, string])[]): void {
   const y = frame.numbers(outcome)
   const rows: number[] = []
   for (let i = 0; i < frame.nrows; i++) if (y[i] === y[i]) rows.push(i)
@@ -97,6 +98,10 @@ export function checkIdentification(frame: Frame, outcome: string, policies: rea
       const a = post[j], b = post[k]
       if (rows.every((i) => Object.is(a[i], b[i]))) throw notIdentified(policies[j], policies[k], 'the two policies have identical timing: they switch on in the same year in every unit')
     }
+  }
+  for (const [x, y] of products) {
+    const j = policies.findIndex((p) => p.name === x), k = policies.findIndex((p) => p.name === y)
+    if (!rows.some((i) => post[j][i] === 1 && post[k][i] === 1)) throw notIdentified(policies[j], policies[k], 'no unit is exposed to both in the estimation sample')
   }
 }
 

@@ -42,7 +42,7 @@ export async function runPolicyMix(ctx: StageContext<PolicyMixParams>): Promise<
   const frame = withExposure(ctx, input, time, policies, pair)
   const { frame: data, dropped } = applySample(ctx, spec, origin, frame)
   if (spec.sample) ctx.log.info(`sample \`${spec.sample}\`: ${data.nrows} of ${frame.nrows} rows`)
-  checkIdentification(data, spec.outcome, policies)
+  checkIdentification(data, spec.outcome, policies, products)
 
   const list = specifications(names, pair, products)
   const steps = list.length + 1

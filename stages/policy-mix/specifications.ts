@@ -57,13 +57,14 @@ export function fitSpecification(data: Frame, spec: EstimationSpec, origin: Orig
     const product = dropped.find((t) => t.includes(':'))
     if (product) {
       const [a, b] = product.split(':')
-      throw notIdentified(byName(a), byName(b), `their product \`${product}\` is collinear with the policies' own indicators and the fixed effects${spec.controls.length ? ' and controls' : ''} (no unit is exposed to one policy without the other, or each unit's second policy arrives with its first)`)
+      throw notIdentified(byName(a), byName(b), `their product \`${product}\` is collinear with the policies' own indicators and the fixed effects${spec.controls.length ? ' and controls' : ''} (e.g. every unit that adopts one of them has the other from the same year or earlier)`)
     }
     if (s.kind === 'interacted' || s.kind === 'categories') {
       throw notIdentified(byName(pair[0]), byName(pair[1]), `${dropped.map((t) => `\`${t}\``).join(', ')} ${dropped.length > 1 ? 'are' : 'is'} collinear with the other exposure terms and the fixed effects in the ${s.kind} column`)
     }
     const p = byName(dropped[0])
-    throw new QuasiError('SINGULAR_DESIGN', `the post indicator of policy \`${p.name}\` is collinear with the fixed effects${spec.controls.length ? ' and controls' : ''} and cannot be estimated (${s.name})`, {
+    const with_ = `the fixed effects${s.kind === 'additive' ? ', the other policies\' indicators' : ''}${spec.controls.length ? ' and controls' : ''}`
+    throw new QuasiError('SINGULAR_DESIGN', `the post indicator of policy \`${p.name}\` is collinear with ${with_} and cannot be estimated (${s.name})`, {
       param: p.param,
       hint: 'a policy every unit adopts in the same year is absorbed by the year effects; a synergy needs timing that differs across units',
     })

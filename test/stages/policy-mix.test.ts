@@ -222,6 +222,14 @@ describe('bad input', () => {
     expect(e.message).toMatch(/^the interaction of `a` and `b` is not identified: their product `a:b` is collinear/)
   })
 
+  test('a pair that no unit has both of: not identified', async () => {
+    const a = frame.numbers('a_year'), b = frame.numbers('b_year')
+    const apart = frame.withColumn('b_apart', { type: 'number', data: b.map((v, i) => (a[i] === a[i] ? NaN : v)) })
+    const e = await quasiError(run({ ...base, policies: { a: 'a_year', b: 'b_apart' } }, { vars: apart }, panel))
+    expect(e.code).toBe('INVALID_SPEC')
+    expect(e.message).toBe('the interaction of `a` and `b` is not identified: no unit is exposed to both in the estimation sample')
+  })
+
   test('a policy nobody adopts', async () => {
     const none = frame.withColumn('z_year', { type: 'number', data: new Float64Array(frame.nrows) })
     const e = await quasiError(run({ ...base, policies: { a: 'a_year', z: 'z_year' } }, { vars: none }, panel))
