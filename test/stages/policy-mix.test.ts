@@ -128,6 +128,16 @@ describe.each(cases.map((c) => [c.id, c] as const))('%s against R', async (id, c
     expectClose(f.sum_separate, alone(a) + alone(b), COEF, 'sum_separate')
     expectClose(f.joint_minus_sum_p, c.tests.find((t) => t.test === 'joint_minus_sum')!.p, P, 'joint_minus_sum_p')
     expect(result.model!.main).toBe(c.models.findIndex((m) => m.name === 'interacted'))
+    for (const t of c.tests.filter((x) => x.test.startsWith('synergy('))) {
+      const key = t.test.slice('synergy'.length)
+      expectClose(f[`synergy${key}`], t.estimate!, COEF, t.test)
+      expectClose(f[`synergy_p${key}`], t.p, P, `${t.test} p`)
+    }
+    const all = c.tests.find((t) => t.test === 'synergies')
+    if (all) {
+      expectClose(f.synergies_F, all.statistic, SE, 'synergies_F')
+      expectClose(f.synergies_p, all.p, P, 'synergies_p')
+    } else expect(f.synergies_F).toBeUndefined()
   })
 })
 
@@ -185,6 +195,18 @@ describe('the demo panel: table, files, data', async () => {
     const again = await run({ from: 'vars', outcome: 'lnpat', controls: ['fin', 'urban', 'gov', 'industry'], cluster: 'city', policies: { cluster: 'pilot_year', lowcarbon: { adoption: 'lowcarbon_year' } } })
     expect(again.files).toEqual(files)
   })
+})
+
+test('titles and labels reach the table and the figure', async () => {
+  const { files } = await run({
+    from: 'vars', outcome: 'lnpat', cluster: 'city', policies: { cluster: 'pilot_year', lowcarbon: 'lowcarbon_year' },
+    titles: { table: 'Table 6. Two pilots', event: 'Figure 4. Both pilots' }, labels: { cluster: 'Cluster pilot' },
+  })
+  expect(files['table.md']).toMatch(/^\*\*Table 6\. Two pilots\*\*/)
+  expect(files['table.md']).toContain('| Cluster pilot × lowcarbon |')
+  expect(files['table.md']).toContain('| Cluster pilot only |')
+  expect(files['event_study.md']).toMatch(/^\*\*Figure 4\. Both pilots\*\*/)
+  expect(files['event_study.svg']).toContain('Figure 4. Both pilots')
 })
 
 describe('model: a did stage', () => {
