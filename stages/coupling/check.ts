@@ -3,6 +3,7 @@
  * written twice in a subsystem, `shift` only with min–max.
  */
 import { QuasiError } from '../../src/errors.ts'
+import { SYNCHRONOUS } from '../../src/stats/coupling/ccd.ts'
 import { suggest } from '../../src/suggest.ts'
 import type { CouplingParams } from './params.ts'
 import { resolveSubsystems } from './subsystems.ts'
@@ -15,6 +16,9 @@ export function checkCoupling(p: CouplingParams): QuasiError[] {
   const subs = resolveSubsystems(p)
   const names = subs.map((s) => s.name)
   for (const s of subs) {
+    if (s.name === SYNCHRONOUS) {
+      errors.push(new QuasiError('INVALID_VALUE', `\`${SYNCHRONOUS}\` cannot name a subsystem: the \`lagging\` column uses it for rows where none lags`, { param: s.param, hint: 'choose another name' }))
+    }
     const seen = new Map<string, string>()
     for (const ind of s.indicators) {
       const before = seen.get(ind.column)

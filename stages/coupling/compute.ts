@@ -6,7 +6,7 @@
 import type { Frame } from '../../src/artifacts/frame.ts'
 import { unknownColumn } from '../../src/columns/names.ts'
 import { QuasiError } from '../../src/errors.ts'
-import { coordinate } from '../../src/stats/coupling/ccd.ts'
+import { coordinate, SYNCHRONOUS } from '../../src/stats/coupling/ccd.ts'
 import { EntropyInputError, entropyIndex, type IndicatorWeight } from '../../src/stats/entropy/weights.ts'
 import type { CouplingParams } from './params.ts'
 import type { Param, Subsystem } from './subsystems.ts'
@@ -43,7 +43,7 @@ export function numeric(frame: Frame, name: string, param: Param, stage: string)
   return c.data
 }
 
-export function couple(frame: Frame, p: CouplingParams, subs: readonly Subsystem[], alpha: readonly number[], time: Float64Array | undefined, stage: string, synchronous: string): Coupled {
+export function couple(frame: Frame, p: CouplingParams, subs: readonly Subsystem[], alpha: readonly number[], time: Float64Array | undefined, stage: string): Coupled {
   const n = frame.nrows
   const weights: WeightRow[] = []
   const u = subs.map((s) => (s.given ? givenIndex(frame, s, stage) : entropyColumn(frame, p, s, time, stage, weights)))
@@ -57,7 +57,7 @@ export function couple(frame: Frame, p: CouplingParams, subs: readonly Subsystem
     C[i] = c.C; T[i] = c.T; D[i] = c.D; level[i] = c.level
     if (c.D === c.D) {
       label[i] = c.label
-      lagging[i] = c.lagging < 0 ? synchronous : subs[c.lagging].name
+      lagging[i] = c.lagging < 0 ? SYNCHRONOUS : subs[c.lagging].name
     }
   }
   return { u, C, T, D, level, label, lagging, weights }

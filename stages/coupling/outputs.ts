@@ -15,7 +15,7 @@
 import { writeCsv } from '../../src/artifacts/csv.ts'
 import { Frame } from '../../src/artifacts/frame.ts'
 import { gridFiles, type GridTable } from '../../src/report/grid.ts'
-import { CCD_CLASSES } from '../../src/stats/coupling/ccd.ts'
+import { CCD_CLASSES, SYNCHRONOUS } from '../../src/stats/coupling/ccd.ts'
 import { factKey } from '../_describe/outputs.ts'
 import type { Coupled, WeightRow } from './compute.ts'
 import type { Subsystem } from './subsystems.ts'
@@ -60,20 +60,30 @@ export interface Groups {
 export function meanRows(c: Coupled, time: Float64Array, groups: Groups | undefined): MeanRow[] {
   const cols = [...c.u, c.C, c.T, c.D]
   const periods = [...new Set(Array.from(time).filter((t, i) => t === t && c.D[i] === c.D[i]))].sort((a, b) => a - b)
-  const rowOf = (keep: (i: number) => boolean): MeanRow & { time?: number } => {
-    const sums = cols.map(() => 0)
-    const gs = (groups?.labels ?? []).map(() => ({ s: 0, n: 0 }))
-    let n = 0
-    for (let i = 0; i < c.D.length; i++) {
-      if (!(c.D[i] === c.D[i]) || !keep(i)) continue
-      n++
-      cols.forEach((x, k) => (sums[k] += x[i]))
-      const g = groups?.index[i] ?? -1
-      if (g >= 0) { gs[g].s += c.D[i]; gs[g].n++ }
+  const at = new Map(periods.map((t, k) => [t, k]))
+  const g = groups?.labels.length ?? 0
+  // One pass: sums per period (rows 0 … P−1) and over all periods (row P).
+  const P = periods.length
+  const sums = Array.from({ length: P + 1 }, () => new Float64Array(cols.length))
+  const gsum = Array.from({ length: P + 1 }, () => new Float64Array(g))
+  const gn = Array.from({ length: P + 1 }, () => new Float64Array(g))
+  const n = new Float64Array(P + 1)
+  for (let i = 0; i < c.D.length; i++) {
+    if (!(c.D[i] === c.D[i])) continue
+    const gi = groups?.index[i] ?? -1
+    for (const k of [at.get(time[i]), P]) {
+      if (k === undefined) continue
+      n[k]++
+      for (let j = 0; j < cols.length; j++) sums[k][j] += cols[j][i]
+      if (gi >= 0) { gsum[k][gi] += c.D[i]; gn[k][gi]++ }
     }
-    return { values: sums.map((s) => s / n), groups: gs.map((g) => g.s / g.n), n }
   }
-  return [...periods.map((t) => ({ ...rowOf((i) => time[i] === t), time: t })), rowOf(() => true)]
+  return sums.map((s, k) => ({
+    ...(k < P ? { time: periods[k] } : {}),
+    values: Array.from(s, (v) => v / n[k]),
+    groups: Array.from(gsum[k], (v, j) => v / gn[k][j]),
+    n: n[k],
+  }))
 }
 
 export function meansTable(rows: readonly MeanRow[], subs: readonly Subsystem[], timeName: string, by: string | undefined, groups: Groups | undefined): Record<string, string> {
@@ -118,7 +128,7 @@ export function couplingFacts(c: Coupled, subs: readonly Subsystem[], rows: read
   const n = all.n
   for (const cls of CCD_CLASSES) put(`share(${cls.level})`, count(c.level, (v) => v === cls.level) / n)
   for (const s of subs) { const key = factKey(s.name); if (key) put(`lagging(${key})`, count(c.lagging, (v) => v === s.name) / n) }
-  put('synchronous', count(c.lagging, (v, i) => v !== null && c.D[i] === c.D[i] && !subs.some((s) => s.name === v)) / n)
+  put('synchronous', count(c.lagging, (v) => v === SYNCHRONOUS) / n)
   return facts
 }
 

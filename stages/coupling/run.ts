@@ -3,7 +3,6 @@ import { numberColumn, stringColumn, type Frame } from '../../src/artifacts/fram
 import { QuasiError } from '../../src/errors.ts'
 import { renderSvg, trendPlot, type TrendPoint } from '../../src/report/figure.ts'
 import type { StageContext, StageResult } from '../../src/stage.ts'
-import { SYNCHRONOUS } from '../../src/stats/coupling/ccd.ts'
 import { couple, numeric } from './compute.ts'
 import { couplingFacts, meanRows, meansTable, weightsCsv, type Groups } from './outputs.ts'
 import type { CouplingParams } from './params.ts'
@@ -22,7 +21,7 @@ export async function runCoupling(ctx: StageContext<CouplingParams>): Promise<St
   if (unitName !== undefined && !frame.has(unitName)) numeric(frame, unitName, p.unit !== undefined ? ['unit'] : ['from'], p.from)
   const subs = resolveSubsystems(p)
   const alpha = alphaOf(p, subs)
-  const c = couple(frame, p, subs, alpha, time, p.from, SYNCHRONOUS)
+  const c = couple(frame, p, subs, alpha, time, p.from)
   const groups = p.by === undefined ? undefined : groupsOf(frame, p.by, p.from)
 
   let out: Frame = frame

@@ -250,6 +250,7 @@ describe('bad input', () => {
     expect(check({ normalization: 'ratio', shift: 0.0001 })[0].param).toEqual(['shift'])
     const twice = check({ subsystems: { a: { positive: ['x'], negative: ['x'] }, b: ['y'] } })
     expect(twice.map((e) => [e.message, e.param])).toEqual([['indicator `x` appears twice in subsystem `a` (positive and negative)', ['subsystems', 'a', 'negative', 0]]])
+    expect(check({ subsystems: { synchronous: ['x'], b: ['y'] } })[0].param).toEqual(['subsystems', 'synchronous'])
   })
 
   test('columns: an unknown indicator is named at its place, with a suggestion', () => {

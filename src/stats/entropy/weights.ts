@@ -82,9 +82,12 @@ export function entropyIndex(indicators: readonly IndicatorInput[], rows?: Array
   const all = rows ?? Array.from({ length: indicators[0]?.values.length ?? 0 }, (_, i) => i)
   const m = indicators.length
   const complete: number[] = []
+  const cols = indicators.map((ind) => ind.values)
   for (let r = 0; r < all.length; r++) {
     const i = all[r]
-    if (indicators.every((ind) => ind.values[i] === ind.values[i])) complete.push(r)
+    let ok = true
+    for (let j = 0; j < m && ok; j++) ok = cols[j][i] === cols[j][i]
+    if (ok) complete.push(r)
   }
   const k = complete.length
   if (k < 2) throw new EntropyInputError({ reason: 'too-few-rows', n: k })
