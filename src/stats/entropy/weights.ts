@@ -131,9 +131,10 @@ export function entropyIndex(indicators: readonly IndicatorInput[], rows?: Array
     }
     e[j] = h / Math.log(k)
   }
-  if (constant.every(Boolean)) throw new EntropyInputError({ reason: 'all-constant', columns: indicators.map((i) => i.column) })
   let dsum = 0
   for (let j = 0; j < m; j++) dsum += 1 - e[j]
+  // Every indicator constant: nothing to weight (and so if rounding left no divergence at all).
+  if (!(dsum > 0)) throw new EntropyInputError({ reason: 'all-constant', columns: indicators.map((i) => i.column) })
   const w = Array.from(e, (ej) => (1 - ej) / dsum)
   const index = new Float64Array(all.length).fill(NaN)
   for (let r = 0; r < k; r++) {
