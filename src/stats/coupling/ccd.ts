@@ -49,7 +49,7 @@ export const SYNCHRONOUS = 'synchronous'
 /** The class of D (undefined when D is missing or negative). */
 export function ccdLevel(d: number): CcdClass | undefined {
   if (!(d >= 0)) return undefined
-  // Compared against the stored bounds, not floor(10·D): 10·0.3 rounds up to 3.0000000000000004.
+  // Compared against the stored bounds, not floor(10·D): 10 × 0.8999999999999999 rounds to 9, which would be level 10.
   for (let k = CCD_CLASSES.length - 1; k > 0; k--) if (d >= CCD_CLASSES[k].from) return CCD_CLASSES[k]
   return CCD_CLASSES[0]
 }

@@ -29,7 +29,8 @@ describe('the classes', () => {
     expect(ccdLevel(0)!.level).toBe(1)
     expect(ccdLevel(0.09999999999999999)!.level).toBe(1)
     expect(ccdLevel(0.1)!.level).toBe(2)
-    expect(ccdLevel(0.3)!.level).toBe(4) // 10 × 0.3 is 3.0000000000000004: bounds are compared, not floor(10 D)
+    expect(ccdLevel(0.3)!.level).toBe(4)
+    expect(ccdLevel(0.8999999999999999)!.level).toBe(9) // floor(10 D) would say 10: 10 × D rounds to 9
     expect(ccdLevel(0.6)!.level).toBe(7)
     expect(ccdLevel(0.9)!.label).toBe('quality coordination')
     expect(ccdLevel(1)!.level).toBe(10)
