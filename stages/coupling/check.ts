@@ -15,6 +15,11 @@ export function checkCoupling(p: CouplingParams): QuasiError[] {
   const errors: QuasiError[] = []
   const subs = resolveSubsystems(p)
   const names = subs.map((s) => s.name)
+  if (subs.length < 2) {
+    errors.push(new QuasiError('INVALID_VALUE', `\`subsystems\` names ${subs.length === 0 ? 'no subsystem' : `only \`${names[0]}\``}; coupling needs at least 2`, {
+      param: ['subsystems'], expected: 'two or more subsystems, e.g. `economy: [gdp_pc, fin]` and `environment: { negative: [so2] }`', found: `${subs.length}`,
+    }))
+  }
   for (const s of subs) {
     if (s.name === SYNCHRONOUS) {
       errors.push(new QuasiError('INVALID_VALUE', `\`${SYNCHRONOUS}\` cannot name a subsystem: the \`lagging\` column uses it for rows where none lags`, { param: s.param, hint: 'choose another name' }))

@@ -28,7 +28,6 @@ export const couplingParams: JsonSchema = {
     from: { type: 'string', minLength: 1, description: 'Stage whose table holds the indicators, one row per unit and period (ingest, derive, impute, …).', examples: ['vars'] },
     subsystems: {
       type: 'object',
-      minProperties: 2,
       additionalProperties: {
         oneOf: [
           { type: 'string', minLength: 1 },

@@ -251,6 +251,7 @@ describe('bad input', () => {
     const twice = check({ subsystems: { a: { positive: ['x'], negative: ['x'] }, b: ['y'] } })
     expect(twice.map((e) => [e.message, e.param])).toEqual([['indicator `x` appears twice in subsystem `a` (positive and negative)', ['subsystems', 'a', 'negative', 0]]])
     expect(check({ subsystems: { synchronous: ['x'], b: ['y'] } })[0].param).toEqual(['subsystems', 'synchronous'])
+    expect(check({ subsystems: { a: ['x'] } }).map((e) => [e.message, e.param])).toEqual([['`subsystems` names only `a`; coupling needs at least 2', ['subsystems']]])
   })
 
   test('columns: an unknown indicator is named at its place, with a suggestion', () => {
