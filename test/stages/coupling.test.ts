@@ -160,6 +160,19 @@ describe('files and facts', () => {
     expect(known.errors).toEqual([])
   })
 
+  test('text groups are ordered by value and named by it; a column already there is replaced with a warning', async () => {
+    const region = base.numbers('region')
+    const names = Array.from(region, (r) => (r <= 3 ? 'north' : r <= 6 ? 'central' : 'south'))
+    const input = frame.withColumn('area', { type: 'string', data: names }).withColumn('D', numberColumn(new Float64Array(frame.nrows)))
+    const { files, facts, logs, frame: out } = await run({ ...cases['min-max'], by: 'area' }, input)
+    expect(files['means.csv'].split('\n')[1]).toBe('year,infra,economy,labour,C,T,D,central,north,south')
+    const want = refCase('min-max')
+    const north = want.D.filter((_, i) => names[i] === 'north')
+    close(facts['mean(D,north)'], north.reduce((a, b) => a + b, 0) / north.length, 'mean', 'mean(D,north)')
+    expect(logs).toContainEqual({ level: 'warn', message: 'replaced column of `vars`: D' })
+    close(out.numbers('D')[0], want.D[0], 'D', 'replaced D[1]')
+  })
+
   test('the same input gives the same bytes', async () => {
     const a = await run({ ...cases.period, by: 'region' })
     const b = await run({ ...cases.period, by: 'region' })
