@@ -86,7 +86,7 @@ export function meanRows(c: Coupled, time: Float64Array, groups: Groups | undefi
   }))
 }
 
-export function meansTable(rows: readonly MeanRow[], subs: readonly Subsystem[], timeName: string, by: string | undefined, groups: Groups | undefined): Record<string, string> {
+export function meansTable(rows: readonly MeanRow[], subs: readonly Subsystem[], timeName: string, by: string | undefined, groups: Groups | undefined, method: string): Record<string, string> {
   const f = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : '')
   const g = groups?.labels ?? []
   const table: GridTable = {
@@ -102,6 +102,7 @@ export function meansTable(rows: readonly MeanRow[], subs: readonly Subsystem[],
     sections: [{ rows: rows.map((r) => ({ cells: [r.time === undefined ? 'All' : String(r.time), ...r.values.map(f), ...r.groups.map(f)] })) }],
     notes: [
       'C = n·[Π u_i / (Σ u_i)ⁿ]^(1/n), T = Σ α_i u_i, D = √(C·T); means over the unit-periods where D is defined.',
+      method,
       ...(rows.length ? [`${rows[rows.length - 1].n} unit-periods.`] : []),
     ],
   }

@@ -6,7 +6,7 @@ import type { StageContext, StageResult } from '../../src/stage.ts'
 import { couple, numeric } from './compute.ts'
 import { couplingFacts, meanRows, meansTable, weightsCsv, type Groups } from './outputs.ts'
 import type { CouplingParams } from './params.ts'
-import { alphaOf, resolveSubsystems } from './subsystems.ts'
+import { alphaOf, resolveSubsystems, type Subsystem } from './subsystems.ts'
 
 export async function runCoupling(ctx: StageContext<CouplingParams>): Promise<StageResult> {
   const p = ctx.params
@@ -65,7 +65,7 @@ export async function runCoupling(ctx: StageContext<CouplingParams>): Promise<St
   }))
   return {
     frame: out,
-    files: { 'weights.csv': weightsCsv(c.weights), ...meansTable(rows, subs, timeName, p.by, groups), 'ccd.svg': svg },
+    files: { 'weights.csv': weightsCsv(c.weights), ...meansTable(rows, subs, timeName, p.by, groups, methodNote(p, subs, alpha)), 'ccd.svg': svg },
     facts: couplingFacts(c, subs, rows, units, groups),
   }
 }
@@ -81,4 +81,13 @@ function groupsOf(frame: Frame, by: string, stage: string): Groups {
   const at = new Map(present.map((k, j) => [k, j]))
   const labels = present.map((k) => (col!.type === 'number' ? `${by} ${k}` : k))
   return { labels, index: Int32Array.from(keys, (k) => (k === null ? -1 : at.get(k)!)) }
+}
+
+/** The table's note on how u and T were made: normalisation, pooling, given indices, α. */
+function methodNote(p: CouplingParams, subs: readonly Subsystem[], alpha: readonly number[]): string {
+  const norm = p.normalization === 'ratio' ? 'ratio normalisation' : `min–max normalisation${p.shift ? ` + ${p.shift}` : ''}`
+  const given = subs.filter((s) => s.given).map((s) => `${s.name} (\`${s.given!.column}\`)`)
+  const equal = alpha.every((a) => a === alpha[0])
+  const entropy = given.length < subs.length ? `Indices u by the entropy weight method (${norm}, weights ${p.pool === 'panel' ? 'over all periods' : 'per period'})` : ''
+  return [entropy, given.length ? `given indices: ${given.join(', ')}` : '', `α ${equal ? 'equal' : subs.map((s, k) => `${s.name} ${alpha[k]}`).join(', ')}`].filter(Boolean).join('; ') + '.'
 }

@@ -145,6 +145,9 @@ describe('files and facts', () => {
     expect(all[0]).toBe('All')
     expect(all[6]).toBe((want.D.reduce((a, b) => a + b, 0) / 816).toFixed(4))
     for (const ext of ['md', 'tex', 'html']) expect(files[`means.${ext}`]).toContain('Subsystem index u')
+    expect(files['means.md']).toContain('Indices u by the entropy weight method (min–max normalisation, weights over all periods); α equal.')
+    const given = await run({ ...cases.given, alpha: { infra: 0.4, capital: 0.6 } })
+    expect(given.files['means.md']).toContain('weights over all periods); given indices: capital (`given`); α infra 0.4, capital 0.6.')
     const svg = files['ccd.svg']
     expect(svg).toMatch(/^<svg/)
     expect(svg).toContain('Coupling coordination degree by year and region')
