@@ -30,5 +30,6 @@ import spatial from './spatial/stage.ts'
 import spatialTests from './spatial-tests/stage.ts'
 import table from './table/stage.ts'
 import trend from './trend/stage.ts'
+import coupling from './coupling/stage.ts'
 
-export const stageKinds: readonly StageDef[] = [ingest, merge, filter, impute, derive, measureGie, did, eventStudy, saEventStudy, placebo, bacon, csDid, imputation, eventCompare, policyMix, psm, mediation, heterogeneity, spatialWeights, moran, spatialTests, spatial, regress, table, coefplot, describe, trend]
+export const stageKinds: readonly StageDef[] = [ingest, merge, filter, impute, derive, measureGie, did, eventStudy, saEventStudy, placebo, bacon, csDid, imputation, eventCompare, policyMix, psm, mediation, heterogeneity, spatialWeights, moran, spatialTests, spatial, regress, table, coefplot, describe, trend, coupling]

@@ -101,6 +101,9 @@ describe('demo panel: the generator', () => {
     const panel = makeDemoPanel(DEFAULT_SEED)
     expect(panel.csv === csvText, 'cluster_gie_panel.csv differs from the generator output; run `npx tsx pipelines/data/make/demo-panel.ts`').toBe(true)
     expect(panel.truthJson).toBe(truthText)
+    const yrdCsv = readFileSync(new URL('yrd_indicators.csv', DATA_DIR), 'utf8')
+    expect(panel.yrd.csv === yrdCsv, 'yrd_indicators.csv differs from the generator output').toBe(true)
+    expect(panel.yrd.truthJson).toBe(readFileSync(new URL('yrd_truth.json', DATA_DIR), 'utf8'))
   })
 
   test('a different seed gives different data on the same skeleton', () => {
@@ -108,5 +111,41 @@ describe('demo panel: the generator', () => {
     expect(other).not.toBe(csvText)
     expect(other.split('\n')[0]).toBe(csvText.split('\n')[0])
     expect(other.split('\n').length).toBe(csvText.split('\n').length)
+  })
+})
+
+describe('regional-integration files', () => {
+  const members = readCsv(readFileSync(new URL('yrd_membership.csv', DATA_DIR), 'utf8'), {
+    file: 'yrd_membership.csv', types: { city: 'string' },
+  }).frame
+  const indicators = readCsv(readFileSync(new URL('yrd_indicators.csv', DATA_DIR), 'utf8'), {
+    file: 'yrd_indicators.csv', types: { city: 'string' },
+  }).frame
+
+  test('membership: 16 cities from the 2010 plan, 10 added by the 2016 plan, 1 by the 2019 outline', () => {
+    const years = members.numbers('yrd_year')
+    const docs = members.strings('document')
+    const count = (y: number) => years.filter((v) => v === y).length
+    expect([count(2010), count(2016), count(2019)]).toEqual([16, 10, 1])
+    years.forEach((y, i) => expect(docs[i]).toBe({ 2010: 'plan2010', 2016: 'plan2016', 2019: 'outline2019' }[y]))
+    expect(new Set(members.strings('city')).size).toBe(27)
+  })
+
+  test('26 of the 27 member cities are in the panel (Ma\'anshan is not), and each has its province', () => {
+    const panelCities = new Set(city)
+    const out = members.strings('city').filter((c) => !panelCities.has(c))
+    expect(out).toEqual(['340500'])
+    const province = new Map(frame.strings('city').map((c, i) => [c, frame.strings('province')[i]]))
+    members.strings('city').forEach((c, i) => {
+      if (panelCities.has(c)) expect(members.strings('province')[i]).toBe(province.get(c))
+    })
+  })
+
+  test('indicators: one complete, positive row per panel city-year', () => {
+    expect(indicators.names).toEqual(['city', 'year', 'trade', 'tech_market', 'pm25'])
+    expect(indicators.nrows).toBe(frame.nrows)
+    const keys = new Set(indicators.strings('city').map((c, i) => `${c}/${indicators.numbers('year')[i]}`))
+    city.forEach((c, i) => expect(keys.has(`${c}/${year[i]}`)).toBe(true))
+    for (const name of ['trade', 'tech_market', 'pm25']) for (const x of indicators.numbers(name)) expect(x).toBeGreaterThan(0)
   })
 })

@@ -58,7 +58,7 @@ export const DROPPED: Readonly<Record<string, string>> = {
 const REGIONS: readonly Region[] = ['east', 'central', 'west']
 const LEVELS: readonly AdminLevel[] = ['municipality', 'sub_provincial', 'provincial_capital', 'prefecture']
 
-function parse(text: string, file: string): Record<string, string>[] {
+export function parse(text: string, file: string): Record<string, string>[] {
   const out = Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: 'greedy' })
   if (out.errors.length > 0) throw new Error(`${file}: ${out.errors[0].message} (row ${out.errors[0].row})`)
   return out.data

@@ -1,8 +1,9 @@
 /**
  * Generator of the bundled demo panel pipelines/data/cluster_gie_panel.csv (280 cities ×
- * 2007–2021) and of its answer key cluster_gie_truth.json. Real city facts (cities.csv,
- * resource_based_cities_2013.csv) + a seeded synthetic DGP (dgp.ts; documented in
- * ../README.md). Deterministic: the same seed gives byte-identical files.
+ * 2007–2021) and of its answer key cluster_gie_truth.json, and of the regional-integration
+ * files yrd_indicators.csv and yrd_truth.json (yrd.ts). Real city facts (cities.csv,
+ * resource_based_cities_2013.csv, yrd_membership.csv) + a seeded synthetic DGP (dgp.ts;
+ * documented in ../README.md). Deterministic: the same seed gives byte-identical files.
  *
  *   npx tsx pipelines/data/make/demo-panel.ts [--seed 2025]
  */
@@ -16,6 +17,8 @@ import { missingMask, type MissingColumn } from './missing.ts'
 import { DEFAULT_SEED, MISSING, YEARS } from './params.ts'
 import { computeTruth, type Truth } from './truth.ts'
 import { inverseDistanceWeights } from './weights.ts'
+import { generateYrd, readMembership, renderYrdCsv } from './yrd.ts'
+import { computeYrdTruth, type YrdTruth } from './yrd-truth.ts'
 
 /** Folder of the data files (pipelines/data/). */
 export const DATA_DIR = new URL('../', import.meta.url)
@@ -49,6 +52,8 @@ export interface DemoPanel {
   /** The answer key, serialised with 2-space indentation and a final newline. */
   truthJson: string
   truth: Truth
+  /** yrd_indicators.csv and yrd_truth.json (the regional-integration study). */
+  yrd: { csv: string; truthJson: string; truth: YrdTruth }
 }
 
 function text(s: string): string {
@@ -92,7 +97,21 @@ export function makeDemoPanel(seed: number = DEFAULT_SEED): DemoPanel {
   const mask = missingMask(cities, new Rng(['quasi', 'demo-panel', seed, 'missing']))
   const csv = renderCsv(cities, actual, mask)
   const truth = computeTruth(seed, cities, { actual, noOwn, none }, mask)
-  return { csv, truth, truthJson: JSON.stringify(truth, null, 2) + '\n' }
+  // The YRD indicators come from their own random stream: the panel above is unchanged by them.
+  const membership = readMembership(DATA_DIR)
+  const yrd = (panel: World, on: { yrd: boolean; pilot: boolean; synergy: boolean }) =>
+    ({ panel, yrd: generateYrd(cities, panel.latent, membership, seed, on) })
+  const worlds = {
+    actual: yrd(actual, { yrd: true, pilot: true, synergy: true }),
+    noYrd: yrd(actual, { yrd: false, pilot: true, synergy: false }),
+    noPilot: yrd(noOwn, { yrd: true, pilot: false, synergy: false }),
+    neither: yrd(noOwn, { yrd: false, pilot: false, synergy: false }),
+  }
+  const yrdTruth = computeYrdTruth(seed, cities, membership, worlds)
+  return {
+    csv, truth, truthJson: JSON.stringify(truth, null, 2) + '\n',
+    yrd: { csv: renderYrdCsv(cities, worlds.actual.yrd), truth: yrdTruth, truthJson: JSON.stringify(yrdTruth, null, 2) + '\n' },
+  }
 }
 
 function main(argv: readonly string[]): void {
@@ -102,8 +121,10 @@ function main(argv: readonly string[]): void {
   const panel = makeDemoPanel(seed)
   writeFileSync(new URL('cluster_gie_panel.csv', DATA_DIR), panel.csv)
   writeFileSync(new URL('cluster_gie_truth.json', DATA_DIR), panel.truthJson)
+  writeFileSync(new URL('yrd_indicators.csv', DATA_DIR), panel.yrd.csv)
+  writeFileSync(new URL('yrd_truth.json', DATA_DIR), panel.yrd.truthJson)
   const rows = panel.csv.split('\n').length - 2
-  process.stdout.write(`wrote cluster_gie_panel.csv (${rows} rows) and cluster_gie_truth.json, seed ${seed}\n`)
+  process.stdout.write(`wrote cluster_gie_panel.csv (${rows} rows), cluster_gie_truth.json, yrd_indicators.csv and yrd_truth.json, seed ${seed}\n`)
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) main(process.argv.slice(2))

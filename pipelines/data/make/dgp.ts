@@ -28,6 +28,8 @@ export interface World {
   readonly treated: Float64Array
   readonly exposure: Float64Array
   readonly kappa: Float64Array
+  /** The latent development (d) and size (s) indices, for the series generated beside the panel (yrd.ts). */
+  readonly latent: { readonly d: Float64Array; readonly s: Float64Array }
 }
 
 const T = YEARS.length
@@ -215,5 +217,5 @@ export function generateWorld(cities: readonly City[], w: readonly Float64Array[
       energy[row] = Math.exp(lnEnergyBase[row] + ENERGY.patents * (Math.log(inv[row] + uti[row]) - PATENT_CONSTANT))
     }
   }
-  return { columns, adoption, treated, exposure, kappa }
+  return { columns, adoption, treated, exposure, kappa, latent: { d, s } }
 }

@@ -2,20 +2,11 @@
  * entropy(x₁, …, x_m; negative: [x_k, …], shift: s) [by keys]: a composite index by the
  * entropy weight method, pooled over all rows or per group with `by` (e.g. `by year`).
  *
- * ## Method (per group, on the n rows where every indicator is observed)
- *   1. min–max normalisation, direction by indicator:
- *        positive  z_ij = (x_ij − min_j)/(max_j − min_j) + s
- *        negative  z_ij = (max_j − x_ij)/(max_j − min_j) + s        (s = shift, default 0)
- *   2. shares     p_ij = z_ij / Σ_i z_ij
- *   3. entropy    e_j  = −(1/ln n) Σ_i p_ij ln p_ij,  with 0·ln 0 = 0 (its limit)
- *   4. divergence d_j  = 1 − e_j
- *   5. weight     w_j  = d_j / Σ_k d_k
- *   6. index      y_i  = Σ_j w_j z_ij     (in [0, 1] when s = 0)
- * A constant indicator carries no information: e_j = 1, d_j = 0, w_j = 0 (the limit of a
- * uniform p). Rows with a missing indicator get a missing index and do not enter the weights.
- * A group with fewer than 2 complete rows, or where every indicator is constant, gets missing.
- * Many applied papers add a shift (0.0001 or 0.01) so that ln never sees 0; `shift:` gives it,
- * and with the 0·ln 0 = 0 convention none is needed.
+ * ## Method: the entropy weight method of src/stats/entropy/weights.ts (min–max normalisation
+ * with `shift`, shares, entropy with 0·ln 0 = 0, divergence, weights, index), per group.
+ * Rows with a missing indicator get a missing index and do not enter the weights. A group
+ * with fewer than 2 complete rows, or where every indicator is constant, gets missing and a
+ * warning (the kernel reports these as data).
  *
  * Indicators are the positional arguments plus any `negative:` item not already among them;
  * an argument also listed in `negative:` is negative.
@@ -31,6 +22,7 @@ import type { Column } from '../../artifacts/frame.ts'
 import type { Call, Expr } from '../ast.ts'
 import { exprError } from '../errors.ts'
 import type { CheckContext, EntropyReport, EvalContext, FnSpec } from '../spec.ts'
+import { EntropyInputError, entropyIndex } from '../../stats/entropy/weights.ts'
 import { constNumber, groupRows, num, nums, option } from './util.ts'
 
 interface Indicator {
@@ -92,71 +84,28 @@ function evaluateEntropy(call: Call, args: readonly Column[], ex: EvalContext): 
   const cols = inds.map((ind, j) => nums(j < args.length ? args[j] : ex.evaluate(ind.expr)))
   const shiftExpr = option(call, 'shift')
   const shift = shiftExpr ? constNumber(shiftExpr)! : 0
-  const m = inds.length
   const n = ex.n
   const out = new Float64Array(n).fill(NaN)
   const g = ex.groups(call.by)
   const report: EntropyReport['groups'][number][] = []
+  const indicators = inds.map((ind, j) => ({ column: ind.label, direction: ind.negative ? ('negative' as const) : ('positive' as const), values: cols[j] }))
   let thin = 0
   let flat = 0
   groupRows(g).forEach((rows, gi) => {
-    const complete = Array.from(rows).filter((i) => cols.every((c) => c[i] === c[i]))
-    const k = complete.length
-    if (k < 2) {
-      thin++
+    let r
+    try {
+      r = entropyIndex(indicators, rows, { shift })
+    } catch (e) {
+      if (!(e instanceof EntropyInputError)) throw e
+      if (e.problem.reason === 'too-few-rows') thin++
+      else flat++
       return
     }
-    const z = cols.map(() => new Float64Array(k))
-    const e = new Float64Array(m)
-    for (let j = 0; j < m; j++) {
-      const x = cols[j]
-      let lo = Infinity
-      let hi = -Infinity
-      for (const i of complete) {
-        if (x[i] < lo) lo = x[i]
-        if (x[i] > hi) hi = x[i]
-      }
-      const range = hi - lo
-      if (!(range > 0)) {
-        e[j] = 1 // constant indicator: no information
-        z[j].fill(shift)
-        continue
-      }
-      let total = 0
-      for (let r = 0; r < k; r++) {
-        const v = x[complete[r]]
-        z[j][r] = (inds[j].negative ? hi - v : v - lo) / range + shift
-        total += z[j][r]
-      }
-      let h = 0
-      for (let r = 0; r < k; r++) {
-        const p = z[j][r] / total
-        if (p > 0) h -= p * Math.log(p)
-      }
-      e[j] = h / Math.log(k)
-    }
-    let dsum = 0
-    for (let j = 0; j < m; j++) dsum += 1 - e[j]
-    const w = Array.from(e, (ej) => (1 - ej) / dsum)
-    if (!(dsum > 0)) {
-      flat++
-      return
-    }
-    for (let r = 0; r < k; r++) {
-      let y = 0
-      for (let j = 0; j < m; j++) y += w[j] * z[j][r]
-      out[complete[r]] = y
-    }
+    rows.forEach((i, k) => (out[i] = r.index[k]))
     report.push({
       group: g.labels[gi],
-      n: k,
-      indicators: inds.map((ind, j) => ({
-        indicator: ind.label,
-        direction: ind.negative ? 'negative' : 'positive',
-        entropy: e[j],
-        divergence: 1 - e[j],
-        weight: w[j],
-      })),
+      n: r.n,
+      indicators: r.indicators.map((w) => ({ indicator: w.column, direction: w.direction, entropy: w.entropy, divergence: w.divergence, weight: w.weight })),
     })
   })
   if (thin > 0) ex.warn(call, `${thin} group(s) with fewer than 2 complete rows left missing`)
