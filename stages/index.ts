@@ -15,6 +15,7 @@ import ingest from './ingest/stage.ts'
 import measureGie from './measure-gie/stage.ts'
 import mediation from './mediation/stage.ts'
 import placebo from './placebo/stage.ts'
+import policyMix from './policy-mix/stage.ts'
 import bacon from './bacon/stage.ts'
 import eventCompare from './event-compare/stage.ts'
 import saEventStudy from './sa-event-study/stage.ts'
@@ -31,4 +32,4 @@ import table from './table/stage.ts'
 import trend from './trend/stage.ts'
 import coupling from './coupling/stage.ts'
 
-export const stageKinds: readonly StageDef[] = [ingest, merge, filter, impute, derive, measureGie, did, eventStudy, saEventStudy, placebo, bacon, csDid, imputation, eventCompare, psm, mediation, heterogeneity, spatialWeights, moran, spatialTests, spatial, regress, table, coefplot, describe, trend, coupling]
+export const stageKinds: readonly StageDef[] = [ingest, merge, filter, impute, derive, measureGie, did, eventStudy, saEventStudy, placebo, bacon, csDid, imputation, eventCompare, policyMix, psm, mediation, heterogeneity, spatialWeights, moran, spatialTests, spatial, regress, table, coefplot, describe, trend, coupling]

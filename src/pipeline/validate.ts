@@ -140,6 +140,14 @@ function one(e: ErrorObject, root: JsonSchema, value: unknown, w: Where): QuasiE
       const expected = describeSchema(subschema)
       return init('WRONG_TYPE', `Expected \`${name}\` to be ${expected}, got ${describeValue(found)}`, { expected, found: describeValue(found) })
     }
+    case 'minProperties': {
+      // e.g. policy-mix's `policies` (two or more): say how many, not ajv's "must NOT have fewer than 2 properties"
+      const limit = (e.params as { limit: number }).limit
+      const n = found !== null && typeof found === 'object' ? Object.keys(found).length : 0
+      return init('INVALID_VALUE', `Expected \`${name}\` to have at least ${limit} ${limit === 1 ? 'entry' : 'entries'}, got ${n}`, {
+        expected: `a mapping with at least ${limit} ${limit === 1 ? 'entry' : 'entries'}`, found: describeValue(found),
+      })
+    }
     case 'pattern': {
       const pattern = (e.params as { pattern: string }).pattern
       return init('INVALID_VALUE', `Expected \`${name}\` to match ${pattern}, got ${describeValue(found)}`, {

@@ -22,7 +22,7 @@ export const eventCompareParams: JsonSchema = {
   properties: {
     stages: {
       type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 1 },
-      description: 'The stages whose event studies are overlaid, in legend order: `event-study` (TWFE), `cs-did`, `sa-event-study`, `imputation`, or any stage that publishes an event-study series.',
+      description: 'The stages whose event studies are overlaid, in legend order: `event-study` (TWFE), `cs-did`, `sa-event-study`, `imputation`, `policy-mix` (its joint-exposure event study), or any stage that publishes an event-study series.',
       examples: [['es', 'cs', 'sa', 'bjs']],
     },
     labels: {

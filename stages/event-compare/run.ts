@@ -14,6 +14,7 @@ const KIND_LABELS: Record<string, string> = {
   'cs-did': 'Callaway and Sant\'Anna (2021)',
   'sa-event-study': 'Sun and Abraham (2021)',
   imputation: 'Borusyak, Jaravel and Spiess (2024)',
+  'policy-mix': 'Joint exposure (policy mix)',
 }
 
 interface Period {

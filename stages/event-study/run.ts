@@ -12,7 +12,7 @@ import { applySample } from '../_estimation/prepare.ts'
 import { paramOf, resolveSpec } from '../_estimation/spec.ts'
 import { waldTest } from '../_estimation/wald.ts'
 import type { EventStudyParams } from './params.ts'
-import { relativeTimeDummies } from './relative-time.ts'
+import { relativeTimeDummies } from '../_estimation/relative-time.ts'
 
 export const DEFAULT_TITLE = 'Event study'
 

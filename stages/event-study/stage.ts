@@ -1,7 +1,7 @@
 /**
  * event-study: dynamic effects around adoption,
  *   y_it = Σ_{k ∈ [lo, hi], k ≠ ref} β_k · D^k_it + γ'X_it + α_i + λ_t + ε_it,
- * with binned end points (relative-time.ts), the reference period omitted, never-treated or
+ * with binned end points (../_estimation/relative-time.ts), the reference period omitted, never-treated or
  * not-yet-treated units as the comparison, a joint F test of the pre-period β_k, and the
  * coefficient plot papers print (relative periods ≤−5 … ≥5, the title above).
  */

@@ -60,6 +60,10 @@ const cases: [string, 'validate' | 'run', number, string, string, string][] = [
   ['table-no-model', 'validate', 2, '12:33', 'INVALID_VALUE', '`columns` refers to stage `panel` (ingest), which produces no fitted model'],
   ['heterogeneity-draws-zero', 'validate', 2, '10:84', 'INVALID_VALUE', 'Expected `draws` to be an integer >= 1 when `test` includes `permutation`'],
   ['heterogeneity-no-variation', 'run', 1, '10:43', 'NO_VARIATION', 'group `early`: treatment `treat` does not vary'],
+  ['policy-mix-identical-timing', 'run', 2, '9:82', 'INVALID_SPEC', 'the interaction of `a` and `same` is not identified: the two policies have identical timing'],
+  ['policy-mix-never-adopted', 'run', 2, '9:82', 'INVALID_VALUE', 'policy `none` is never adopted in the estimation sample: `none_year` is missing or 0 in every row'],
+  ['policy-mix-one-policy', 'validate', 2, '9:63', 'INVALID_VALUE', 'Expected `policies` to have at least 2 entries, got 1'],
+  ['policy-mix-unknown-column', 'validate', 2, '9:91', 'MISSING_COLUMN', 'unknown column `b_yaer`; did you mean `b_year`?'],
   ['failed-expectation', 'run', 3, '', '', ''],
   // Column names, checked from the files' headers without running anything.
   ['column-did-control', 'validate', 2, '16:23', 'MISSING_COLUMN', 'unknown column `fni`; did you mean `fin`?'],

@@ -8,7 +8,7 @@ import { readCsv } from '../../src/artifacts/csv.ts'
 import { numberColumn } from '../../src/artifacts/frame.ts'
 import eventStudy from '../../stages/event-study/stage.ts'
 import type { EventStudyParams } from '../../stages/event-study/params.ts'
-import { relativeTimeDummies } from '../../stages/event-study/relative-time.ts'
+import { relativeTimeDummies } from '../../stages/_estimation/relative-time.ts'
 import { makeTestContext } from '../helpers/context.ts'
 import { Frame } from '../../src/artifacts/frame.ts'
 

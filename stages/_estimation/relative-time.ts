@@ -1,5 +1,6 @@
 /**
- * Relative-time indicators for an event study. For unit i adopting in year A_i, the
+ * Relative-time indicators for an event study (event-study; policy-mix's joint exposure,
+ * with A_i the year the unit's last policy arrives). For unit i adopting in year A_i, the
  * relative period of year t is e = t − A_i; with a window [lo, hi] the indicator of period
  * k ∈ [lo, hi], k ≠ reference, is
  *   D^k_it = 1{e = k}            for lo < k < hi,
