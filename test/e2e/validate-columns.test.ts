@@ -15,7 +15,7 @@ import { stageKinds } from '../../stages/index.ts'
 const repo = fileURLToPath(new URL('../..', import.meta.url))
 
 describe('column names in the bundled pipelines', () => {
-  test.each(['pipelines/cluster-gie.yaml', 'pipelines/cluster-gti.yaml', 'pipelines/produc.yaml'])('%s validates without a false alarm (built CLI)', (file) => {
+  test.each(['pipelines/cluster-gie.yaml', 'pipelines/cluster-gti.yaml', 'pipelines/produc.yaml', 'pipelines/yrd-integration.yaml'])('%s validates without a false alarm (built CLI)', (file) => {
     const r = spawnSync(process.execPath, [join(repo, 'bin/quasi.js'), 'validate', file], { cwd: repo, encoding: 'utf8', env: { ...process.env, CI: 'true' } })
     expect(r.stderr).toBe('')
     expect(r.status).toBe(0)
