@@ -53,9 +53,8 @@ const WASTEWATER_PATH = path([-0.02, -0.03, -0.01, -0.03, -0.03, -0.04, -0.04, -
 /** Constant of ln(green patents), set so that the 2007 median city files about 35 green patents. */
 const PATENT_CONSTANT = 3.1
 
-/** A city effect μ ~ N(0,1) and a stationary AR(1) series u_t = φ u_{t−1} + √(1−φ²) e_t with unit variance. */
-function cityNoise(root: Rng, variable: string, code: string, ar: number): { fe: number; u: Float64Array } {
-  const r = root.fork('noise').fork(variable).fork(code)
+/** A city effect μ ~ N(0,1) and a stationary AR(1) series u_t = φ u_{t−1} + √(1−φ²) e_t with unit variance, from stream r. */
+export function cityNoise(r: Rng, ar: number): { fe: number; u: Float64Array } {
   const fe = r.normal()
   const u = new Float64Array(T)
   u[0] = r.normal()
@@ -120,7 +119,7 @@ export function generateWorld(cities: readonly City[], w: readonly Float64Array[
     const east = +(c.region === 'east'), west = +(c.region === 'west'), res = c.resource
     const ms = +(c.admin === 'municipality' || c.admin === 'sub_provincial')
     const high = +(c.admin !== 'prefecture')
-    const z = (v: string, ar: number) => cityNoise(root, v, c.code, ar)
+    const z = (v: string, ar: number) => cityNoise(root.fork('noise').fork(v).fork(c.code), ar)
     const nPop = z('pop', 0.9), nGdp = z('gdp_pc', 0.8), nFin = z('fin', 0.8), nUrb = z('urban', 0.9), nGov = z('gov', 0.7)
     const nInd = z('industry', 0.85), nEdu = z('edu_share', 0.5), nEnv = z('env_share', 0.5), nSci = z('sci_share', 0.7)
     const nRd = z('rd_staff', 0.7), nEs = z('env_staff', 0.7), nWat = z('water', 0.7), nEl = z('electricity', 0.7), nLpg = z('lpg', 0.6)

@@ -17,6 +17,7 @@
 import { readFileSync } from 'node:fs'
 import { Rng } from '../../../src/stats/rng.ts'
 import { parse, type City } from './cities.ts'
+import { cityNoise } from './dgp.ts'
 import { FIRST_YEAR, YEARS, YRD } from './params.ts'
 
 const T = YEARS.length
@@ -51,17 +52,6 @@ export interface YrdWorld {
   readonly pilot: Float64Array
 }
 
-/** Unit-variance AR(1) noise with a city effect, from its own stream. */
-function noise(root: Rng, variable: string, code: string, ar: number): { fe: number; u: Float64Array } {
-  const r = root.fork(variable).fork(code)
-  const fe = r.normal()
-  const u = new Float64Array(T)
-  u[0] = r.normal()
-  const k = Math.sqrt(1 - ar * ar)
-  for (let t = 1; t < T; t++) u[t] = ar * u[t - 1] + k * r.normal()
-  return { fe, u }
-}
-
 export function generateYrd(
   cities: readonly City[],
   latent: { readonly d: Float64Array; readonly s: Float64Array },
@@ -76,7 +66,8 @@ export function generateYrd(
   cities.forEach((c, i) => {
     const d = latent.d[i], s = latent.s[i], east = +(c.region === 'east')
     const joined = membership.get(c.code) ?? null
-    const nTr = noise(root, 'trade', c.code, 0.7), nTm = noise(root, 'tech_market', c.code, 0.7), nPm = noise(root, 'pm25', c.code, 0.6)
+    const noise = (variable: string, ar: number) => cityNoise(root.fork(variable).fork(c.code), ar)
+    const nTr = noise('trade', 0.7), nTm = noise('tech_market', 0.7), nPm = noise('pm25', 0.6)
     for (let t = 0; t < T; t++) {
       const r = i * T + t, tau = YEARS[t] - FIRST_YEAR
       const Y = joined !== null && YEARS[t] >= joined ? 1 : 0
