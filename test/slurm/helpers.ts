@@ -83,11 +83,12 @@ export function withoutTimings(text: string): string {
 }
 
 /**
- * run.json as the results it records: timings blanked and `cached` read as `ran`, for a run
- * that took some stages from the cache (after a fault) compared with one that computed all.
+ * run.json as the results it records: timings blanked and a cache hit read as a computation
+ * (`status` and `cached`), for a run that took some stages from the cache (after a fault)
+ * compared with one that computed all. Keys, output digests and files are still compared.
  */
 export function resultsOnly(text: string): string {
-  return withoutTimings(text).replace(/"status": "cached"/g, '"status": "ran"')
+  return withoutTimings(text).replace(/"status": "cached"/g, '"status": "ran"').replace(/"cached": true/g, '"cached": false')
 }
 
 /** Files that differ between two outputs folders (run.json compared without timings, or by `runJson`). */
