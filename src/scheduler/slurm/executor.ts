@@ -125,7 +125,8 @@ export class SlurmExecutor implements Executor {
       t.done = true
       for (const e of t.entries) this.#settle(e, undefined, cancelled())
     }
-    if (live.length > 0) await scancel(this.#run, live.map((t) => t.id))
+    for (const t of live) this.#scancelSoon(t.id)
+    await this.#cancelling
     this.#tasks.clear()
     // A run whose jobs all ended well leaves nothing: its logs said nothing worth keeping.
     if (live.length === 0 && !this.#failed) await rm(this.#runDir, { recursive: true, force: true }).catch(() => undefined)
@@ -151,8 +152,22 @@ export class SlurmExecutor implements Executor {
     if (t && !t.done && t.entries.every((x) => x.settled)) {
       t.done = true
       this.#tasks.delete(t)
-      void scancel(this.#run, [t.id])
+      this.#scancelSoon(t.id)
     }
+  }
+
+  #toCancel: string[] = []
+  #cancelling: Promise<void> = Promise.resolve()
+
+  /** Cancel in one scancel call what one abort cancels (a Ctrl-C drops every stage at once). */
+  #scancelSoon(id: string): void {
+    if (this.#toCancel.push(id) > 1) return
+    this.#cancelling = this.#cancelling.then(async () => {
+      await new Promise((r) => setImmediate(r))
+      const ids = this.#toCancel
+      this.#toCancel = []
+      await scancel(this.#run, ids)
+    })
   }
 
   #flush(): void {
@@ -225,7 +240,7 @@ export class SlurmExecutor implements Executor {
         for (const e of c) e.task = t
         if (c.every((e) => e.settled)) {
           t.done = true
-          void scancel(this.#run, [t.id])
+          this.#scancelSoon(t.id)
         } else this.#tasks.add(t)
       })
       this.#watch()
