@@ -1,6 +1,6 @@
 /**
  * Faults on the real cluster: a job cancelled with scancel mid-stage, a job over its memory,
- * and the scheduler killed with -9 while its jobs run. Each must end in a coded error (or a
+ * a job past its time limit, and the scheduler killed with -9 while its jobs run. Each must end in a coded error (or a
  * clean re-run), with the cache intact and the next run completing, its outputs equal to a
  * local run's.
  *
@@ -72,6 +72,26 @@ describe('slurm faults', () => {
     expect(r.err).toMatch(/SLURM job \d+ of stage `placebo` ran out of memory/)
     expect(r.err).toMatch(/exceeded memory limit/) // the tail of the job's log
     expect(r.err).toContain('give the stage more memory in quasi.profile.yaml')
+    expect(corruptCacheEntries(join(dir, '.quasi', 'cache'))).toEqual([])
+  })
+
+  test('a job past its time limit: JOB_TIMEOUT with its id and log', async () => {
+    const name = `f-time-${process.pid}`
+    // one minute for a placebo that needs longer on one CPU; SLURM checks limits about every 30 s
+    const profile = `profiles:
+  cluster:
+    executor: slurm
+    poll_seconds: 0.5
+    defaults: { time: "00:30:00", memory: 2G, cpus: 1 }
+    stages:
+      placebo: { time: "1" }
+`
+    const dir = project(slowPipeline(name, 100_000), profile)
+    const r = await quasi(['run', `pipelines/${name}.yaml`, '--profile', 'cluster'], dir)
+    expect(r.code).toBe(4)
+    expect(r.err).toContain('error JOB_TIMEOUT')
+    expect(r.err).toMatch(/SLURM job \d+ of stage `placebo` reached its time limit/)
+    expect(r.err).toContain('DUE TO TIME LIMIT') // the tail of the job's log
     expect(corruptCacheEntries(join(dir, '.quasi', 'cache'))).toEqual([])
   })
 
