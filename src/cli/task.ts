@@ -43,6 +43,12 @@ export async function taskCommand(argv: string[], io: Io, signal: AbortSignal): 
   const cpus = Number(io.env.SLURM_CPUS_PER_TASK) || (io.env.SLURM_JOB_ID ? 1 : availableParallelism())
   const budget = new ThreadBudget(Math.max(1, cpus))
   let failed = 0
+  // Instances packed into one task mostly read the same inputs: each is read and verified once.
+  const read = new Map<string, Promise<Produced | undefined>>()
+  const input = (key: string) => {
+    if (!read.has(key)) read.set(key, fromCache(store, key))
+    return read.get(key)!
+  }
   for (const entry of entries) {
     const s = plan.byName.get(entry.stage)
     try {
@@ -53,7 +59,7 @@ export async function taskCommand(argv: string[], io: Io, signal: AbortSignal): 
       }
       const inputs = new Map<string, Produced>()
       for (const [ref, key] of Object.entries(entry.inputs)) {
-        const p = await fromCache(store, key)
+        const p = await input(key)
         if (!p) throw new QuasiError('STAGE_FAILED', `input \`${ref}\` (key ${key.slice(0, 12)}…) is not in the cache ${batch.cache}`, { hint: 'the cache folder must be on a filesystem every node shares' })
         inputs.set(ref, p)
       }

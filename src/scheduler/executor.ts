@@ -29,6 +29,8 @@ export interface Executor {
   readonly name: 'local' | 'slurm'
   /** Stages the scheduler hands over at once; undefined: the run's `--jobs`. */
   readonly concurrency?: number
+  /** What the run reports as its jobs (run:start), when not `concurrency`. */
+  readonly jobs?: number
   /** Compute the stage and store it under `job.keyed.key`; reject with a QuasiError when it cannot. */
   run(job: StageJob): Promise<Produced>
   /** The run is over (or interrupted): stop whatever is still going. Idempotent. */

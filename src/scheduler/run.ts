@@ -105,7 +105,7 @@ export async function runPipeline(plan: Plan, opts: RunOptions): Promise<RunResu
   const threads: ThreadPool = { acquire: (max) => budget.acquire(max, abort.signal) }
   const position = new Map(order.map((s, i) => [s, i]))
 
-  opts.emit({ type: 'run:start', pipeline: plan.name, stages: order.map((s) => ({ name: s, kind: plan.byName.get(s)!.kind })), jobs: queue.concurrency, threads: budget.size })
+  opts.emit({ type: 'run:start', pipeline: plan.name, stages: order.map((s) => ({ name: s, kind: plan.byName.get(s)!.kind })), jobs: executor.jobs ?? queue.concurrency, threads: budget.size })
 
   const depsOf = (s: PlannedStage) => plan.graph.deps(s.name).filter((d) => chosen.has(d))
 

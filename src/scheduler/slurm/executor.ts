@@ -1,6 +1,7 @@
 /**
- * The `slurm` executor. A ready stage is not computed here: it waits a moment (`BATCH_MS`) for
- * other ready stages of the same kind and resources, then they go to the cluster together —
+ * The `slurm` executor. A ready stage is not computed here: it waits until no other stage has
+ * become ready for a moment (`BATCH_MS`, at most `BATCH_MAX_MS`), then the ready stages of one
+ * kind and the same resources go to the cluster together —
  * one `sbatch` job for a lone stage, one job array for several (the instances of a `matrix:`
  * template, the branches of a wide graph), `stages_per_task` of them per array task. Each
  * task runs `quasi task` on a node, which reads the stage's inputs from the shared cache,
@@ -31,11 +32,14 @@ import { Poller, sbatch, scancel, spawnRunner, type Runner } from './commands.ts
 import { defaultCommand, jobScript } from './spec.ts'
 import { isActive, jobError, type JobState } from './states.ts'
 
-/** How long a ready stage waits for others to share its submission. */
+/** A submission goes when no stage has become ready for this long… */
 const BATCH_MS = 150
+/** …or when the first of its stages has waited this long. */
+const BATCH_MAX_MS = 2000
 /** Polls in a row that find a submitted job in neither squeue nor sacct before it counts as ended. */
 const UNKNOWN_POLLS = 3
-const DEFAULT_JOBS = 500
+/** Jobs and array tasks submitted and not yet ended, at most (profile `jobs`). */
+const DEFAULT_JOBS = 1000
 const LOG_TAIL_LINES = 15
 
 export interface SlurmOptions {
@@ -74,7 +78,19 @@ interface Task {
 
 export class SlurmExecutor implements Executor {
   readonly name = 'slurm'
-  readonly concurrency: number
+  /**
+   * Every ready stage is handed over at once: the limit that matters on a cluster is on
+   * submitted jobs (`jobs`), and stages held back by the scheduler's queue would reach the
+   * executor one by one as others end, each in a job of its own instead of one array.
+   */
+  readonly concurrency = Number.POSITIVE_INFINITY
+  readonly #maxTasks: number
+  #closed = false
+
+  /** Jobs and array tasks running or queued at once, at most: what the run reports as its jobs. */
+  get jobs(): number {
+    return this.#maxTasks
+  }
   readonly #o: SlurmOptions
   readonly #run: Runner
   readonly #poller: Poller
@@ -93,7 +109,7 @@ export class SlurmExecutor implements Executor {
     this.#o = o
     this.#run = o.runner ?? spawnRunner
     this.#poller = new Poller({ run: this.#run, intervalMs: o.profile.pollMs })
-    this.concurrency = o.profile.jobs ?? DEFAULT_JOBS
+    this.#maxTasks = o.profile.jobs ?? DEFAULT_JOBS
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')
     this.#runDir = join(o.dir, `${stamp}-${process.pid}-${randomBytes(3).toString('hex')}`)
   }
@@ -110,11 +126,12 @@ export class SlurmExecutor implements Executor {
       if (signal.aborted) return reject(cancelled())
       signal.addEventListener('abort', () => this.#cancel(e), { once: true })
       this.#pending.push(e)
-      this.#flushTimer ??= setTimeout(() => this.#flush(), BATCH_MS)
+      this.#flushSoon()
     })
   }
 
   async close(): Promise<void> {
+    this.#closed = true
     clearTimeout(this.#flushTimer)
     this.#flushTimer = undefined
     for (const e of this.#pending) this.#settle(e, undefined, cancelled())
@@ -153,6 +170,7 @@ export class SlurmExecutor implements Executor {
       t.done = true
       this.#tasks.delete(t)
       this.#scancelSoon(t.id)
+      this.#taskEnded()
     }
   }
 
@@ -170,6 +188,20 @@ export class SlurmExecutor implements Executor {
     })
   }
 
+  #firstWaiting = 0
+
+  /** Flush when arrivals pause for BATCH_MS, or BATCH_MAX_MS after the first waiting stage. */
+  #flushSoon(): void {
+    if (this.#pending.length === 0) return
+    if (this.#flushTimer === undefined) this.#firstWaiting = Date.now()
+    clearTimeout(this.#flushTimer)
+    const wait = Math.max(0, Math.min(BATCH_MS, this.#firstWaiting + BATCH_MAX_MS - Date.now()))
+    this.#flushTimer = setTimeout(() => this.#flush(), wait)
+  }
+
+  /** Tasks submitted and not ended, plus those being submitted. */
+  #inFlight = 0
+
   #flush(): void {
     this.#flushTimer = undefined
     const ready = this.#pending.filter((e) => !e.settled)
@@ -180,8 +212,21 @@ export class SlurmExecutor implements Executor {
       groups.set(g, [...(groups.get(g) ?? []), e])
     }
     for (const entries of groups.values()) {
-      this.#submissions = this.#submissions.then(() => this.#submit(entries)).catch(() => undefined)
+      // as many tasks as `jobs` allows now; the rest wait for tasks to end
+      const per = Math.max(1, entries[0].resources.stages_per_task ?? 1)
+      const room = Math.max(0, this.#maxTasks - this.#inFlight) * per
+      const now = entries.slice(0, room)
+      this.#pending.push(...entries.slice(room))
+      if (now.length === 0) continue
+      this.#inFlight += Math.ceil(now.length / per)
+      this.#submissions = this.#submissions.then(() => this.#submit(now)).catch(() => undefined)
     }
+  }
+
+  /** A task ended (or was never submitted): its place is free for stages waiting on `jobs`. */
+  #taskEnded(n = 1): void {
+    this.#inFlight -= n
+    if (!this.#closed && this.#pending.length > 0 && this.#flushTimer === undefined) this.#flush()
   }
 
   /** Before the first submission: the run folder, and jobs that earlier, dead schedulers left behind. */
@@ -194,11 +239,12 @@ export class SlurmExecutor implements Executor {
   }
 
   async #submit(entries: Entry[]): Promise<void> {
+    const per = Math.max(1, entries[0].resources.stages_per_task ?? 1)
+    const chunks: Entry[][] = []
+    for (let i = 0; i < entries.length; i += per) chunks.push(entries.slice(i, i + per))
+    let watched = 0
     try {
       await this.#start()
-      const per = Math.max(1, entries[0].resources.stages_per_task ?? 1)
-      const chunks: Entry[][] = []
-      for (let i = 0; i < entries.length; i += per) chunks.push(entries.slice(i, i + per))
       const first = entries[0].job.stage
       const serial = entries[0].n
       const batch: BatchFile = {
@@ -224,11 +270,14 @@ export class SlurmExecutor implements Executor {
       })
       const scriptFile = join(this.#runDir, `batch-${serial}.sh`)
       await writeFile(scriptFile, script, { mode: 0o755 })
-      if (entries.every((e) => e.settled)) return // cancelled meanwhile
+      if (entries.every((e) => e.settled)) {
+        this.#taskEnded(chunks.length) // cancelled meanwhile
+        return
+      }
       const id = await sbatch(this.#run, scriptFile, array ? `${first.template ?? first.kind} (${entries.length} stages)` : first.name)
       this.counts.jobs++
       this.counts.tasks += chunks.length
-      await appendLine(join(this.#runDir, 'jobs'), id)
+      watched = chunks.length
       chunks.forEach((c, i) => {
         const t: Task = {
           id: array ? `${id}_${i}` : id,
@@ -241,11 +290,15 @@ export class SlurmExecutor implements Executor {
         if (c.every((e) => e.settled)) {
           t.done = true
           this.#scancelSoon(t.id)
+          this.#taskEnded()
         } else this.#tasks.add(t)
       })
       this.#watch()
+      // for the next run, in case this scheduler dies before its jobs end
+      await appendLine(join(this.#runDir, 'jobs'), id)
     } catch (err) {
       for (const e of entries) this.#settle(e, undefined, err)
+      if (watched === 0) this.#taskEnded(chunks.length)
     }
   }
 
@@ -269,6 +322,7 @@ export class SlurmExecutor implements Executor {
             t.done = true
             this.#tasks.delete(t)
             await this.#finish(t, s)
+            this.#taskEnded()
           }
         }
       } finally {

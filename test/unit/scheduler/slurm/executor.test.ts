@@ -138,6 +138,14 @@ describe('slurm executor (simulated cluster)', () => {
     expect(/--array=(\S+)/.exec(c.scripts[2])?.[1]).toBe('0-1')
   })
 
+  test('`jobs` bounds the tasks submitted and not ended: stages beyond it wait, then go', async () => {
+    const c = fakeCluster()
+    const r = await run(smallProject({ 'pipelines/p.yaml': PIPELINE }), { ...profile, jobs: 2 }, c.runner)
+    expect(r.exitStatus).toBe(0)
+    // the three instances: an array of two, then the third once a task has ended
+    expect(c.scripts.slice(2).map((s) => /--array=(\S+)/.exec(s)?.[1] ?? 'none')).toEqual(['0-1', 'none'])
+  })
+
   test('a job killed for memory: JOB_OUT_OF_MEMORY with the job id and its log, exit 4, downstream skipped', async () => {
     const c = fakeCluster({ kill: { vars: { state: 'FAILED', log: 'slurmstepd: error: StepId=101.batch exceeded memory limit (389652480 > 104857600), being killed\n' } } })
     const r = await run(smallProject({ 'pipelines/p.yaml': PIPELINE }), profile, c.runner)
