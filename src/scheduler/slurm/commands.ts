@@ -72,8 +72,6 @@ export class Poller {
   #last = 0
   #next: Promise<Map<string, JobState>> | undefined
   #wanted = new Set<string>()
-  /** Polls made, for the benchmark and tests. */
-  polls = 0
 
   constructor(opts: PollerOptions) {
     this.#run = opts.run
@@ -95,7 +93,6 @@ export class Poller {
     this.#wanted = new Set()
     this.#next = undefined
     this.#last = Date.now()
-    this.polls++
     const out = new Map<string, JobState>()
     const q = await this.#run('squeue', ['-h', '-r', '-t', 'all', '-o', '%i|%T|%r'])
     if (q.code === 0) for (const s of parseSqueue(q.stdout)) if (wanted.has(s.id)) out.set(s.id, s)

@@ -102,8 +102,6 @@ export class SlurmExecutor implements Executor {
   #watching = false
   #started: Promise<void> | undefined
   #submissions: Promise<void> = Promise.resolve()
-  /** Jobs submitted, and array tasks among them, for the benchmark. */
-  readonly counts = { jobs: 0, tasks: 0 }
 
   constructor(o: SlurmOptions) {
     this.#o = o
@@ -112,11 +110,6 @@ export class SlurmExecutor implements Executor {
     this.#maxTasks = o.profile.jobs ?? DEFAULT_JOBS
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')
     this.#runDir = join(o.dir, `${stamp}-${process.pid}-${randomBytes(3).toString('hex')}`)
-  }
-
-  /** Polls of squeue so far (the benchmark reports it). */
-  get polls(): number {
-    return this.#poller.polls
   }
 
   run(job: StageJob): Promise<Produced> {
@@ -275,8 +268,6 @@ export class SlurmExecutor implements Executor {
         return
       }
       const id = await sbatch(this.#run, scriptFile, array ? `${first.template ?? first.kind} (${entries.length} stages)` : first.name)
-      this.counts.jobs++
-      this.counts.tasks += chunks.length
       watched = chunks.length
       chunks.forEach((c, i) => {
         const t: Task = {
