@@ -71,7 +71,6 @@ export async function taskCommand(argv: string[], io: Io, signal: AbortSignal): 
       }
       const t0 = performance.now()
       let last = 0
-      let writing: Promise<void> = Promise.resolve()
       await runAndStore(plan, s, keyed, store, {
         input: (name) => inputs.get(name)!,
         signal,
@@ -82,14 +81,13 @@ export async function taskCommand(argv: string[], io: Io, signal: AbortSignal): 
           const now = performance.now()
           if (done < total && now - last < PROGRESS_MS) return
           last = now
-          writing = writing.then(() => writeProgress(batch.dir, entry.n, done, total)).catch(() => undefined)
+          writeProgress(batch.dir, entry.n, done, total)
         },
         // The scheduler reads the result from the cache: one that cannot be stored is lost.
         uncached: (e) => {
           throw e
         },
       })
-      await writing
       io.err(`${s.name}: stored in ${Math.round(performance.now() - t0)} ms\n`)
     } catch (e) {
       failed++

@@ -77,7 +77,8 @@ describe('slurm faults', () => {
 
   test('a job past its time limit: JOB_TIMEOUT with its id and log', async () => {
     const name = `f-time-${process.pid}`
-    // one minute for a placebo that needs longer on one CPU; SLURM checks limits about every 30 s
+    // one minute for a placebo of a million draws, which needs several on one CPU; SLURM checks
+    // time limits about every 30 s
     const profile = `profiles:
   cluster:
     executor: slurm
@@ -86,7 +87,7 @@ describe('slurm faults', () => {
     stages:
       placebo: { time: "1" }
 `
-    const dir = project(slowPipeline(name, 100_000), profile)
+    const dir = project(slowPipeline(name, 1_000_000), profile)
     const r = await quasi(['run', `pipelines/${name}.yaml`, '--profile', 'cluster'], dir)
     expect(r.code).toBe(4)
     expect(r.err).toContain('error JOB_TIMEOUT')

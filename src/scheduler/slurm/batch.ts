@@ -5,8 +5,9 @@
  * task leaves for the scheduler: its progress, and a stage's own error (so that a stage that
  * fails on the cluster reports the same coded error, with its position, as it does locally).
  */
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { writeFileAtomic } from '../../cache/atomic.ts'
 import { QuasiError, type ErrorCode } from '../../errors.ts'
 
@@ -45,8 +46,21 @@ export async function readBatch(file: string): Promise<BatchFile> {
 export const progressFile = (dir: string, n: number) => join(dir, 'progress', String(n))
 export const errorFile = (dir: string, n: number) => join(dir, 'errors', `${n}.json`)
 
-export async function writeProgress(dir: string, n: number, done: number, total: number): Promise<void> {
-  await writeFileAtomic(progressFile(dir, n), `${done} ${total}\n`)
+/**
+ * Synchronous on purpose: a stage computing on the main thread may not yield to the event loop
+ * for seconds, and an asynchronous write would wait until it does (often until the stage ends).
+ * Once a second, a few bytes: temp file, then rename, so a reader never sees half a line.
+ */
+export function writeProgress(dir: string, n: number, done: number, total: number): void {
+  const f = progressFile(dir, n)
+  const tmp = `${f}.${process.pid}.tmp`
+  try {
+    mkdirSync(dirname(f), { recursive: true })
+    writeFileSync(tmp, `${done} ${total}\n`)
+    renameSync(tmp, f)
+  } catch {
+    // progress is a courtesy: a failed write must not fail the stage
+  }
 }
 
 export async function readProgress(dir: string, n: number): Promise<{ done: number; total: number } | undefined> {
