@@ -160,6 +160,21 @@ describe('slurm executor (simulated cluster)', () => {
     expect(r.records.filter((x) => x.status === 'skipped').map((x) => x.stage)).toEqual(['scaled[0]', 'scaled[1]', 'scaled[2]'])
   })
 
+  test('sbatch missing or refusing: SUBMIT_FAILED with its words and a hint, exit 4', async () => {
+    const missing: Runner = async (cmd) => (cmd === 'sbatch' ? { code: 127, stdout: '', stderr: 'spawn sbatch ENOENT' } : { code: 0, stdout: '', stderr: '' })
+    const a = await run(smallProject({ 'pipelines/p.yaml': PIPELINE }), profile, missing)
+    expect(a.exitStatus).toBe(4)
+    expect(a.errors[0].code).toBe('SUBMIT_FAILED')
+    expect(a.errors[0].message).toBe('sbatch refused the job of stage `panel`: spawn sbatch ENOENT')
+    expect(a.errors[0].hint).toContain('sbatch is not on the PATH')
+    const refused: Runner = async (cmd) =>
+      cmd === 'sbatch' ? { code: 1, stdout: '', stderr: 'sbatch: error: invalid partition specified: gpu\nsbatch: error: Batch job submission failed: Invalid partition name specified' } : { code: 0, stdout: '', stderr: '' }
+    const b = await run(smallProject({ 'pipelines/p.yaml': PIPELINE }), { ...profile, defaults: { partition: 'gpu' } }, refused)
+    expect(b.errors[0].code).toBe('SUBMIT_FAILED')
+    expect(b.errors[0].message).toContain('Invalid partition name specified')
+    expect(b.errors[0].hint).toContain('check the partition, account, time and memory in quasi.profile.yaml')
+  })
+
   test('cancelling the run cancels the submitted jobs (scancel) and exits 130', async () => {
     const c = fakeCluster({ hold: true })
     const ac = new AbortController()
