@@ -51,11 +51,19 @@ export type ErrorCode =
   | 'DISK_FULL'
   | 'IO_ERROR'
   | 'CACHE_WRITE_FAILED'
+  // the cluster (--executor slurm): a job could not be submitted or did not finish
+  | 'SUBMIT_FAILED'
+  | 'JOB_FAILED'
+  | 'JOB_OUT_OF_MEMORY'
+  | 'JOB_TIMEOUT'
+  | 'JOB_NODE_FAIL'
+  | 'JOB_CANCELLED'
   | 'INTERNAL'
 
 /**
  * 0 success, 1 a stage failed, 2 invalid pipeline or usage, 3 an expectation did not hold,
- * 4 the machine stopped the run (a folder not writable, the disk full), 130 interrupted.
+ * 4 the machine stopped the run (a folder not writable, the disk full, a cluster job that was
+ * killed or could not be submitted), 130 interrupted.
  */
 export type ExitStatus = 1 | 2 | 3 | 4 | 130
 
@@ -101,6 +109,14 @@ export const exitStatus = {
   DISK_FULL: 4,
   IO_ERROR: 4,
   CACHE_WRITE_FAILED: 4,
+  // The cluster stopped the stage, not its data or parameters: like a full disk, the machine
+  // ended the run, and the same stage may well succeed with more memory or time.
+  SUBMIT_FAILED: 4,
+  JOB_FAILED: 4,
+  JOB_OUT_OF_MEMORY: 4,
+  JOB_TIMEOUT: 4,
+  JOB_NODE_FAIL: 4,
+  JOB_CANCELLED: 4,
   INTERNAL: 1,
 } satisfies Record<ErrorCode, ExitStatus>
 

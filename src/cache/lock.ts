@@ -8,6 +8,8 @@
  * - release:  rename `held.<me>` → `free`
  * - takeover: rename `held.<dead>` → `held.<me>`, only when <dead>'s pid is not alive on
  *             this host (or this host has rebooted since)
+ * - break:    the same rename from a live holder or one on another host, only when the user
+ *             asks (`--break-lock`)
  *
  * Of two processes renaming the same name, exactly one succeeds and the other gets ENOENT,
  * so acquire and takeover are compare-and-swap operations: two runs can never both hold
@@ -16,6 +18,11 @@
  * process killed at any point leaves either `free` or its own `held.…`, never nothing. The
  * folder is created with its token inside (a prepared folder renamed into place), so it never
  * exists without one. docs/decisions.md ("Locks") says why the lock is not a lock file.
+ *
+ * On a shared filesystem (a cluster) the folder is seen by several hosts. The token records
+ * the holder's host; a pid means nothing on another host, so a token from another host is
+ * never judged stale: only the user can break it. Tests simulate a second host with the
+ * environment variable QUASI_TEST_HOSTNAME.
  */
 import { createHash, randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
@@ -50,6 +57,8 @@ export interface AcquireOptions {
   readonly waitMs?: number
   /** Called once when the lock is held by another live run and this one starts waiting. */
   readonly onWait?: (holder: LockInfo) => void
+  /** Take the lock from whoever holds it, live or on another host (`--break-lock`). */
+  readonly breakLock?: boolean
 }
 
 /** Take the lock folder `dir` (created if absent), waiting up to `waitMs` for a live holder. */
@@ -76,7 +85,7 @@ export async function acquireLock(dir: string, opts: AcquireOptions): Promise<Lo
     }
     tokenless = 0
     const holder = holders[0]
-    if (isStale(holder)) {
+    if (opts.breakLock || isStale(holder)) {
       if (await move(dir, holder.name, me)) return held(dir, me, holder.info)
       continue // another process took it first, or its holder released it
     }
@@ -159,7 +168,7 @@ interface Token {
 
 /** Host names may be long or hold dots; the name keeps a readable prefix and a hash to compare. */
 function hostTag(): string {
-  const h = hostname()
+  const h = process.env.QUASI_TEST_HOSTNAME || hostname()
   return `${h.replace(/[^A-Za-z0-9-]/g, '-').slice(0, 32)}-${createHash('sha256').update(h).digest('hex').slice(0, 8)}`
 }
 
@@ -209,7 +218,7 @@ function locked(dir: string, pipeline: string, holder: Token): QuasiError {
   const h = holder.info
   const here = holder.hostTag === hostTag()
   return new QuasiError('LOCKED', `pipeline \`${pipeline}\` is being run by another quasi process (pid ${h.pid}${here ? '' : ` on ${h.host}`}, since ${h.started})`, {
-    hint: `wait for it to finish, or pass --wait SECONDS to queue behind it. If no quasi run is active (pid ${h.pid} is now another program${here ? '' : `, or the run on ${h.host} crashed`}), delete ${join(dir, holder.name)}`,
+    hint: `wait for it to finish, or pass --wait SECONDS to queue behind it. If no quasi run is active (pid ${h.pid} is now another program${here ? '' : `, or the run on ${h.host} crashed: a pid on another host cannot be checked from here`}), run again with --break-lock, or delete ${join(dir, holder.name)}`,
   })
 }
 

@@ -16,6 +16,7 @@ import { reportCommand } from './report.ts'
 import { runCommand } from './run.ts'
 import { schemaCommand } from './schema.ts'
 import { statusCommand } from './status.ts'
+import { taskCommand } from './task.ts'
 import { validateCommand } from './validate.ts'
 import { suggest } from '../suggest.ts'
 import { injectFaults } from '../cache/fault-inject.ts'
@@ -94,6 +95,9 @@ async function dispatch(command: string | undefined, rest: string[], full: Io, s
       return await diffCommand(rest, full, signal)
     case 'package':
       return await packageCommand(rest, full)
+    case 'task':
+      // internal: the command SLURM jobs run (src/cli/task.ts); not in the usage text
+      return await taskCommand(rest, full, signal)
     case '--version':
     case '-v':
       full.out(VERSION + '\n')

@@ -7,13 +7,15 @@ import { predict } from '../scheduler/predict.ts'
 import { jsonRenderer } from '../scheduler/renderers/json.ts'
 import { junitRenderer } from '../scheduler/renderers/junit.ts'
 import { writeFileAtomic } from '../cache/atomic.ts'
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
+import { loadProfile, localProfile } from '../profile/load.ts'
+import { SlurmExecutor } from '../scheduler/slurm/executor.ts'
 import { plainRenderer } from '../scheduler/renderers/plain.ts'
 import { runPipeline } from '../scheduler/run.ts'
 import { QuasiError, asQuasiErrors } from '../errors.ts'
 import { VERSION } from '../version.ts'
 import { common, intOption, parse } from './args.ts'
-import { loadPlan, project, type Io } from './context.ts'
+import { loadPlan, project, registry, type Io } from './context.ts'
 import { printErrors } from './print.ts'
 import { writeReport } from './report.ts'
 import { cacheDir, cacheOption } from './cache-dir.ts'
@@ -38,6 +40,12 @@ Options:
   --cache DIR     keep the cache in DIR, a folder several projects or machines may share
                   (default: .quasi/cache; environment variable QUASI_CACHE)
   --wait SECONDS  if another run of this pipeline holds the lock, wait this long for it
+  --break-lock    take the pipeline's lock from its holder: only when you know that run is over
+                  (a holder on another host of a shared filesystem is never judged gone by quasi)
+  --profile NAME  use profile NAME of quasi.profile.yaml in the project folder: the executor
+                  and the resources (partition, account, time, memory, cpus) of each stage
+  --executor E    local | slurm: where stages compute (default: the profile's, else local);
+                  slurm submits each ready stage, or a job array of many, with sbatch
   --root DIR      project folder (default: the nearest folder holding .quasi/, package.json
                   or .git, from the pipeline file's folder up)
   --allow-outside allow data paths outside the project folder`
@@ -62,6 +70,9 @@ export async function runCommand(argv: string[], io: Io, signal: AbortSignal, ar
       wait: { type: 'string' },
       report: { type: 'boolean' },
       junit: { type: 'string' },
+      'break-lock': { type: 'boolean' },
+      profile: { type: 'string' },
+      executor: { type: 'string' },
       ...cacheOption,
     }, { min: 1, max: 1, names: 'one pipeline file' })
     if (values.help) {
@@ -72,6 +83,9 @@ export async function runCommand(argv: string[], io: Io, signal: AbortSignal, ar
     const jobs = intOption('jobs', values.jobs, 1) ?? availableParallelism()
     const threads = intOption('threads', values.threads, 1) ?? availableParallelism()
     const waitS = intOption('wait', values.wait, 0) ?? 0
+    if (values.executor !== undefined && values.executor !== 'local' && values.executor !== 'slurm') {
+      throw new QuasiError('USAGE', `Expected \`--executor\` to be one of local, slurm, got \`${values.executor}\``)
+    }
     renderer ??= await pickRenderer(values.reporter, io)
     if (values.junit !== undefined) renderer = withJunitFile(renderer, resolve(io.cwd, values.junit))
     const p = project(io, values.root, positionals[0])
@@ -90,15 +104,33 @@ export async function runCommand(argv: string[], io: Io, signal: AbortSignal, ar
       return 0
     }
 
+    const profile = values.profile === undefined ? localProfile : await loadProfile({ root: p.root, cwd: io.cwd, name: values.profile, kinds: registry.map((k) => k.kind) })
+    const executorName = (values.executor as 'local' | 'slurm' | undefined) ?? profile.executor
+    const store = cacheDir(io, values.cache) ?? join(p.quasiDir, 'cache')
     const shown = renderer
+    const executor =
+      executorName === 'slurm'
+        ? new SlurmExecutor({
+            profile: values.jobs === undefined ? profile : { ...profile, jobs },
+            dir: join(p.quasiDir, 'slurm', plan.name),
+            pipeline: plan.src.abs,
+            root: p.root,
+            allowOutside: values['allow-outside'] ?? false,
+            cacheDir: store,
+            toolVersion: VERSION,
+            warn: (message) => shown.onEvent({ type: 'warning', message }),
+          })
+        : undefined
     arm?.()
     const result = await runPipeline(plan, {
       ...sel,
       quasiDir: p.quasiDir,
       cacheDir: cacheDir(io, values.cache),
       outputsDir: p.outputsDir,
-      jobs,
+      jobs: values.jobs === undefined && executorName === 'local' && profile.jobs !== undefined ? profile.jobs : jobs,
       threads,
+      executor,
+      breakLock: values['break-lock'],
       keepGoing: values['keep-going'],
       signal,
       emit: (e) => shown.onEvent(e),

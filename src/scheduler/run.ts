@@ -17,7 +17,8 @@ import { QuasiError, asQuasiErrors, type ExitStatus } from '../errors.ts'
 import { evaluateExpectation } from '../pipeline/expect.ts'
 import { locateIn, type Plan, type PlannedStage } from '../pipeline/plan.ts'
 import type { RunEvent } from './events.ts'
-import { fromCache, keyStage, runAndStore } from './execute.ts'
+import { fromCache, keyStage } from './execute.ts'
+import { localExecutor, type Executor } from './executor.ts'
 import { materialize } from './outputs.ts'
 import { checkOwner, ownerPath } from './owner.ts'
 import type { Produced } from './produced.ts'
@@ -43,6 +44,10 @@ export interface RunOptions extends Selection {
   readonly toolVersion: string
   /** How long to wait for another run of the same pipeline to finish. Default: 0 (stop at once). */
   readonly lockWaitMs?: number
+  /** Where stages compute (./executor.ts). Default: this process (`local`). */
+  readonly executor?: Executor
+  /** Take the pipeline's lock even from a live holder or another host (`--break-lock`). */
+  readonly breakLock?: boolean
 }
 
 export interface RunResult {
@@ -61,8 +66,13 @@ export async function runPipeline(plan: Plan, opts: RunOptions): Promise<RunResu
   const lock = await acquireLock(join(opts.quasiDir, 'locks', plan.name), {
     pipeline: plan.name,
     waitMs: opts.lockWaitMs,
+    breakLock: opts.breakLock,
     onWait: (h) => opts.emit({ type: 'warning', message: `waiting for another run of \`${plan.name}\` (pid ${h.pid}) to finish` }),
   })
+  if (lock.tookOver && opts.breakLock) {
+    const h = lock.tookOver
+    opts.emit({ type: 'warning', message: `broke the lock of \`${plan.name}\` held by pid ${h.pid} on ${h.host} since ${h.started}` })
+  }
   const store = new CacheStore(opts.cacheDir ?? join(opts.quasiDir, 'cache'), (message) => opts.emit({ type: 'warning', message }))
   const stateFile = statePath(opts.quasiDir, plan.name)
   // under the lock, so that two files with one name cannot both pass the check
@@ -88,13 +98,14 @@ export async function runPipeline(plan: Plan, opts: RunOptions): Promise<RunResu
   let expectationsFailed = 0
   let uncachedWarned = false
   let stopping = false
-  const queue = new PQueue({ concurrency: Math.max(1, opts.jobs) })
+  const executor = opts.executor ?? localExecutor
+  const queue = new PQueue({ concurrency: Math.max(1, executor.concurrency ?? opts.jobs) })
   const budget = new ThreadBudget(Math.max(1, opts.threads ?? availableParallelism()))
   // a stage waiting for threads stops waiting when the run is cancelled
   const threads: ThreadPool = { acquire: (max) => budget.acquire(max, abort.signal) }
   const position = new Map(order.map((s, i) => [s, i]))
 
-  opts.emit({ type: 'run:start', pipeline: plan.name, stages: order.map((s) => ({ name: s, kind: plan.byName.get(s)!.kind })), jobs: opts.jobs, threads: budget.size })
+  opts.emit({ type: 'run:start', pipeline: plan.name, stages: order.map((s) => ({ name: s, kind: plan.byName.get(s)!.kind })), jobs: executor.jobs ?? queue.concurrency, threads: budget.size })
 
   const depsOf = (s: PlannedStage) => plan.graph.deps(s.name).filter((d) => chosen.has(d))
 
@@ -158,7 +169,7 @@ export async function runPipeline(plan: Plan, opts: RunOptions): Promise<RunResu
       } else {
         const reasons: StaleReason[] = forced ? [{ kind: 'forced' }] : staleReasons(prevState[s.name]?.material, keyed.material)
         opts.emit({ type: 'stage:start', stage: s.name, kind: s.kind, reasons })
-        p = await runAndStore(plan, s, keyed, store, {
+        p = await executor.run({ plan, stage: s, keyed, store, hooks: {
           input: (name) => produced.get(name)!,
           signal: abort.signal,
           jobs: opts.jobs,
@@ -180,7 +191,7 @@ export async function runPipeline(plan: Plan, opts: RunOptions): Promise<RunResu
               opts.emit({ type: 'stage:progress', stage: s.name, done, total })
             }
           },
-        })
+        } })
       }
       const files = await materialize(join(outDir, s.name), s, p)
       const ms = performance.now() - started
@@ -216,6 +227,7 @@ export async function runPipeline(plan: Plan, opts: RunOptions): Promise<RunResu
     for (const name of order) skip(name, stopping || abort.signal.aborted ? 'cancelled' : 'upstream-failed')
   } finally {
     opts.signal?.removeEventListener('abort', onOuterAbort)
+    await executor.close().catch(() => undefined)
     await writeState(stateFile, state, ownerPath(plan)).catch(() => undefined)
     // A stage that did not finish would leave the previous specification's files beside this
     // run's; its results stay in the cache and come back when it next runs or is taken from it.
