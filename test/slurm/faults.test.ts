@@ -29,12 +29,27 @@ function slowPipeline(name: string, draws: number): Record<string, string> {
 /** The running job of stage `stage` of pipeline `name` (job names are quasi-<file>-<stage>). */
 const running = (name: string, stage: string) => () => jobsNamed(`quasi-${name}-${stage}`).find((j) => j.state === 'RUNNING')
 
+/** Start the slow pipeline on the cluster and wait until its placebo job runs. */
+async function startOnCluster(name: string, draws: number) {
+  const dir = project(slowPipeline(name, draws))
+  let pid = 0
+  const run = quasi(['run', `pipelines/${name}.yaml`, '--profile', 'cluster'], dir, (p) => (pid = p))
+  const job = await until('the placebo job to run', running(name, 'placebo'))
+  return { dir, run, job, pid }
+}
+
+/** The cache holds no half-written entry, and the outputs are a local run's, result for result. */
+async function expectIntactAndLocal(name: string, draws: number, dir: string): Promise<void> {
+  expect(corruptCacheEntries(join(dir, '.quasi', 'cache'))).toEqual([])
+  const local = project(slowPipeline(name, draws))
+  expect((await quasi(['run', `pipelines/${name}.yaml`], local)).code).toBe(0)
+  expect(differences(join(local, 'outputs'), join(dir, 'outputs'), resultsOnly)).toEqual([])
+}
+
 describe('slurm faults', () => {
   test('a job cancelled with scancel mid-stage: JOB_CANCELLED with its id, cache intact, the re-run completes', async () => {
     const name = `f-scancel-${process.pid}`
-    const dir = project(slowPipeline(name, 8000))
-    const run = quasi(['run', `pipelines/${name}.yaml`, '--profile', 'cluster'], dir)
-    const job = await until('the placebo job to run', running(name, 'placebo'))
+    const { dir, run, job } = await startOnCluster(name, 8000)
     await new Promise((r) => setTimeout(r, 2000))
     spawnSync('scancel', [job.id])
     const r = await run
@@ -48,9 +63,7 @@ describe('slurm faults', () => {
     expect(again.code, again.err).toBe(0)
     expect(again.out).toMatch(/panel\s+cached/)
     expect(again.out).toMatch(/baseline\s+cached/)
-    const local = project(slowPipeline(name, 8000))
-    expect((await quasi(['run', `pipelines/${name}.yaml`], local)).code).toBe(0)
-    expect(differences(join(local, 'outputs'), join(dir, 'outputs'), resultsOnly)).toEqual([])
+    await expectIntactAndLocal(name, 8000, dir)
   })
 
   test('a job over its memory: JOB_OUT_OF_MEMORY with its id and log, the hint names the profile', async () => {
@@ -98,10 +111,7 @@ describe('slurm faults', () => {
 
   test('the scheduler killed with -9 while a job runs: the next run adopts the result the job stored', async () => {
     const name = `f-adopt-${process.pid}`
-    const dir = project(slowPipeline(name, 4000))
-    let pid = 0
-    const run = quasi(['run', `pipelines/${name}.yaml`, '--profile', 'cluster'], dir, (p) => (pid = p))
-    const job = await until('the placebo job to run', running(name, 'placebo'))
+    const { dir, run, job, pid } = await startOnCluster(name, 4000)
     process.kill(pid, 'SIGKILL')
     expect((await run).signal).toBe('SIGKILL')
     // the job goes on without its scheduler, and stores its result
@@ -109,18 +119,12 @@ describe('slurm faults', () => {
     const again = await quasi(['run', `pipelines/${name}.yaml`, '--profile', 'cluster'], dir)
     expect(again.code, again.err).toBe(0)
     expect(again.out).toMatch(/placebo\s+cached/)
-    expect(corruptCacheEntries(join(dir, '.quasi', 'cache'))).toEqual([])
-    const local = project(slowPipeline(name, 4000))
-    expect((await quasi(['run', `pipelines/${name}.yaml`], local)).code).toBe(0)
-    expect(differences(join(local, 'outputs'), join(dir, 'outputs'), resultsOnly)).toEqual([])
+    await expectIntactAndLocal(name, 4000, dir)
   })
 
   test('the scheduler killed with -9 and run again at once: the orphaned job is cancelled, the stage recomputed', async () => {
     const name = `f-orphan-${process.pid}`
-    const dir = project(slowPipeline(name, 8000))
-    let pid = 0
-    const run = quasi(['run', `pipelines/${name}.yaml`, '--profile', 'cluster'], dir, (p) => (pid = p))
-    const job = await until('the placebo job to run', running(name, 'placebo'))
+    const { dir, run, job, pid } = await startOnCluster(name, 8000)
     process.kill(pid, 'SIGKILL')
     await run
     const again = await quasi(['run', `pipelines/${name}.yaml`, '--profile', 'cluster'], dir)
@@ -128,18 +132,12 @@ describe('slurm faults', () => {
     // the placebo's job, and the array of by_region if it had not finished either
     expect(again.out).toMatch(new RegExp(`cancelled \\d+ SLURM jobs? left running by an earlier run of this pipeline that did not end cleanly \\([^)]*\\b${job.id}\\b`))
     expect(jobsNamed(`quasi-${name}-placebo`).find((j) => j.id === job.id)?.state).toBe('CANCELLED')
-    expect(corruptCacheEntries(join(dir, '.quasi', 'cache'))).toEqual([])
-    const local = project(slowPipeline(name, 8000))
-    expect((await quasi(['run', `pipelines/${name}.yaml`], local)).code).toBe(0)
-    expect(differences(join(local, 'outputs'), join(dir, 'outputs'), resultsOnly)).toEqual([])
+    await expectIntactAndLocal(name, 8000, dir)
   })
 
   test('Ctrl-C (SIGINT) cancels the submitted jobs with scancel and exits 130', async () => {
     const name = `f-sigint-${process.pid}`
-    const dir = project(slowPipeline(name, 8000))
-    let pid = 0
-    const run = quasi(['run', `pipelines/${name}.yaml`, '--profile', 'cluster'], dir, (p) => (pid = p))
-    const job = await until('the placebo job to run', running(name, 'placebo'))
+    const { run, job, pid } = await startOnCluster(name, 8000)
     process.kill(pid, 'SIGINT')
     const r = await run
     expect(r.code).toBe(130)
