@@ -7,6 +7,8 @@
  * measurement held fixed (min–max bounds and entropy weights of the generated world).
  * Computed from the complete series, before the panel's gaps are cut.
  */
+import { coordinate } from '../../../src/stats/coupling/ccd.ts'
+import { entropyIndex } from '../../../src/stats/entropy/weights.ts'
 import type { City } from './cities.ts'
 import type { World } from './dgp.ts'
 import { YRD } from './params.ts'
@@ -32,34 +34,34 @@ function column(s: Scenario, name: string): Float64Array {
   return name in s.yrd.columns ? s.yrd.columns[name as keyof YrdWorld['columns']] : s.panel.columns[name]
 }
 
-/** Min–max bounds and entropy weights of each subsystem, from the generated world (pooled over all city-years). */
+/**
+ * Min–max bounds and entropy weights of each subsystem, from the generated world (pooled over
+ * all city-years): the weights are the coupling stage's own kernel's.
+ */
 function measurement(actual: Scenario) {
   return Object.entries(YRD_SUBSYSTEMS).map(([name, indicators]) => {
-    const parts = Object.entries(indicators).map(([col, dir]) => {
-      const x = column(actual, col)
+    const inputs = Object.entries(indicators).map(([col, dir]) => ({
+      column: col, direction: dir > 0 ? ('positive' as const) : ('negative' as const), values: column(actual, col),
+    }))
+    const { indicators: weights } = entropyIndex(inputs)
+    const parts = inputs.map((ind, q) => {
       let lo = Infinity, hi = -Infinity
-      for (const v of x) { lo = Math.min(lo, v); hi = Math.max(hi, v) }
-      const z = Array.from(x, (v) => (dir > 0 ? v - lo : hi - v) / (hi - lo))
-      const total = z.reduce((s, v) => s + v, 0)
-      const e = -z.reduce((s, v) => (v > 0 ? s + (v / total) * Math.log(v / total) : s), 0) / Math.log(z.length)
-      return { col, dir, lo, hi, d: 1 - e }
+      for (const v of ind.values) { lo = Math.min(lo, v); hi = Math.max(hi, v) }
+      return { col: ind.column, dir: indicators[ind.column as keyof typeof indicators] as number, lo, hi, w: weights[q].weight }
     })
-    const sumD = parts.reduce((s, p) => s + p.d, 0)
-    return { name, parts: parts.map((p) => ({ ...p, w: p.d / sumD })) }
+    return { name, parts }
   })
 }
 
 /** D per city-year of a scenario under fixed measurement (equal subsystem weights). */
 function coordination(s: Scenario, m: ReturnType<typeof measurement>): Float64Array {
   const cols = m.map((sub) => sub.parts.map((p) => column(s, p.col)))
-  const n = cols[0][0].length, k = m.length
+  const n = cols[0][0].length
+  const alpha = m.map(() => 1 / m.length)
   const D = new Float64Array(n)
   for (let r = 0; r < n; r++) {
     const u = m.map((sub, j) => sub.parts.reduce((acc, p, q) => acc + p.w * (p.dir > 0 ? cols[j][q][r] - p.lo : p.hi - cols[j][q][r]) / (p.hi - p.lo), 0))
-    const sum = u.reduce((a, b) => a + b, 0)
-    const prod = u.reduce((a, b) => a * b, 1)
-    const C = sum > 0 ? k * Math.pow(prod / Math.pow(sum, k), 1 / k) : 0
-    D[r] = Math.sqrt(C * (sum / k))
+    D[r] = coordinate(u, alpha, 0).D
   }
   return D
 }
