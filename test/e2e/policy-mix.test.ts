@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, test } from 'vitest'
-import { main } from '../../src/cli/main.ts'
+import { quasiIn } from '../helpers/cli.ts'
 
 const repo = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -45,19 +45,13 @@ stages:
   tab: { uses: table, with: { columns: [baseline, mix] } }
 `
 
-async function quasi(args: string[], cwd: string) {
-  let out = '', err = ''
-  const code = await main(args, { cwd, out: (s) => void (out += s), err: (s) => void (err += s), isTTY: false, env: { CI: 'true' } })
-  return { code, out, err }
-}
-
 describe('policy-mix in a pipeline', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'quasi-mix-'))
   mkdirSync(join(dir, 'data'))
   cpSync(join(repo, 'pipelines/data/cluster_gie_panel.csv'), join(dir, 'data/cluster_gie_panel.csv'))
   writeFileSync(join(dir, 'package.json'), '{}\n')
   writeFileSync(join(dir, 'mix.yaml'), PIPELINE)
-  const r = await quasi(['run', 'mix.yaml'], dir)
+  const r = await quasiIn(['run', 'mix.yaml'], dir)
   const out = (stage: string, file: string) => readFileSync(join(dir, 'outputs/mix', stage, file), 'utf8')
 
   test('runs, and every expectation holds', () => {
