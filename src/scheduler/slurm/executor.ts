@@ -202,7 +202,9 @@ export class SlurmExecutor implements Executor {
     const groups = new Map<string, Entry[]>()
     for (const e of ready) {
       const g = `${e.job.stage.kind}\u0000${JSON.stringify(e.resources)}`
-      groups.set(g, [...(groups.get(g) ?? []), e])
+      const group = groups.get(g)
+      if (group) group.push(e)
+      else groups.set(g, [e])
     }
     for (const entries of groups.values()) {
       // as many tasks as `jobs` allows now; the rest wait for tasks to end
