@@ -80,7 +80,7 @@ export async function runCommand(argv: string[], io: Io, signal: AbortSignal, ar
       return 0
     }
     // Numbers first: a mistyped --jobs should not wait for a large file to be planned.
-    const jobs = intOption('jobs', values.jobs, 1) ?? availableParallelism()
+    const jobs = intOption('jobs', values.jobs, 1)
     const threads = intOption('threads', values.threads, 1) ?? availableParallelism()
     const waitS = intOption('wait', values.wait, 0) ?? 0
     if (values.executor !== undefined && values.executor !== 'local' && values.executor !== 'slurm') {
@@ -111,7 +111,7 @@ export async function runCommand(argv: string[], io: Io, signal: AbortSignal, ar
     const executor =
       executorName === 'slurm'
         ? new SlurmExecutor({
-            profile: values.jobs === undefined ? profile : { ...profile, jobs },
+            profile: jobs === undefined ? profile : { ...profile, jobs },
             dir: join(p.quasiDir, 'slurm', plan.name),
             pipeline: plan.src.abs,
             root: p.root,
@@ -125,9 +125,10 @@ export async function runCommand(argv: string[], io: Io, signal: AbortSignal, ar
     const result = await runPipeline(plan, {
       ...sel,
       quasiDir: p.quasiDir,
-      cacheDir: cacheDir(io, values.cache),
+      cacheDir: store,
       outputsDir: p.outputsDir,
-      jobs: values.jobs === undefined && executorName === 'local' && profile.jobs !== undefined ? profile.jobs : jobs,
+      // --jobs, else the profile's (the slurm executor bounds its jobs itself, above)
+      jobs: jobs ?? profile.jobs ?? availableParallelism(),
       threads,
       executor,
       breakLock: values['break-lock'],

@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, test } from 'vitest'
-import { clusterProblem, corruptCacheEntries, differences, jobsNamed, project, quasi, REPO, resultsOnly, until } from './helpers.ts'
+import { clusterProblem, corruptCacheEntries, DEFAULT_PROFILE, differences, jobsNamed, project, quasi, REPO, resultsOnly, until } from './helpers.ts'
 
 beforeAll(() => {
   const why = clusterProblem()
@@ -25,6 +25,9 @@ function slowPipeline(name: string, draws: number): Record<string, string> {
     .replace('draws: 500', `draws: ${draws}`)
   return { [`pipelines/${name}.yaml`]: text }
 }
+
+/** The default `cluster` profile with `resources` of its own for the stage `placebo`. */
+const placeboProfile = (resources: string) => `${DEFAULT_PROFILE}    stages:\n      placebo: ${resources}\n`
 
 /** The running job of stage `stage` of pipeline `name` (job names are quasi-<file>-<stage>). */
 const running = (name: string, stage: string) => () => jobsNamed(`quasi-${name}-${stage}`).find((j) => j.state === 'RUNNING')
@@ -70,15 +73,7 @@ describe('slurm faults', () => {
     const name = `f-memory-${process.pid}`
     // 120 MB is less than Node.js with quasi and a 4,200-row panel needs; jobacct_gather polls
     // every second and OverMemoryKill ends the job when it is seen above the limit.
-    const profile = `profiles:
-  cluster:
-    executor: slurm
-    poll_seconds: 0.5
-    defaults: { time: "00:30:00", memory: 2G, cpus: 1 }
-    stages:
-      placebo: { memory: 120M }
-`
-    const dir = project(slowPipeline(name, 8000), profile)
+    const dir = project(slowPipeline(name, 8000), placeboProfile('{ memory: 120M }'))
     const r = await quasi(['run', `pipelines/${name}.yaml`, '--profile', 'cluster'], dir)
     expect(r.code).toBe(4)
     expect(r.err).toContain('error JOB_OUT_OF_MEMORY')
@@ -92,15 +87,7 @@ describe('slurm faults', () => {
     const name = `f-time-${process.pid}`
     // one minute for a placebo of a million draws, which needs several on one CPU; SLURM checks
     // time limits about every 30 s
-    const profile = `profiles:
-  cluster:
-    executor: slurm
-    poll_seconds: 0.5
-    defaults: { time: "00:30:00", memory: 2G, cpus: 1 }
-    stages:
-      placebo: { time: "1" }
-`
-    const dir = project(slowPipeline(name, 1_000_000), profile)
+    const dir = project(slowPipeline(name, 1_000_000), placeboProfile('{ time: "1" }'))
     const r = await quasi(['run', `pipelines/${name}.yaml`, '--profile', 'cluster'], dir)
     expect(r.code).toBe(4)
     expect(r.err).toContain('error JOB_TIMEOUT')

@@ -56,6 +56,9 @@ export async function scancel(run: Runner, ids: readonly string[]): Promise<void
   for (let i = 0; i < ids.length; i += 500) await run('scancel', ids.slice(i, i + 500))
 }
 
+/** Every job and array task, one a line: the format `parseSqueue` reads. */
+export const SQUEUE_ARGS: readonly string[] = ['-h', '-r', '-t', 'all', '-o', '%i|%T|%r']
+
 export interface PollerOptions {
   readonly run: Runner
   /** Least time between two polls. */
@@ -94,7 +97,7 @@ export class Poller {
     this.#next = undefined
     this.#last = Date.now()
     const out = new Map<string, JobState>()
-    const q = await this.#run('squeue', ['-h', '-r', '-t', 'all', '-o', '%i|%T|%r'])
+    const q = await this.#run('squeue', SQUEUE_ARGS)
     if (q.code === 0) for (const s of parseSqueue(q.stdout)) if (wanted.has(s.id)) out.set(s.id, s)
     const missing = [...wanted].filter((id) => !out.has(id))
     if (missing.length > 0) for (const s of await this.#sacct(missing)) if (wanted.has(s.id)) out.set(s.id, s)

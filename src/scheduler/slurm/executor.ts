@@ -28,9 +28,9 @@ import type { Executor, StageJob } from '../executor.ts'
 import { fromCache } from '../execute.ts'
 import type { Produced } from '../produced.ts'
 import { BATCH_FORMAT, readProgress, readStageError, type BatchEntry, type BatchFile } from './batch.ts'
-import { Poller, sbatch, scancel, spawnRunner, type Runner } from './commands.ts'
+import { Poller, SQUEUE_ARGS, sbatch, scancel, spawnRunner, type Runner } from './commands.ts'
 import { defaultCommand, jobScript } from './spec.ts'
-import { isActive, jobError, type JobState } from './states.ts'
+import { isActive, jobError, parseSqueue, type JobState } from './states.ts'
 
 /** A submission goes when no stage has become ready for this long… */
 const BATCH_MS = 150
@@ -202,7 +202,9 @@ export class SlurmExecutor implements Executor {
     const groups = new Map<string, Entry[]>()
     for (const e of ready) {
       const g = `${e.job.stage.kind}\u0000${JSON.stringify(e.resources)}`
-      groups.set(g, [...(groups.get(g) ?? []), e])
+      const group = groups.get(g)
+      if (group) group.push(e)
+      else groups.set(g, [e])
     }
     for (const entries of groups.values()) {
       // as many tasks as `jobs` allows now; the rest wait for tasks to end
@@ -364,23 +366,21 @@ export class SlurmExecutor implements Executor {
   /** Cancel jobs recorded by earlier runs of this pipeline that are still queued or running, and drop their folders. */
   async #cancelOrphans(): Promise<void> {
     const runs = await readdir(this.#o.dir).catch(() => [] as string[])
-    const ids: string[] = []
+    const ids = new Set<string>()
     const old: string[] = []
     for (const r of runs) {
       const dir = join(this.#o.dir, r)
       if (dir === this.#runDir) continue
       old.push(dir)
       const t = await readFile(join(dir, 'jobs'), 'utf8').catch(() => '')
-      ids.push(...t.split('\n').filter((l) => /^\d+$/.test(l)))
+      for (const l of t.split('\n')) if (/^\d+$/.test(l)) ids.add(l)
     }
-    if (ids.length > 0) {
-      const q = await this.#run('squeue', ['-h', '-r', '-t', 'all', '-o', '%i|%T|%r'])
+    if (ids.size > 0) {
+      const q = await this.#run('squeue', SQUEUE_ARGS)
       const live = new Set(
-        q.stdout
-          .split('\n')
-          .map((l) => l.split('|'))
-          .filter(([id, state]) => id && state && isActive(state.trim()) && ids.includes(id.split('_')[0]))
-          .map(([id]) => id.split('_')[0]),
+        parseSqueue(q.stdout)
+          .filter((s) => isActive(s.state) && ids.has(s.id.split('_')[0]))
+          .map((s) => s.id.split('_')[0]),
       )
       if (live.size > 0) {
         await scancel(this.#run, [...live])
