@@ -2,7 +2,7 @@
 import { join } from 'node:path'
 import { writeFileAtomic } from '../cache/atomic.ts'
 import { editorSchema } from '../pipeline/schema.ts'
-import { profileFileSchema } from '../profile/schema.ts'
+import { profileFileSchemaFor } from '../profile/schema.ts'
 import { common, parse } from './args.ts'
 import { project, registry, type Io } from './context.ts'
 
@@ -15,15 +15,11 @@ export function renderPipelineSchema(): string {
  * stage kinds as the names `kinds:` may use (the loader reports an unknown kind itself).
  */
 export function renderProfileSchema(): string {
-  const file = profileFileSchema as { properties: { profiles: { additionalProperties: { properties: Record<string, object> } } } }
-  const profile = file.properties.profiles.additionalProperties
-  const kinds = { ...profile.properties.kinds, propertyNames: { enum: registry.map((d) => d.kind).sort() } }
   const schema = {
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: 'quasi profile (quasi.profile.yaml)',
     description: 'Where and with which resources stages run: `quasi run --profile NAME`. Never part of a pipeline.',
-    ...file,
-    properties: { profiles: { ...file.properties.profiles, additionalProperties: { ...profile, properties: { ...profile.properties, kinds } } } },
+    ...profileFileSchemaFor(registry.map((d) => d.kind).sort()),
   }
   return JSON.stringify(schema, null, 2) + '\n'
 }

@@ -23,24 +23,33 @@ export const resourcesSchema: JsonSchema = {
   },
 }
 
-export const profileSchema: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    executor: { enum: ['local', 'slurm'], description: 'Where stages run. Default: local.' },
-    jobs: { type: 'integer', minimum: 1, description: 'Jobs submitted and unfinished at most (slurm); stages at once (local).' },
-    poll_seconds: { type: 'number', minimum: 0.1, description: 'Seconds between two polls of squeue/sacct. Default 2.' },
-    defaults: resourcesSchema,
-    kinds: { type: 'object', additionalProperties: resourcesSchema, description: 'Resources by stage kind.' },
-    stages: { type: 'object', additionalProperties: resourcesSchema, description: 'Resources by stage name or matrix template name.' },
-  },
+/**
+ * The profile file's schema. With `kindNames` (the editor's copy, schema/profile.schema.json)
+ * `kinds:` accepts only those names; the loader goes without and names an unknown kind itself.
+ */
+export function profileFileSchemaFor(kindNames?: readonly string[]): JsonSchema {
+  const kinds: JsonSchema = { type: 'object', additionalProperties: resourcesSchema, description: 'Resources by stage kind.' }
+  if (kindNames) kinds.propertyNames = { enum: [...kindNames] }
+  const profile: JsonSchema = {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      executor: { enum: ['local', 'slurm'], description: 'Where stages run. Default: local.' },
+      jobs: { type: 'integer', minimum: 1, description: 'Jobs submitted and unfinished at most (slurm); stages at once (local).' },
+      poll_seconds: { type: 'number', minimum: 0.1, description: 'Seconds between two polls of squeue/sacct. Default 2.' },
+      defaults: resourcesSchema,
+      kinds,
+      stages: { type: 'object', additionalProperties: resourcesSchema, description: 'Resources by stage name or matrix template name.' },
+    },
+  }
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: ['profiles'],
+    properties: {
+      profiles: { type: 'object', additionalProperties: profile, description: 'Named profiles: `quasi run --profile NAME`.' },
+    },
+  }
 }
 
-export const profileFileSchema: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['profiles'],
-  properties: {
-    profiles: { type: 'object', additionalProperties: profileSchema, description: 'Named profiles: `quasi run --profile NAME`.' },
-  },
-}
+export const profileFileSchema: JsonSchema = profileFileSchemaFor()
