@@ -9,6 +9,7 @@
  * pre|k| for k < 0, current for k = 0, post k for k > 0.
  */
 import { numberColumn, type Frame } from '../../src/artifacts/frame.ts'
+import { QuasiError } from '../../src/errors.ts'
 import { isNeverTreated } from '../../src/stats/treatment.ts'
 
 export function periodLabel(k: number): string {
@@ -24,6 +25,16 @@ export interface RelativeTime {
   readonly counts: ReadonlyMap<number, number>
 }
 
+/** `window` runs from a negative period to 0 or later and holds `reference`; `example` is the stage's default window, for the hint. */
+export function checkWindow(window: readonly [number, number], reference: number, example: readonly [number, number]): void {
+  const [lo, hi] = window
+  if (!(lo < 0 && hi >= 0)) {
+    throw new QuasiError('INVALID_VALUE', `Expected \`window\` to run from a negative period to zero or later, got [${lo}, ${hi}]`, { param: ['window'], hint: `e.g. \`window: [${example[0]}, ${example[1]}]\`` })
+  }
+  if (reference < lo || reference > hi) {
+    throw new QuasiError('INVALID_VALUE', `Expected \`reference\` to lie in the window [${lo}, ${hi}], got ${reference}`, { param: ['reference'] })
+  }
+}
 
 export function relativeTimeDummies(frame: Frame, time: string, adoption: string, window: readonly [number, number], reference: number): RelativeTime {
   const [lo, hi] = window

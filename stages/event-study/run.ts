@@ -12,13 +12,13 @@ import { applySample } from '../_estimation/prepare.ts'
 import { paramOf, resolveSpec } from '../_estimation/spec.ts'
 import { waldTest } from '../_estimation/wald.ts'
 import type { EventStudyParams } from './params.ts'
-import { relativeTimeDummies } from '../_estimation/relative-time.ts'
+import { checkWindow, relativeTimeDummies } from '../_estimation/relative-time.ts'
 
 export const DEFAULT_TITLE = 'Event study'
 
 export async function runEventStudy(ctx: StageContext<EventStudyParams>): Promise<StageResult> {
   const p = ctx.params
-  checkWindow(p)
+  checkWindow(p.window, p.reference, [-5, 5])
   const { spec: resolved, origin, frame: input } = resolveSpec(ctx, { needs: 'treatment' })
   const spec = { ...resolved, stepwise: false }
   if (typeof spec.treatment !== 'object') {
@@ -116,13 +116,3 @@ export async function runEventStudy(ctx: StageContext<EventStudyParams>): Promis
 }
 
 const num = (x: number): number | null => (Number.isFinite(x) ? x : null)
-
-function checkWindow(p: EventStudyParams): void {
-  const [lo, hi] = p.window
-  if (!(lo < 0 && hi >= 0)) {
-    throw new QuasiError('INVALID_VALUE', `Expected \`window\` to run from a negative period to zero or later, got [${lo}, ${hi}]`, { param: ['window'], hint: 'e.g. `window: [-5, 5]`' })
-  }
-  if (p.reference < lo || p.reference > hi) {
-    throw new QuasiError('INVALID_VALUE', `Expected \`reference\` to lie in the window [${lo}, ${hi}], got ${p.reference}`, { param: ['reference'] })
-  }
-}
