@@ -33,7 +33,10 @@ export interface NamedTest {
 const index = (r: RegressionResult, term: string) => r.terms.findIndex((t) => t.term === term)
 
 function rows(r: RegressionResult, terms: readonly string[]): number[][] {
-  return terms.map((t) => r.terms.map((_, j) => (j === index(r, t) ? 1 : 0)))
+  return terms.map((t) => {
+    const at = index(r, t)
+    return r.terms.map((_, j) => (j === at ? 1 : 0))
+  })
 }
 
 /** One test per product of the interacted column, then their joint test when there are several. */
@@ -49,7 +52,7 @@ export function synergyTests(interacted: RegressionResult, products: readonly (r
   return out
 }
 
-/** The suest Wald test of joint = sum of separate effects; `at` is where a kernel error points. */
+/** The suest Wald test of joint = sum of separate effects. */
 export function jointMinusSum(spec: EstimationSpec, data: Frame, alone: readonly [FittedSpec, FittedSpec], categories: FittedSpec, pair: readonly [string, string]): NamedTest {
   const fits: [FittedSpec, string][] = [[categories, BOTH_TERM], [alone[0], pair[0]], [alone[1], pair[1]]]
   const V = suestOf(spec, data, fits.map(([f]) => ({ frame: data, spec: regressionSpec(f.spec, [...f.terms, ...spec.controls]), fit: f.fit })))
