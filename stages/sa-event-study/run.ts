@@ -14,10 +14,10 @@ import { fitRegression } from '../_estimation/fit.ts'
 import { toModel } from '../_estimation/model.ts'
 import { modelFacts, modelTable, tableFiles } from '../_estimation/outputs.ts'
 import { applySample } from '../_estimation/prepare.ts'
-import { checkWindow } from '../_estimation/relative-time.ts'
+import { checkWindow, periodLabel } from '../_estimation/relative-time.ts'
 import { paramOf, resolveSpec, type Origin } from '../_estimation/spec.ts'
 import { solve } from '../_estimation/wald.ts'
-import { periodLabel, saturatedDesign } from './design.ts'
+import { saturatedDesign } from './design.ts'
 import { DEFAULT_TITLE, type SaEventStudyParams } from './params.ts'
 
 export async function runSaEventStudy(ctx: StageContext<SaEventStudyParams>): Promise<StageResult> {
