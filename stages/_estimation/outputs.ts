@@ -119,14 +119,21 @@ export function glanceOf(m: Model): GlanceRow {
   }
 }
 
+/** <name>.{md,tex,html,csv}: the table in each format. */
+export function renderedTable(table: RegressionTable, name = 'table'): Record<string, string> {
+  return {
+    [`${name}.md`]: renderMarkdown(table),
+    [`${name}.tex`]: renderLatex(table),
+    [`${name}.html`]: renderHtml(table),
+    [`${name}.csv`]: renderCsv(table),
+  }
+}
+
 /** table.{md,tex,html,csv}, tidy.csv and glance.csv. */
 export function tableFiles(table: RegressionTable, models: readonly Model[], columnLabels?: readonly string[]): Record<string, string> {
   const name = (j: number) => columnLabels?.[j] ?? models[j].label
   return {
-    'table.md': renderMarkdown(table),
-    'table.tex': renderLatex(table),
-    'table.html': renderHtml(table),
-    'table.csv': renderCsv(table),
+    ...renderedTable(table),
     'tidy.csv': tidyCsv(models.map((m, j) => ({ model: name(j), terms: m.terms }))),
     'glance.csv': glanceCsv(models.map((m, j) => ({ model: name(j), glance: glanceOf(m) }))),
   }

@@ -7,17 +7,12 @@ import type { ColumnContext } from '../../src/stage.ts'
 import type { CouplingParams } from './params.ts'
 import { columnRefs, resolveSubsystems } from './subsystems.ts'
 
-export const ADDED = ['C', 'T', 'D', 'D_class', 'D_level', 'lagging']
-
-export function addedColumns(p: CouplingParams): string[] {
-  return [...Object.keys(p.subsystems).map((s) => `u_${s}`), ...ADDED]
-}
-
 export function knownColumns(p: CouplingParams, ctx: ColumnContext): KnownColumns {
   const input = ctx.input('from')
   if (!input) return { errors: [] }
-  const refs: ColumnRef[] = columnRefs(resolveSubsystems(p))
+  const subs = resolveSubsystems(p)
+  const refs: ColumnRef[] = columnRefs(subs)
   for (const k of ['unit', 'time', 'by'] as const) if (p[k] !== undefined) refs.push({ name: p[k]!, param: [k] })
-  const added = addedColumns(p)
+  const added = [...subs.map((s) => s.column), 'C', 'T', 'D', 'D_class', 'D_level', 'lagging']
   return { columns: [...input, ...added.filter((c) => !input.includes(c))], errors: unknownColumns(refs, input, `stage \`${p.from}\``) }
 }

@@ -43,7 +43,7 @@ export function numeric(frame: Frame, name: string, param: Param, stage: string)
   return c.data
 }
 
-export function couple(frame: Frame, p: CouplingParams, subs: readonly Subsystem[], alpha: readonly number[], time: Float64Array | undefined, stage: string): Coupled {
+export function couple(frame: Frame, p: CouplingParams, subs: readonly Subsystem[], alpha: readonly number[], time: Float64Array, stage: string): Coupled {
   const n = frame.nrows
   const weights: WeightRow[] = []
   const u = subs.map((s) => (s.given ? givenIndex(frame, s, stage) : entropyColumn(frame, p, s, time, stage, weights)))
@@ -77,14 +77,14 @@ function givenIndex(frame: Frame, s: Subsystem, stage: string): Float64Array {
   return x
 }
 
-function entropyColumn(frame: Frame, p: CouplingParams, s: Subsystem, time: Float64Array | undefined, stage: string, out: WeightRow[]): Float64Array {
+function entropyColumn(frame: Frame, p: CouplingParams, s: Subsystem, time: Float64Array, stage: string, out: WeightRow[]): Float64Array {
   const inds = s.indicators.map((ind) => ({ column: ind.column, direction: ind.direction, values: numeric(frame, ind.column, ind.param, stage) }))
   const u = new Float64Array(frame.nrows).fill(NaN)
   const groups: { period?: number; rows: number[] }[] = []
   if (p.pool === 'period') {
     const at = new Map<number, number[]>()
     for (let i = 0; i < frame.nrows; i++) {
-      const t = time![i]
+      const t = time[i]
       if (t !== t) continue
       let rows = at.get(t)
       if (!rows) at.set(t, (rows = []))

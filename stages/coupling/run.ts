@@ -1,5 +1,6 @@
 /** The coupling stage's work, loaded on demand by stage.ts (the figure needs Vega). */
 import { numberColumn, stringColumn, type Frame } from '../../src/artifacts/frame.ts'
+import { unknownColumn } from '../../src/columns/names.ts'
 import { QuasiError } from '../../src/errors.ts'
 import { renderSvg, trendPlot, type TrendPoint } from '../../src/report/figure.ts'
 import type { StageContext, StageResult } from '../../src/stage.ts'
@@ -18,7 +19,7 @@ export async function runCoupling(ctx: StageContext<CouplingParams>): Promise<St
   }
   const time = numeric(frame, timeName, p.time !== undefined ? ['time'] : ['from'], p.from)
   const unitName = p.unit ?? ctx.panel?.unit
-  if (unitName !== undefined && !frame.has(unitName)) numeric(frame, unitName, p.unit !== undefined ? ['unit'] : ['from'], p.from)
+  if (unitName !== undefined && !frame.has(unitName)) throw unknownColumn(unitName, frame.names, `stage \`${p.from}\``, p.unit !== undefined ? ['unit'] : ['from'])
   const subs = resolveSubsystems(p)
   const alpha = alphaOf(p, subs)
   const c = couple(frame, p, subs, alpha, time, p.from)
@@ -73,13 +74,13 @@ export async function runCoupling(ctx: StageContext<CouplingParams>): Promise<St
 /** Groups of the `by` column, ordered by value (numbers ascending, text by code point). */
 function groupsOf(frame: Frame, by: string, stage: string): Groups {
   const col = frame.column(by)
-  if (!col) numeric(frame, by, ['by'], stage) // throws the unknown-column error
+  if (!col) throw unknownColumn(by, frame.names, `stage \`${stage}\``, ['by'])
   const keys = Array.from({ length: frame.nrows }, (_, i) => frame.key(by, i))
   const present = [...new Set(keys.filter((k): k is string => k !== null))]
-  present.sort(col!.type === 'number' ? (a, b) => Number(a) - Number(b) : (a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  present.sort(col.type === 'number' ? (a, b) => Number(a) - Number(b) : (a, b) => (a < b ? -1 : a > b ? 1 : 0))
   if (present.length > 20) throw new QuasiError('INVALID_VALUE', `\`by\` column \`${by}\` has ${present.length} values; the table and the figure take at most 20 groups`, { param: ['by'], hint: 'group by a coarser column, e.g. a region rather than the unit' })
   const at = new Map(present.map((k, j) => [k, j]))
-  const labels = present.map((k) => (col!.type === 'number' ? `${by} ${k}` : k))
+  const labels = present.map((k) => (col.type === 'number' ? `${by} ${k}` : k))
   return { labels, index: Int32Array.from(keys, (k) => (k === null ? -1 : at.get(k)!)) }
 }
 

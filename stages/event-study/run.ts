@@ -1,24 +1,22 @@
 /** The event-study estimation, loaded on demand by stage.ts. */
 import { QuasiError } from '../../src/errors.ts'
-import { coefficientPlot, renderSvg, type CoefPoint } from '../../src/report/figure.ts'
+import { coefficientPlot, renderSvg } from '../../src/report/figure.ts'
 import { fixed } from '../../src/report/table.ts'
 import type { StageContext, StageResult } from '../../src/stage.ts'
-import { fPValue } from '../../src/stats/dist.ts'
 import { isNeverTreated } from '../../src/stats/treatment.ts'
 import { fitRegression } from '../_estimation/fit.ts'
 import { toModel } from '../_estimation/model.ts'
 import { modelFacts, modelTable, tableFiles } from '../_estimation/outputs.ts'
 import { applySample } from '../_estimation/prepare.ts'
 import { paramOf, resolveSpec } from '../_estimation/spec.ts'
-import { waldTest } from '../_estimation/wald.ts'
 import type { EventStudyParams } from './params.ts'
-import { relativeTimeDummies } from '../_estimation/relative-time.ts'
+import { checkWindow, eventPoints, eventSeries, pretrendTest, relativeTimeDummies } from '../_estimation/relative-time.ts'
 
 export const DEFAULT_TITLE = 'Event study'
 
 export async function runEventStudy(ctx: StageContext<EventStudyParams>): Promise<StageResult> {
   const p = ctx.params
-  checkWindow(p)
+  checkWindow(p.window, p.reference, [-5, 5])
   const { spec: resolved, origin, frame: input } = resolveSpec(ctx, { needs: 'treatment' })
   const spec = { ...resolved, stepwise: false }
   if (typeof spec.treatment !== 'object') {
@@ -51,22 +49,11 @@ export async function runEventStudy(ctx: StageContext<EventStudyParams>): Promis
   const dropped = dummies.filter((d) => result.collinear.includes(d))
   if (dropped.length) ctx.log.warn(`period indicator${dropped.length > 1 ? 's' : ''} ${dropped.join(', ')} dropped (no variation left after the fixed effects)`)
 
-  const pre = rt.periods.filter((x) => x.k < 0 && !x.reference).map((x) => x.label).filter((l) => !dropped.includes(l))
-  const pretrend = waldTest(result, pre)
-  const pretrendP = fPValue(pretrend.f, pretrend.df1, result.dfT)
-  ctx.log.info(`pre-trend test: F(${pretrend.df1}, ${result.dfT}) = ${fixed(pretrend.f, 3)}, p = ${fixed(pretrendP, 3)} (joint test of ${pre.join(', ')})`)
+  const pretrend = pretrendTest(rt, result)
+  ctx.log.info(`pre-trend test: F(${pretrend.df1}, ${result.dfT}) = ${fixed(pretrend.f, 3)}, p = ${fixed(pretrend.p, 3)} (joint test of ${pretrend.terms.join(', ')})`)
 
   const labels = spec.labels
-  // The figure's x axis is the relative period as a number; the binned end points read ≤lo and ≥hi.
-  const [lo, hi] = p.window
-  const minus = (k: number) => (k < 0 ? `\u2212${-k}` : String(k))
-  const tick = (k: number) => (k === lo ? `≤${minus(k)}` : k === hi ? `≥${minus(k)}` : minus(k))
-  const points: CoefPoint[] = rt.periods.flatMap((x) => {
-    const label = labels[x.label] ?? tick(x.k)
-    if (x.reference) return [{ k: x.k, label, estimate: 0, low: 0, high: 0, reference: true }]
-    const t = result.terms.find((r) => r.term === x.label)
-    return t ? [{ k: x.k, label, estimate: t.estimate, low: t.confLow, high: t.confHigh }] : []
-  })
+  const points = eventPoints(rt, result, labels)
   const title = spec.title ?? DEFAULT_TITLE
   const svg = await renderSvg(
     coefficientPlot(points, {
@@ -85,8 +72,8 @@ export async function runEventStudy(ctx: StageContext<EventStudyParams>): Promis
     ],
   })
   const base = modelTable([model], { title, keep: rt.periods.filter((x) => !x.reference).map((x) => x.label), digits: spec.digits })
-  const table = { ...base, stats: [...base.stats, { label: `Pre-trend F(${pretrend.df1}, ${result.dfT})`, values: [`${fixed(pretrend.f, 3)} [p = ${fixed(pretrendP, 3)}]`] }] }
-  const facts: Record<string, number> = { ...modelFacts(model), pretrend_F: pretrend.f, pretrend_p: pretrendP, pretrend_df: pretrend.df1 }
+  const table = { ...base, stats: [...base.stats, { label: `Pre-trend F(${pretrend.df1}, ${result.dfT})`, values: [`${fixed(pretrend.f, 3)} [p = ${fixed(pretrend.p, 3)}]`] }] }
+  const facts: Record<string, number> = { ...modelFacts(model), pretrend_F: pretrend.f, pretrend_p: pretrend.p, pretrend_df: pretrend.df1 }
   return {
     model: { models: [model], main: 0 },
     data: {
@@ -94,21 +81,13 @@ export async function runEventStudy(ctx: StageContext<EventStudyParams>): Promis
       reference: p.reference,
       controls_group: p.controls_group,
       nobs: result.nobs,
-      pretrend: { f: num(pretrend.f), df1: pretrend.df1, df2: result.dfT, p: num(pretrendP), terms: pre },
+      pretrend: { f: num(pretrend.f), df1: pretrend.df1, df2: result.dfT, p: num(pretrend.p), terms: pretrend.terms },
       periods: rt.periods.map((x) => {
         const t = result.terms.find((r) => r.term === x.label)
         return { k: x.k, label: x.label, reference: x.reference, treated_obs: rt.counts.get(x.k) ?? 0, estimate: x.reference ? 0 : num(t?.estimate ?? NaN), std_error: num(t?.stdError ?? NaN) }
       }),
       // the series the staggered-adoption estimators also publish, for `event-compare`
-      event_study: {
-        level: p.level,
-        band: 'pointwise',
-        periods: rt.periods.flatMap((x): { k: number; estimate: number | null; std_error: number | null; low: number | null; high: number | null; reference: boolean }[] => {
-          if (x.reference) return [{ k: x.k, estimate: 0, std_error: null, low: null, high: null, reference: true }]
-          const t = result.terms.find((r) => r.term === x.label)
-          return t ? [{ k: x.k, estimate: num(t.estimate), std_error: num(t.stdError), low: num(t.confLow), high: num(t.confHigh), reference: false }] : []
-        }),
-      },
+      event_study: eventSeries(rt, result, p.level),
     },
     files: { ...tableFiles(table, [model]), 'event_study.svg': svg },
     facts,
@@ -116,13 +95,3 @@ export async function runEventStudy(ctx: StageContext<EventStudyParams>): Promis
 }
 
 const num = (x: number): number | null => (Number.isFinite(x) ? x : null)
-
-function checkWindow(p: EventStudyParams): void {
-  const [lo, hi] = p.window
-  if (!(lo < 0 && hi >= 0)) {
-    throw new QuasiError('INVALID_VALUE', `Expected \`window\` to run from a negative period to zero or later, got [${lo}, ${hi}]`, { param: ['window'], hint: 'e.g. `window: [-5, 5]`' })
-  }
-  if (p.reference < lo || p.reference > hi) {
-    throw new QuasiError('INVALID_VALUE', `Expected \`reference\` to lie in the window [${lo}, ${hi}], got ${p.reference}`, { param: ['reference'] })
-  }
-}

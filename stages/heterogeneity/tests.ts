@@ -9,12 +9,11 @@ import type { StageContext } from '../../src/stage.ts'
 import { factorize, subsetFactor } from '../../src/stats/fe/factor.ts'
 import { equalityTest } from '../../src/stats/heterogeneity/compare.ts'
 import { permutationTest, type PermutationDesign, type PermutationResult } from '../../src/stats/heterogeneity/permute.ts'
-import { modelScores } from '../../src/stats/heterogeneity/scores.ts'
-import { suestVcov, type SuestModel } from '../../src/stats/heterogeneity/suest.ts'
 import { factorOfName, regress } from '../../src/stats/ols/regress.ts'
 import { withInteractionColumns } from '../../src/stats/ols/terms.ts'
 import type { WaldTest } from '../../src/stats/ols/hypothesis.ts'
 import { regressionSpec, type EstimationSpec } from '../_estimation/spec.ts'
+import { suestOf } from '../_estimation/suest.ts'
 import type { GroupFit } from './fits.ts'
 import { indicesWhere, type Groups } from './groups.ts'
 
@@ -69,21 +68,7 @@ export function suestTest(spec: EstimationSpec, data: Frame, fits: readonly Grou
       param: at, expected: 'a model clustered on one variable (or not clustered)', hint: 'use `test: [interaction]`, which keeps the two-way clustering, or cluster the `model:` stage on one variable',
     })
   }
-  // One cluster coding for all groups: codes of the estimation table's cluster column (or one per row).
-  const clustered = spec.vcov === 'cluster'
-  const pooled = clustered ? factorOfName(data, spec.cluster[0], 'cluster', 0).codes : Int32Array.from({ length: data.nrows }, (_, i) => i)
-  const used = new Map<number, number>()
-  const models: SuestModel[] = fits.map((gf) => {
-    const s = modelScores(gf.frame, regressionSpec(spec, [spec.term!, ...spec.controls]), gf.fit)
-    const cluster = Int32Array.from(s.rows, (r) => {
-      const c = pooled[gf.tableRows[r]]
-      let k = used.get(c)
-      if (k === undefined) { k = used.size; used.set(c, k) }
-      return k
-    })
-    return { X: s.X, resid: s.resid, ...(s.weights ? { weights: s.weights } : {}), bread: s.bread, cluster }
-  })
-  const V = suestVcov(models, used.size)
+  const V = suestOf(spec, data, fits.map((gf) => ({ frame: gf.frame, spec: regressionSpec(spec, [spec.term!, ...spec.controls]), fit: gf.fit, tableRows: gf.tableRows })))
   const idx = fits.map((gf, g) => V.offsets[g] + gf.fit.terms.findIndex((t) => t.term === spec.term))
   const m = idx.length
   const b = idx.map((_, g) => fits[g].fit.terms.find((t) => t.term === spec.term)!.estimate)

@@ -11,17 +11,15 @@
  */
 import { numberColumn, type Frame } from '../../src/artifacts/frame.ts'
 import type { Model } from '../../src/artifacts/model.ts'
-import { coefficientPlot, renderSvg, type CoefPoint } from '../../src/report/figure.ts'
+import { coefficientPlot, renderSvg } from '../../src/report/figure.ts'
 import { fixed } from '../../src/report/table.ts'
 import type { Json, StageContext } from '../../src/stage.ts'
-import { fPValue } from '../../src/stats/dist.ts'
 import type { RegressionResult } from '../../src/stats/ols/types.ts'
 import { isNeverTreated } from '../../src/stats/treatment.ts'
 import { fitRegression } from '../_estimation/fit.ts'
 import { toModel } from '../_estimation/model.ts'
-import { relativeTimeDummies, type RelativeTime } from '../_estimation/relative-time.ts'
+import { eventPoints, eventSeries, pretrendTest, relativeTimeDummies, type RelativeTime } from '../_estimation/relative-time.ts'
 import type { EstimationSpec, Origin } from '../_estimation/spec.ts'
-import { waldTest } from '../_estimation/wald.ts'
 import { DEFAULT_EVENT_TITLE, type PolicyMixParams } from './params.ts'
 import type { Policy } from './policies.ts'
 
@@ -57,22 +55,10 @@ export async function jointEventStudy(ctx: StageContext<PolicyMixParams>, data: 
   const u = data.column(unit)
   if (u) for (let i = 0; i < arrival.length; i++) if (arrival[i] === arrival[i]) units.add(String(u.data[i]))
 
-  const pre = rt.periods.filter((x) => x.k < 0 && !x.reference).map((x) => x.label).filter((l) => !dropped.includes(l))
-  const w = waldTest(fit, pre)
-  const pretrend = { f: w.f, df1: w.df1, df2: fit.dfT, p: fPValue(w.f, w.df1, fit.dfT), terms: pre }
-  ctx.log.info(`joint exposure (${pair.join(' and ')}): ${units.size} units get both; pre-trend F(${w.df1}, ${fit.dfT}) = ${fixed(w.f, 3)}, p = ${fixed(pretrend.p, 3)}`)
+  const pretrend = pretrendTest(rt, fit)
+  ctx.log.info(`joint exposure (${pair.join(' and ')}): ${units.size} units get both; pre-trend F(${pretrend.df1}, ${fit.dfT}) = ${fixed(pretrend.f, 3)}, p = ${fixed(pretrend.p, 3)}`)
 
-  const [lo, hi] = p.window
-  const minus = (k: number) => (k < 0 ? `\u2212${-k}` : String(k))
-  const tick = (k: number) => (k === lo ? `≤${minus(k)}` : k === hi ? `≥${minus(k)}` : minus(k))
-  const term = (label: string) => fit.terms.find((r) => r.term === label)
-  const points: CoefPoint[] = rt.periods.flatMap((x) => {
-    const label = spec.labels[x.label] ?? tick(x.k)
-    if (x.reference) return [{ k: x.k, label, estimate: 0, low: 0, high: 0, reference: true }]
-    const t = term(x.label)
-    return t ? [{ k: x.k, label, estimate: t.estimate, low: t.confLow, high: t.confHigh }] : []
-  })
-  const svg = await renderSvg(coefficientPlot(points, {
+  const svg = await renderSvg(coefficientPlot(eventPoints(rt, fit, spec.labels), {
     title: own.title!,
     yTitle: `Coefficient on ${spec.labels[spec.outcome] ?? spec.outcome} (${Math.round(p.level * 100)} % CI)`,
     xTitle: 'Years relative to the arrival of the second policy',
@@ -86,15 +72,5 @@ export async function jointEventStudy(ctx: StageContext<PolicyMixParams>, data: 
         `Each policy's own post indicator is a regressor. \`${rt.periods[0].label}\` and \`${rt.periods[rt.periods.length - 1].label}\` bin earlier and later years; \`${ref.label}\` is the omitted reference period.`,
     ],
   })
-  const num = (x: number): number | null => (Number.isFinite(x) ? x : null)
-  const series: Json = {
-    level: p.level,
-    band: 'pointwise',
-    periods: rt.periods.flatMap((x): Json[] => {
-      if (x.reference) return [{ k: x.k, estimate: 0, std_error: null, low: null, high: null, reference: true }]
-      const t = term(x.label)
-      return t ? [{ k: x.k, estimate: num(t.estimate), std_error: num(t.stdError), low: num(t.confLow), high: num(t.confHigh), reference: false }] : []
-    }),
-  }
-  return { model, fit, rt, pretrend, svg, series, units: units.size }
+  return { model, fit, rt, pretrend, svg, series: eventSeries(rt, fit, p.level), units: units.size }
 }

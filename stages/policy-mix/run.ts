@@ -4,11 +4,12 @@ import { writeCsv } from '../../src/artifacts/csv.ts'
 import type { Model } from '../../src/artifacts/model.ts'
 import { QuasiError } from '../../src/errors.ts'
 import { glanceCsv, tidyCsv } from '../../src/report/broom.ts'
-import { fixed, renderCsv, renderHtml, renderLatex, renderMarkdown, type RegressionTable } from '../../src/report/table.ts'
+import { fixed, type RegressionTable } from '../../src/report/table.ts'
 import type { StageContext, StageResult } from '../../src/stage.ts'
 import { toModel } from '../_estimation/model.ts'
-import { glanceOf, modelFacts, modelTable } from '../_estimation/outputs.ts'
+import { glanceOf, modelFacts, modelTable, renderedTable } from '../_estimation/outputs.ts'
 import { applySample } from '../_estimation/prepare.ts'
+import { checkWindow } from '../_estimation/relative-time.ts'
 import { paramOf, resolveSpec, type EstimationSpec } from '../_estimation/spec.ts'
 import { jointEventStudy } from './event.ts'
 import { checkAdoptionColumns, checkIdentification, withExposure } from './exposure.ts'
@@ -19,7 +20,7 @@ import { jointMinusSum, synergyTests, type NamedTest } from './tests.ts'
 
 export async function runPolicyMix(ctx: StageContext<PolicyMixParams>): Promise<StageResult> {
   const p = ctx.params
-  checkWindow(p)
+  checkWindow(p.window, p.reference, [-4, 4])
   const { spec: resolved, origin, frame: given } = resolveSpec(ctx, { needs: 'regressors' })
   const time = ctx.panel?.time
   if (!time || !given.has(time)) {
@@ -109,17 +110,11 @@ export async function runPolicyMix(ctx: StageContext<PolicyMixParams>): Promise<
   })()
   const tidyModels = [...fitted.map((f, j) => ({ model: f.name, terms: models[j].terms })), { model: 'event', terms: event.model.terms }]
   const files: Record<string, string> = {
-    'table.md': renderMarkdown(table),
-    'table.tex': renderLatex(table),
-    'table.html': renderHtml(table),
-    'table.csv': renderCsv(table),
+    ...renderedTable(table),
     'tidy.csv': tidyCsv(tidyModels),
     'glance.csv': glanceCsv([...fitted.map((f, j) => ({ model: f.name, glance: glanceOf(models[j]) })), { model: 'event', glance: glanceOf(event.model) }]),
     'tests.csv': testsCsv(tests),
-    'event_study.md': renderMarkdown(eventTable),
-    'event_study.tex': renderLatex(eventTable),
-    'event_study.html': renderHtml(eventTable),
-    'event_study.csv': renderCsv(eventTable),
+    ...renderedTable(eventTable, 'event_study'),
     'event_study.svg': event.svg,
   }
 
@@ -195,14 +190,4 @@ function testsCsv(tests: readonly NamedTest[]): string {
     'df.den': num((t) => (t.chi2 ? NaN : t.wald.dfDen)),
     'p.value': num((t) => (t.chi2 ? t.wald.pChi2 : t.wald.pF)),
   }))
-}
-
-function checkWindow(p: PolicyMixParams): void {
-  const [lo, hi] = p.window
-  if (!(lo < 0 && hi >= 0)) {
-    throw new QuasiError('INVALID_VALUE', `Expected \`window\` to run from a negative period to zero or later, got [${lo}, ${hi}]`, { param: ['window'], hint: 'e.g. `window: [-4, 4]`' })
-  }
-  if (p.reference < lo || p.reference > hi) {
-    throw new QuasiError('INVALID_VALUE', `Expected \`reference\` to lie in the window [${lo}, ${hi}], got ${p.reference}`, { param: ['reference'] })
-  }
 }

@@ -14,12 +14,10 @@
  */
 import type { Frame } from '../../src/artifacts/frame.ts'
 import { QuasiError } from '../../src/errors.ts'
-import { modelScores } from '../../src/stats/heterogeneity/scores.ts'
-import { suestVcov, type SuestModel } from '../../src/stats/heterogeneity/suest.ts'
 import { wald, waldTest, type WaldTest } from '../../src/stats/ols/hypothesis.ts'
-import { factorOfName } from '../../src/stats/ols/regress.ts'
 import type { RegressionResult } from '../../src/stats/ols/types.ts'
 import { regressionSpec, type EstimationSpec } from '../_estimation/spec.ts'
+import { suestOf } from '../_estimation/suest.ts'
 import { BOTH_TERM, productTerm } from './policies.ts'
 import type { FittedSpec } from './specifications.ts'
 
@@ -35,7 +33,10 @@ export interface NamedTest {
 const index = (r: RegressionResult, term: string) => r.terms.findIndex((t) => t.term === term)
 
 function rows(r: RegressionResult, terms: readonly string[]): number[][] {
-  return terms.map((t) => r.terms.map((_, j) => (j === index(r, t) ? 1 : 0)))
+  return terms.map((t) => {
+    const at = index(r, t)
+    return r.terms.map((_, j) => (j === at ? 1 : 0))
+  })
 }
 
 /** One test per product of the interacted column, then their joint test when there are several. */
@@ -51,23 +52,10 @@ export function synergyTests(interacted: RegressionResult, products: readonly (r
   return out
 }
 
-/** The suest Wald test of joint = sum of separate effects; `at` is where a kernel error points. */
+/** The suest Wald test of joint = sum of separate effects. */
 export function jointMinusSum(spec: EstimationSpec, data: Frame, alone: readonly [FittedSpec, FittedSpec], categories: FittedSpec, pair: readonly [string, string]): NamedTest {
   const fits: [FittedSpec, string][] = [[categories, BOTH_TERM], [alone[0], pair[0]], [alone[1], pair[1]]]
-  // One cluster coding for the three models: codes of the table's cluster column (or one per row without clustering).
-  const pooled = spec.vcov === 'cluster' ? factorOfName(data, spec.cluster[0], 'cluster', 0).codes : Int32Array.from({ length: data.nrows }, (_, i) => i)
-  const used = new Map<number, number>()
-  const models: SuestModel[] = fits.map(([f]) => {
-    const s = modelScores(data, regressionSpec(f.spec, [...f.terms, ...spec.controls]), f.fit)
-    const cluster = Int32Array.from(s.rows, (r) => {
-      const c = pooled[r]
-      let k = used.get(c)
-      if (k === undefined) { k = used.size; used.set(c, k) }
-      return k
-    })
-    return { X: s.X, resid: s.resid, ...(s.weights ? { weights: s.weights } : {}), bread: s.bread, cluster }
-  })
-  const V = suestVcov(models, used.size)
+  const V = suestOf(spec, data, fits.map(([f]) => ({ frame: data, spec: regressionSpec(f.spec, [...f.terms, ...spec.controls]), fit: f.fit })))
   const at = fits.map(([f, term], j) => {
     const i = index(f.fit, term)
     if (i < 0) throw new QuasiError('INTERNAL', `suest: term \`${term}\` is missing from ${f.name}`)

@@ -5,10 +5,7 @@
  * the reference period and the control cohort without indicators.
  */
 import { numberColumn, type Frame } from '../../src/artifacts/frame.ts'
-
-export function periodLabel(k: number): string {
-  return k < 0 ? `pre${-k}` : k === 0 ? 'current' : `post${k}`
-}
+import { periodLabel } from '../_estimation/relative-time.ts'
 
 /** Column name of the indicator of cohort g at period k. */
 export const cellName = (k: number, g: number): string => `${periodLabel(k)}_g${g}`

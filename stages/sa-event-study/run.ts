@@ -14,14 +14,15 @@ import { fitRegression } from '../_estimation/fit.ts'
 import { toModel } from '../_estimation/model.ts'
 import { modelFacts, modelTable, tableFiles } from '../_estimation/outputs.ts'
 import { applySample } from '../_estimation/prepare.ts'
+import { checkWindow, periodLabel } from '../_estimation/relative-time.ts'
 import { paramOf, resolveSpec, type Origin } from '../_estimation/spec.ts'
 import { solve } from '../_estimation/wald.ts'
-import { periodLabel, saturatedDesign } from './design.ts'
+import { saturatedDesign } from './design.ts'
 import { DEFAULT_TITLE, type SaEventStudyParams } from './params.ts'
 
 export async function runSaEventStudy(ctx: StageContext<SaEventStudyParams>): Promise<StageResult> {
   const p = ctx.params
-  checkWindow(p)
+  checkWindow(p.window, p.reference, [-5, 5])
   const { spec: resolved, origin, frame: input } = resolveSpec(ctx, { needs: 'treatment' })
   const spec = { ...resolved, stepwise: false, term: undefined }
   const treatment = resolved.treatment!
@@ -291,15 +292,5 @@ function atTreatment<T>(origin: Origin, f: () => T): T {
   } catch (err) {
     if (err instanceof QuasiError && err.param === undefined) err.param = paramOf(origin, 'treatment')
     throw err
-  }
-}
-
-function checkWindow(p: SaEventStudyParams): void {
-  const [lo, hi] = p.window
-  if (!(lo < 0 && hi >= 0)) {
-    throw new QuasiError('INVALID_VALUE', `Expected \`window\` to run from a negative period to zero or later, got [${lo}, ${hi}]`, { param: ['window'], hint: 'e.g. `window: [-5, 5]`' })
-  }
-  if (p.reference < lo || p.reference > hi) {
-    throw new QuasiError('INVALID_VALUE', `Expected \`reference\` to lie in the window [${lo}, ${hi}], got ${p.reference}`, { param: ['reference'] })
   }
 }
